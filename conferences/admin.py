@@ -1,0 +1,91 @@
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .models import Conference, ConferenceOrganization, ConferenceStatusChange, Presentation
+from .services import conference_set_status
+
+
+class OrganizationRoleInline(admin.TabularInline):
+    model = ConferenceOrganization
+    extra = 0
+    autocomplete_fields = ["organization", "representatives"]
+
+
+class PresentationInline(admin.TabularInline):
+    model = Presentation
+    extra = 0
+    autocomplete_fields = ["presenter"]
+
+
+class StatusChangeInline(admin.TabularInline):
+    model = ConferenceStatusChange
+    extra = 0
+    can_delete = False
+    readonly_fields = ["from_status", "to_status", "changed_by", "changed_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+def _status_action(status, label):
+    def action(modeladmin, request, queryset):
+        for conference in queryset:
+            try:
+                conference_set_status(conference=conference, status=status, by=request.user)
+            except ValidationError as exc:
+                modeladmin.message_user(
+                    request, f"{conference}: {' '.join(exc.messages)}", messages.ERROR
+                )
+
+    action.__name__ = f"mark_{status}"
+    return admin.action(description=label, permissions=["change"])(action)
+
+
+@admin.register(Conference)
+class ConferenceAdmin(admin.ModelAdmin):
+    list_display = ["title", "starts_at", "status", "council", "platform"]
+    list_filter = ["status", "council", "platform", "language", "starts_at"]
+    search_fields = ["title", "external_id", "organizations__name"]
+    date_hierarchy = "starts_at"
+    readonly_fields = ["status", "created_at", "updated_at"]
+    autocomplete_fields = ["council", "experts"]
+    list_select_related = ["council"]
+    inlines = [OrganizationRoleInline, PresentationInline, StatusChangeInline]
+    actions = [
+        _status_action(Conference.Status.SCHEDULED, _("Schedule")),
+        _status_action(Conference.Status.HELD, _("Mark as held")),
+        _status_action(Conference.Status.CANCELLED, _("Cancel")),
+    ]
+
+
+@admin.register(Presentation)
+class PresentationAdmin(admin.ModelAdmin):
+    list_display = ["title", "order", "presenter", "conference"]
+    search_fields = ["title", "presenter__full_name", "conference__title"]
+    list_filter = ["conference__council"]
+    autocomplete_fields = ["presenter", "conference"]
+    list_select_related = ["presenter", "conference"]
+
+
+@admin.register(ConferenceOrganization)
+class ConferenceOrganizationAdmin(admin.ModelAdmin):
+    list_display = ["organization", "role", "conference"]
+    list_filter = ["role"]
+    search_fields = ["organization__name", "conference__title"]
+    autocomplete_fields = ["organization", "conference", "representatives"]
+    list_select_related = ["organization", "conference"]
+
+
+@admin.register(ConferenceStatusChange)
+class ConferenceStatusChangeAdmin(admin.ModelAdmin):
+    list_display = ["conference", "from_status", "to_status", "changed_by", "changed_at"]
+    list_filter = ["to_status"]
+    search_fields = ["conference__title"]
+    list_select_related = ["conference", "changed_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

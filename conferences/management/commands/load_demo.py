@@ -1,0 +1,62 @@
+import secrets
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from conferences.imports import conference_import_text
+from experts.services import council_get_or_create, organization_get_or_create
+
+DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
+
+FOUNDATION_MISSION = (
+    "“Эл-юрт умиди” жамғармаси мутахассисларни хорижда тайёрлаш билан бирга, хорижий давлатларда "
+    "истиқомат қилаётган катта илмий ва амалий тажрибага эга ватандошлар билан мулоқотлар "
+    "ўрнатиш унинг яна бир асосий вазифаларидан ҳисобланади."
+)
+COUNCIL_MISSION = (
+    "мамлакатимиз олий таълим тизимини ривожлантиришга оид таклифлар ишлаб чиқиш ва уларни "
+    "олий таълим муассасалари амалиётида кенг қўллаш механизмларини ишлаб чиқиш, олий таълимга "
+    "оид меъёрий-ҳуқуқий ҳужжатларнинг экспертизасини ўтказиш асосида олий таълим сифатини "
+    "оширишга кўмаклашишдан иборат"
+)
+
+
+class Command(BaseCommand):
+    help = _("Load the demo conference and its council, and create a staff login.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--username", default="admin")
+        parser.add_argument("--password", default="", help=_("random when not given"))
+
+    @transaction.atomic
+    def handle(self, *args, username, password, **options):
+        for path in sorted(DEMO_DIR.glob("*.json")):
+            result = conference_import_text(text=path.read_bytes())
+            self.stdout.write(f"{path.name}: {result.outcome} {result.conference.external_id}")
+        foundation = organization_get_or_create(
+            name="“Эл-юрт умиди” жамғармаси",
+            name_latin="“El-yurt umidi” jamgʻarmasi",
+            kind="foundation",
+            country="UZ",
+        )
+        foundation.mission = FOUNDATION_MISSION
+        foundation.save(update_fields=["mission"])
+        council = council_get_or_create(name="Халқаро экспертлар кенгаши")
+        council.name_latin = "Xalqaro ekspertlar kengashi"
+        council.host_organization = foundation
+        council.mission = COUNCIL_MISSION
+        council.save()
+
+        User = get_user_model()
+        password = password or secrets.token_urlsafe(12)
+        user, created = User.objects.get_or_create(
+            username=username, defaults={"is_staff": True, "is_superuser": True}
+        )
+        user.set_password(password)
+        user.save()
+        self.stdout.write(
+            _("Staff login: %(user)s / %(password)s") % {"user": username, "password": password}
+        )

@@ -1,0 +1,197 @@
+import secrets
+
+from django.conf import settings
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from experts.models import Council, Expert, Language, Organization
+
+EXTERNAL_ID_VALIDATOR = RegexValidator(
+    r"^[a-z0-9_.-]{1,100}\Z", _("Use 1–100 characters of a-z, 0-9, '-', '_' and '.'.")
+)
+
+
+def generate_external_id() -> str:
+    return f"conf-{secrets.token_hex(6)}"
+
+
+class ParticipantGroup(models.TextChoices):
+    MINISTRY = "ministry", _("Ministry staff")
+    RECTOR = "rector", _("Rectors")
+    VICE_RECTOR = "vice_rector", _("Vice-rectors")
+    DEAN = "dean", _("Deans")
+    HEAD_OF_DEPARTMENT = "head_of_department", _("Heads of department")
+    PROFESSOR = "professor", _("Professors and teachers")
+    STUDENT = "student", _("Students")
+    OTHER = "other", _("Others")
+
+
+class Conference(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SCHEDULED = "scheduled", _("Scheduled")
+        HELD = "held", _("Held")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Platform(models.TextChoices):
+        ZOOM = "zoom", _("Zoom")
+        OTHER = "other", _("Other")
+
+    council = models.ForeignKey(
+        Council, verbose_name=_("council"), on_delete=models.PROTECT, related_name="conferences"
+    )
+    external_id = models.CharField(
+        _("external id"),
+        max_length=100,
+        unique=True,
+        default=generate_external_id,
+        validators=[EXTERNAL_ID_VALIDATOR],
+    )
+    title = models.CharField(_("topic"), max_length=300)
+    language = models.CharField(
+        _("language"), max_length=8, choices=Language.choices, default=Language.UZ_CYRL
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    duration_minutes = models.PositiveIntegerField(
+        _("duration (minutes)"), default=120, validators=[MinValueValidator(1)]
+    )
+    platform = models.CharField(
+        _("platform"), max_length=10, choices=Platform.choices, default=Platform.ZOOM
+    )
+    join_url = models.URLField(_("join link"), blank=True, max_length=500)
+    meeting_id = models.CharField(_("meeting id"), max_length=50, blank=True)
+    passcode = models.CharField(_("passcode"), max_length=50, blank=True)
+    # Only conference_set_status assigns this field.
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, editable=False
+    )
+    organizations = models.ManyToManyField(
+        Organization, through="ConferenceOrganization", related_name="conferences"
+    )
+    experts = models.ManyToManyField(
+        Expert,
+        verbose_name=_("experts who took part"),
+        blank=True,
+        related_name="conferences_attended",
+    )
+    expert_count_declared = models.PositiveIntegerField(
+        _("declared number of experts"), null=True, blank=True
+    )
+    expert_countries_declared = models.JSONField(
+        _("declared countries of experts"), default=list, blank=True
+    )
+    participants_count_declared = models.PositiveIntegerField(
+        _("declared number of participants"), null=True, blank=True
+    )
+    participants_approximate = models.BooleanField(
+        _("participant count is approximate"), default=False
+    )
+    participant_groups = models.JSONField(_("kinds of participant"), default=list, blank=True)
+    qa_held = models.BooleanField(_("questions and answers held"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-starts_at"]
+        verbose_name = _("conference")
+        verbose_name_plural = _("conferences")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gte=1) & Q(duration_minutes__lte=1440),
+                name="conference_duration_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "scheduled", "held", "cancelled"]),
+                name="conference_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.starts_at:%Y-%m-%d} {self.title}"
+
+
+class ConferenceStatusChange(models.Model):
+    conference = models.ForeignKey(
+        Conference, on_delete=models.CASCADE, related_name="status_changes"
+    )
+    from_status = models.CharField(max_length=10, blank=True)
+    to_status = models.CharField(max_length=10)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '∅'} → {self.to_status}"
+
+
+class ConferenceOrganization(models.Model):
+    class Role(models.TextChoices):
+        ORGANIZER = "organizer", _("Organiser")
+        CO_ORGANIZER = "co_organizer", _("Co-organiser")
+        TECHNICAL_ORGANIZER = "technical_organizer", _("Technical organiser")
+        PARTNER = "partner", _("Partner")
+
+    conference = models.ForeignKey(
+        Conference, on_delete=models.CASCADE, related_name="organization_roles"
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="conference_roles",
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    representatives = models.ManyToManyField(
+        Expert, verbose_name=_("representatives"), blank=True, related_name="represented_at"
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("organisation taking part")
+        verbose_name_plural = _("organisations taking part")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conference", "organization", "role"], name="conference_org_role_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} ({self.get_role_display()})"
+
+
+class Presentation(models.Model):
+    conference = models.ForeignKey(
+        Conference, on_delete=models.CASCADE, related_name="presentations"
+    )
+    order = models.PositiveSmallIntegerField(_("order"), validators=[MinValueValidator(1)])
+    title = models.CharField(_("title"), max_length=300)
+    presenter = models.ForeignKey(
+        Expert,
+        verbose_name=_("presenter"),
+        on_delete=models.PROTECT,
+        related_name="presentations",
+    )
+    slides = models.FileField(_("slides"), upload_to="slides/", blank=True)
+
+    class Meta:
+        ordering = ["conference", "order"]
+        verbose_name = _("presentation")
+        verbose_name_plural = _("presentations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conference", "order"], name="presentation_order_unique"
+            ),
+            models.CheckConstraint(condition=Q(order__gte=1), name="presentation_order_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.title}"

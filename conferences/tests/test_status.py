@@ -1,0 +1,95 @@
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from conferences.models import Conference, ConferenceStatusChange, Presentation
+from conferences.services import conference_set_status
+
+from .factories import ConferenceFactory, PresentationFactory
+
+pytestmark = pytest.mark.django_db
+S = Conference.Status
+
+VALID = [
+    ([], S.SCHEDULED),
+    ([], S.CANCELLED),
+    ([S.SCHEDULED], S.HELD),
+    ([S.SCHEDULED], S.CANCELLED),
+    ([S.CANCELLED], S.DRAFT),
+]
+REFUSED = [
+    ([], S.HELD),
+    ([], S.DRAFT),
+    ([S.SCHEDULED], S.DRAFT),
+    ([S.SCHEDULED], S.SCHEDULED),
+    ([S.SCHEDULED, S.HELD], S.DRAFT),
+    ([S.SCHEDULED, S.HELD], S.CANCELLED),
+    ([S.SCHEDULED, S.HELD], S.SCHEDULED),
+    ([S.CANCELLED], S.HELD),
+    ([S.CANCELLED], S.SCHEDULED),
+]
+
+
+def _conference_at(path, user=None):
+    conference = ConferenceFactory()
+    for step in path:
+        conference_set_status(conference=conference, status=step, by=user)
+    return conference
+
+
+@pytest.mark.parametrize(("path", "target"), VALID)
+def test_valid_transition_is_saved_and_logged(path, target, django_user_model):
+    user = django_user_model.objects.create_user("secretary")
+    conference = _conference_at(path, user)
+    previous = conference.status
+    conference_set_status(conference=conference, status=target, by=user)
+    conference.refresh_from_db()
+    assert conference.status == target
+    last = ConferenceStatusChange.objects.filter(conference=conference).last()
+    assert (last.from_status, last.to_status, last.changed_by) == (previous, target, user)
+
+
+@pytest.mark.parametrize(("path", "target"), REFUSED)
+def test_refused_transition_changes_nothing(path, target):
+    conference = _conference_at(path)
+    before = conference.status
+    changes = ConferenceStatusChange.objects.count()
+    with pytest.raises(ValidationError) as exc:
+        conference_set_status(conference=conference, status=target)
+    assert list(exc.value.message_dict) == ["status"]
+    conference.refresh_from_db()
+    assert conference.status == before
+    assert ConferenceStatusChange.objects.count() == changes
+
+
+def test_external_id_generated_when_not_given():
+    first = ConferenceFactory(external_id=Conference._meta.get_field("external_id").default())
+    second = ConferenceFactory(external_id=Conference._meta.get_field("external_id").default())
+    assert first.external_id != second.external_id
+    assert first.external_id.startswith("conf-")
+    assert len(first.external_id) == len("conf-") + 12
+
+
+def test_external_id_unique_in_database():
+    ConferenceFactory(external_id="same")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ConferenceFactory(external_id="same")
+
+
+def test_presentation_order_unique_per_conference():
+    first = PresentationFactory(order=1)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Presentation.objects.create(
+            conference=first.conference, order=1, title="x", presenter=first.presenter
+        )
+
+
+def test_duration_out_of_range_refused_by_database():
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ConferenceFactory(duration_minutes=2000)
+
+
+def test_status_outside_choices_refused_by_database():
+    conference = ConferenceFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Conference.objects.filter(pk=conference.pk).update(status="archived")

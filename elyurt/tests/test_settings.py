@@ -1,0 +1,93 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CLEAN_ENV = {
+    k: v
+    for k, v in os.environ.items()
+    if k not in {"DATABASE_URL", "REDIS_URL", "EMAIL_HOST", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}
+}
+
+
+def _settings(env: dict, expr: str) -> str:
+    code = f"import django; django.setup(); from django.conf import settings as s; print(repr(({expr})))"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**CLEAN_ENV, "DJANGO_SETTINGS_MODULE": "elyurt.settings", **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout.strip()
+
+
+def test_embedded_defaults_sqlite_eager_tasks_console_mail():
+    out = _settings(
+        {},
+        "s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.EMAIL_BACKEND, "
+        "s.TIME_ZONE, s.CACHES['default']['BACKEND'], s.LANGUAGE_CODE",
+    )
+    assert out == (
+        "('django.db.backends.sqlite3', True, 'django.core.mail.backends.console.EmailBackend', "
+        "'Asia/Tashkent', 'django.core.cache.backends.locmem.LocMemCache', 'uz-cyrl')"
+    )
+
+
+def test_each_variable_switches_its_part():
+    out = _settings(
+        {
+            "DATABASE_URL": "postgres://u:p@db.example:5433/elyurt",
+            "REDIS_URL": "redis://cache.example:6379/2",
+            "EMAIL_HOST": "smtp.example",
+            "EMAIL_PORT": "587",
+            "EMAIL_USE_TLS": "true",
+        },
+        "s.DATABASES['default']['ENGINE'], s.DATABASES['default']['HOST'], "
+        "s.DATABASES['default']['PORT'], s.CELERY_TASK_ALWAYS_EAGER, s.CELERY_BROKER_URL, "
+        "s.CACHES['default']['LOCATION'], s.EMAIL_BACKEND, s.EMAIL_PORT, s.EMAIL_USE_TLS",
+    )
+    assert out == (
+        "('django.db.backends.postgresql', 'db.example', 5433, False, "
+        "'redis://cache.example:6379/2', 'redis://cache.example:6379/2', "
+        "'django.core.mail.backends.smtp.EmailBackend', 587, True)"
+    )
+
+
+def test_database_without_redis_still_runs_tasks_in_process():
+    out = _settings({"DATABASE_URL": "postgres://u@localhost/x"}, "s.CELERY_TASK_ALWAYS_EAGER")
+    assert out == "True"
+
+
+def test_sqlite_url_form():
+    out = _settings(
+        {"DATABASE_URL": "sqlite:////tmp/elyurt-x.sqlite3"}, "s.DATABASES['default']['NAME']"
+    )
+    assert out == "'/tmp/elyurt-x.sqlite3'"
+
+
+@pytest.mark.parametrize("debug", ["false"])
+def test_check_deploy_is_clean_with_production_settings(debug):
+    env = {
+        **CLEAN_ENV,
+        "DJANGO_SETTINGS_MODULE": "elyurt.settings",
+        "DEBUG": debug,
+        "SECRET_KEY": "a-production-secret-key-that-is-long-and-random-enough-0123456789",
+        "ALLOWED_HOSTS": "portal.example.uz",
+        "DATABASE_URL": "sqlite:////tmp/elyurt-deploy-check.sqlite3",
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
+        "EMAIL_HOST": "smtp.example.uz",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "System check identified no issues (0 silenced)."

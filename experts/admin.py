@@ -1,0 +1,61 @@
+from django.contrib import admin
+
+from .models import Council, CouncilMembership, Expert, FieldOfExpertise, Organization
+from .names import name_key
+
+
+class NameKeyAdminMixin:
+    """Keeps the matching key in step with the name for rows edited in the admin."""
+
+    name_field = "name"
+
+    def save_model(self, request, obj, form, change):
+        obj.name_key = name_key(getattr(obj, self.name_field))
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Organization)
+class OrganizationAdmin(NameKeyAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "name_latin", "kind", "country"]
+    list_filter = ["kind", "country"]
+    search_fields = ["name", "name_latin"]
+
+
+@admin.register(FieldOfExpertise)
+class FieldOfExpertiseAdmin(admin.ModelAdmin):
+    list_display = ["name", "name_latin"]
+    search_fields = ["name", "name_latin"]
+
+
+class MembershipInline(admin.TabularInline):
+    model = CouncilMembership
+    extra = 0
+    autocomplete_fields = ["expert"]
+
+
+@admin.register(Expert)
+class ExpertAdmin(NameKeyAdminMixin, admin.ModelAdmin):
+    name_field = "full_name"
+    list_display = ["full_name", "full_name_latin", "country", "organization", "is_public"]
+    list_filter = ["is_public", "country", "preferred_language", "fields", "memberships__role"]
+    search_fields = ["full_name", "full_name_latin", "email", "position", "organization__name"]
+    autocomplete_fields = ["organization"]
+    filter_horizontal = ["fields"]
+    inlines = [MembershipInline]
+
+
+@admin.register(Council)
+class CouncilAdmin(NameKeyAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "host_organization"]
+    search_fields = ["name", "name_latin", "mission"]
+    autocomplete_fields = ["host_organization"]
+    inlines = [MembershipInline]
+
+
+@admin.register(CouncilMembership)
+class CouncilMembershipAdmin(admin.ModelAdmin):
+    list_display = ["expert", "council", "role", "start_date", "end_date"]
+    list_filter = ["council", "role"]
+    search_fields = ["expert__full_name", "expert__full_name_latin", "council__name"]
+    autocomplete_fields = ["expert", "council"]
+    list_select_related = ["expert", "council"]

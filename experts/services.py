@@ -1,0 +1,130 @@
+"""Writes for experts, organisations, councils and memberships."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from .models import Council, CouncilMembership, Expert, Organization
+from .names import clean_name, name_key
+
+
+def _update_fields(obj, values: dict) -> bool:
+    """Assign the non-empty values that differ; save only what changed. True if saved."""
+    changed = [k for k, v in values.items() if v not in (None, "") and getattr(obj, k) != v]
+    for key in changed:
+        setattr(obj, key, values[key])
+    if changed:
+        obj.save(update_fields=[*changed, *(["updated_at"] if hasattr(obj, "updated_at") else [])])
+    return bool(changed)
+
+
+def organization_get_or_create(
+    *, name: str, name_latin: str = "", kind: str = "", country: str = ""
+) -> Organization:
+    """The organisation of that name (matched after folding), created if new.
+
+    Given values update the matched row in place; empty ones leave it as it is.
+    """
+    key = name_key(name)
+    org, created = Organization.objects.get_or_create(
+        name_key=key,
+        defaults={
+            "name": clean_name(name),
+            "name_latin": name_latin,
+            "kind": kind or Organization.Kind.OTHER,
+            "country": country,
+        },
+    )
+    if not created:
+        _update_fields(org, {"name_latin": name_latin, "kind": kind, "country": country})
+    return org
+
+
+def council_get_or_create(*, name: str) -> Council:
+    council, _created = Council.objects.get_or_create(
+        name_key=name_key(name), defaults={"name": clean_name(name)}
+    )
+    return council
+
+
+def expert_match(*, name: str, email: str = "") -> Expert | None:
+    """The person a document means: by email where given, else by folded name."""
+    if email:
+        found = Expert.objects.filter(email__iexact=email).first()
+        if found:
+            return found
+        # A name match only counts when that person has no other email on record.
+        return (
+            Expert.objects.filter(name_key=name_key(name))
+            .filter(Q(email="") | Q(email__iexact=email))
+            .order_by("pk")
+            .first()
+        )
+    return Expert.objects.filter(name_key=name_key(name)).order_by("pk").first()
+
+
+def expert_get_or_create(
+    *,
+    name: str,
+    name_latin: str = "",
+    country: str = "",
+    organization: Organization | None = None,
+    position: str = "",
+    email: str = "",
+) -> Expert:
+    """Match a person by email or name and update what is given, or create them."""
+    expert = expert_match(name=name, email=email)
+    values = {
+        "full_name_latin": name_latin,
+        "country": country,
+        "organization": organization,
+        "position": position,
+        "email": email.strip(),
+    }
+    if expert is None:
+        return Expert.objects.create(
+            full_name=clean_name(name),
+            name_key=name_key(name),
+            **{k: v for k, v in values.items() if v not in (None, "")},
+        )
+    _update_fields(expert, values)
+    return expert
+
+
+def expert_save(*, expert: Expert) -> Expert:
+    """Save an expert edited in a form, keeping the matching key in step with the name."""
+    expert.full_name = clean_name(expert.full_name)
+    expert.name_key = name_key(expert.full_name)
+    expert.full_clean()
+    expert.save()
+    return expert
+
+
+@transaction.atomic
+def membership_add(
+    *,
+    expert: Expert,
+    council: Council,
+    role: str = CouncilMembership.Role.MEMBER,
+    start_date: datetime.date,
+    end_date: datetime.date | None = None,
+) -> CouncilMembership:
+    """Add a term; an expert sits on a council once at a time (the database enforces it too)."""
+    if end_date is not None and end_date < start_date:
+        raise ValidationError({"end_date": _("The end date is before the start date.")})
+    overlapping = CouncilMembership.objects.select_for_update().filter(
+        expert=expert, council=council
+    )
+    overlapping = overlapping.filter(Q(end_date__isnull=True) | Q(end_date__gte=start_date))
+    if end_date is not None:
+        overlapping = overlapping.filter(start_date__lte=end_date)
+    if overlapping.exists():
+        raise ValidationError(
+            {"start_date": _("This expert already has a term on this council in that period.")}
+        )
+    return CouncilMembership.objects.create(
+        expert=expert, council=council, role=role, start_date=start_date, end_date=end_date
+    )

@@ -1,0 +1,85 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from conferences.models import Conference
+
+
+class PressRelease(models.Model):
+    """The press release of one held conference, in Uzbek Cyrillic and Latin (and more)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        IN_REVIEW = "in_review", _("In review")
+        APPROVED = "approved", _("Approved")
+        PUBLISHED = "published", _("Published")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    conference = models.OneToOneField(
+        Conference,
+        verbose_name=_("conference"),
+        on_delete=models.PROTECT,
+        related_name="press_release",
+    )
+    # Only press_release_set_status assigns this field.
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, editable=False
+    )
+    slug = models.SlugField(_("slug"), max_length=200, unique=True, allow_unicode=False)
+    title_cyrl = models.CharField(_("title (Uzbek Cyrillic)"), max_length=400)
+    title_latn = models.CharField(_("title (Uzbek Latin)"), max_length=400, blank=True)
+    title_ru = models.CharField(_("title (Russian)"), max_length=400, blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=400, blank=True)
+    body_cyrl = models.TextField(_("body (Uzbek Cyrillic)"))
+    body_latn = models.TextField(_("body (Uzbek Latin)"), blank=True)
+    body_ru = models.TextField(_("body (Russian)"), blank=True)
+    body_en = models.TextField(_("body (English)"), blank=True)
+    # Once someone edits the Latin text by hand it is kept; until then it follows the Cyrillic.
+    latin_edited = models.BooleanField(_("Latin edited by hand"), default=False)
+    publish_at = models.DateTimeField(_("scheduled publication"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last changed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-published_at", "-created_at"]
+        verbose_name = _("press release")
+        verbose_name_plural = _("press releases")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="release_published_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title_cyrl
+
+
+class PressReleaseStatusChange(models.Model):
+    release = models.ForeignKey(
+        PressRelease, on_delete=models.CASCADE, related_name="status_changes"
+    )
+    from_status = models.CharField(max_length=10, blank=True)
+    to_status = models.CharField(max_length=10)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '∅'} → {self.to_status}"
