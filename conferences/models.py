@@ -1,3 +1,4 @@
+import datetime
 import secrets
 
 from django.conf import settings
@@ -90,6 +91,11 @@ class Conference(models.Model):
     )
     participant_groups = models.JSONField(_("kinds of participant"), default=list, blank=True)
     qa_held = models.BooleanField(_("questions and answers held"), default=False)
+    # Written by the attendance import (the platform's participant report); wins over declared.
+    participants_count_recorded = models.PositiveIntegerField(
+        _("recorded number of participants"), null=True, blank=True, editable=False
+    )
+    recording_url = models.URLField(_("recording link"), blank=True, max_length=500)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -110,6 +116,21 @@ class Conference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.starts_at:%Y-%m-%d} {self.title}"
+
+    @property
+    def participants_count(self) -> int | None:
+        """Recorded attendance where it exists, else the declared figure."""
+        if self.participants_count_recorded is not None:
+            return self.participants_count_recorded
+        return self.participants_count_declared
+
+    @property
+    def participants_count_is_approximate(self) -> bool:
+        return self.participants_count_recorded is None and self.participants_approximate
+
+    @property
+    def ends_at(self):
+        return self.starts_at + datetime.timedelta(minutes=self.duration_minutes)
 
 
 class ConferenceStatusChange(models.Model):
