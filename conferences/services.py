@@ -21,6 +21,55 @@ ALLOWED_TRANSITIONS: dict[str, set[str]] = {
 # queues its own work with transaction.on_commit.
 STATUS_LISTENERS: list = []
 
+# Called as listener(conference=..., changed=set_of_field_names, by=...) after conference_update
+# saved a change (rescheduling sends calendar updates, Zoom follows the new time).
+CHANGE_LISTENERS: list = []
+
+# The fields whose change reaches people already invited (calendar UPDATE, Zoom sync).
+SCHEDULE_FIELDS = {"title", "starts_at", "duration_minutes", "join_url", "meeting_id", "passcode"}
+
+
+@transaction.atomic
+def conference_create(*, council, title: str, starts_at, by=None, **fields) -> Conference:
+    """Create a conference in draft; `fields` are other Conference fields (not `status`)."""
+    if "status" in fields:
+        raise ValueError("status is set through conference_set_status")
+    conference = Conference(council=council, title=title, starts_at=starts_at, **fields)
+    conference.full_clean()
+    conference.save()
+    ConferenceStatusChange.objects.create(
+        conference=conference,
+        from_status="",
+        to_status=conference.status,
+        changed_by=by if getattr(by, "is_authenticated", False) else None,
+    )
+    return conference
+
+
+@transaction.atomic
+def conference_update(*, conference: Conference, by=None, **fields) -> set[str]:
+    """Change a conference's fields; returns the names that changed.
+
+    Listeners in CHANGE_LISTENERS hear about every saved change. A held or cancelled
+    conference keeps its schedule: changing it raises ValidationError on `starts_at`.
+    """
+    if "status" in fields:
+        raise ValueError("status is set through conference_set_status")
+    changed = {name for name, value in fields.items() if getattr(conference, name) != value}
+    if not changed:
+        return changed
+    if changed & SCHEDULE_FIELDS and conference.status in (Status.HELD, Status.CANCELLED):
+        raise ValidationError(
+            {"starts_at": _("A held or cancelled conference cannot be rescheduled.")}
+        )
+    for name in changed:
+        setattr(conference, name, fields[name])
+    conference.full_clean()
+    conference.save()
+    for listener in CHANGE_LISTENERS:
+        listener(conference=conference, changed=changed, by=by)
+    return changed
+
 
 def conference_transition_allowed(*, current: str, target: str) -> bool:
     return target in ALLOWED_TRANSITIONS.get(current, set())

@@ -93,3 +93,60 @@ def test_status_outside_choices_refused_by_database():
     conference = ConferenceFactory()
     with pytest.raises(IntegrityError), transaction.atomic():
         Conference.objects.filter(pk=conference.pk).update(status="archived")
+
+
+def test_conference_create_starts_in_draft_and_logs(django_user_model):
+    from conferences.services import conference_create
+    from experts.tests.factories import CouncilFactory
+
+    user = django_user_model.objects.create_user("secretary")
+    conference = conference_create(
+        council=CouncilFactory(),
+        title="Кредит-модуль",
+        starts_at=ConferenceFactory.starts_at,
+        duration_minutes=90,
+        by=user,
+    )
+    assert (conference.status, conference.duration_minutes) == ("draft", 90)
+    assert [
+        (c.from_status, c.to_status, c.changed_by) for c in conference.status_changes.all()
+    ] == [("", "draft", user)]
+
+
+def test_conference_update_reports_changes_to_listeners():
+    from conferences import services
+
+    heard = []
+    services.CHANGE_LISTENERS.append(lambda **kw: heard.append(kw["changed"]))
+    try:
+        conference = ConferenceFactory()
+        assert services.conference_update(conference=conference, title=conference.title) == set()
+        changed = services.conference_update(
+            conference=conference, title="New", duration_minutes=60
+        )
+    finally:
+        services.CHANGE_LISTENERS.pop()
+    assert changed == {"title", "duration_minutes"}
+    assert heard == [{"title", "duration_minutes"}]
+    conference.refresh_from_db()
+    assert (conference.title, conference.duration_minutes) == ("New", 60)
+
+
+def test_held_conference_cannot_be_rescheduled():
+    from conferences.services import conference_update
+
+    conference = _conference_at([S.SCHEDULED, S.HELD])
+    with pytest.raises(ValidationError) as exc:
+        conference_update(conference=conference, duration_minutes=30)
+    assert list(exc.value.message_dict) == ["starts_at"]
+    conference.refresh_from_db()
+    assert conference.duration_minutes == 120
+
+
+def test_invalid_field_value_refused_naming_the_field():
+    from conferences.services import conference_update
+
+    conference = ConferenceFactory()
+    with pytest.raises(ValidationError) as exc:
+        conference_update(conference=conference, join_url="not a url")
+    assert list(exc.value.message_dict) == ["join_url"]
