@@ -1,3 +1,5 @@
+import datetime
+import json
 import secrets
 from pathlib import Path
 
@@ -7,9 +9,16 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from conferences.imports import conference_import_text
-from experts.services import council_get_or_create, organization_get_or_create
+from experts.models import CouncilMembership
+from experts.services import (
+    council_get_or_create,
+    expert_get_or_create,
+    membership_add,
+    organization_get_or_create,
+)
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
+MEMBERS_FILE = Path(__file__).resolve().parents[3] / "experts" / "demo" / "council-members.json"
 
 FOUNDATION_MISSION = (
     "“Эл-юрт умиди” жамғармаси мутахассисларни хорижда тайёрлаш билан бирга, хорижий давлатларда "
@@ -49,6 +58,7 @@ class Command(BaseCommand):
         council.host_organization = foundation
         council.mission = COUNCIL_MISSION
         council.save()
+        self._load_members(council)
 
         User = get_user_model()
         password = password or secrets.token_urlsafe(12)
@@ -60,3 +70,27 @@ class Command(BaseCommand):
         self.stdout.write(
             _("Staff login: %(user)s / %(password)s") % {"user": username, "password": password}
         )
+
+    def _load_members(self, council):
+        """Council members of the demo; the invented ones use example.org addresses."""
+        for row in json.loads(MEMBERS_FILE.read_text(encoding="utf-8")):
+            expert = expert_get_or_create(
+                name=row["name"],
+                name_latin=row["name_latin"],
+                country=row["country"],
+                organization=organization_get_or_create(name=row["organization"]),
+                position=row["position"],
+                email=row["email"],
+            )
+            expert.city = row["city"]
+            expert.time_zone = row["time_zone"]
+            expert.preferred_language = row["language"]
+            expert.is_public = row["public"]
+            expert.save()
+            if not CouncilMembership.objects.filter(expert=expert, council=council).exists():
+                membership_add(
+                    expert=expert,
+                    council=council,
+                    role=row["role"],
+                    start_date=datetime.date(2020, 6, 1),
+                )
