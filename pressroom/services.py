@@ -1,0 +1,307 @@
+"""Writes for press releases. The status changes here and nowhere else.
+
+Callers (the staff dashboard, the partner API, Celery tasks) rely on three promises:
+- a redraft never overwrites a human edit: it only adds a version;
+- the Latin text follows the Cyrillic until someone edits the Latin by hand;
+- every status change is checked against the user's permissions and recorded with who and when.
+"""
+
+import datetime
+
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from conferences.models import Conference
+
+from .models import PressRelease, PressReleaseStatusChange, PressReleaseVersion
+from .transliteration import to_latin
+
+Status = PressRelease.Status
+
+PERM_CHANGE = "pressroom.change_pressrelease"
+PERM_APPROVE = "pressroom.approve_pressrelease"
+PERM_PUBLISH = "pressroom.publish_pressrelease"
+
+# target status -> {allowed source statuses}
+ALLOWED_TRANSITIONS: dict[str, set[str]] = {
+    Status.DRAFT: {Status.IN_REVIEW, Status.APPROVED, Status.WITHDRAWN},
+    Status.IN_REVIEW: {Status.DRAFT, Status.APPROVED},
+    Status.APPROVED: {Status.IN_REVIEW},
+    Status.PUBLISHED: {Status.APPROVED, Status.WITHDRAWN},
+    Status.WITHDRAWN: {Status.PUBLISHED},
+}
+
+# The texts a version keeps and an edit may change.
+TEXT_FIELDS = (
+    "title_cyrl",
+    "title_latn",
+    "title_ru",
+    "title_en",
+    "body_cyrl",
+    "body_latn",
+    "body_ru",
+    "body_en",
+)
+LATIN_FIELDS = ("title_latn", "body_latn")
+
+# The public pages cache under a key that includes this counter; bumping it drops them all.
+PUBLIC_CACHE_VERSION_KEY = "pressroom:public-version"
+
+
+def public_cache_version() -> int:
+    version = cache.get(PUBLIC_CACHE_VERSION_KEY)
+    if version is None:
+        cache.add(PUBLIC_CACHE_VERSION_KEY, 1, timeout=None)
+        version = cache.get(PUBLIC_CACHE_VERSION_KEY) or 1
+    return version
+
+
+def public_cache_invalidate() -> None:
+    try:
+        cache.incr(PUBLIC_CACHE_VERSION_KEY)
+    except ValueError:
+        cache.set(PUBLIC_CACHE_VERSION_KEY, 2, timeout=None)
+
+
+def _invalidate_on_commit() -> None:
+    transaction.on_commit(public_cache_invalidate)
+
+
+def required_permission(*, current: str, target: str) -> str:
+    """The permission a user needs to move a release from `current` to `target`."""
+    if target in (Status.PUBLISHED, Status.WITHDRAWN):
+        return PERM_PUBLISH
+    if target == Status.APPROVED or current == Status.APPROVED:
+        # Approving, and taking an approval back, are the press service's decisions.
+        return PERM_APPROVE
+    return PERM_CHANGE
+
+
+def press_release_transition_allowed(*, current: str, target: str) -> bool:
+    return current in ALLOWED_TRANSITIONS.get(target, set())
+
+
+def _actor(by):
+    return by if getattr(by, "is_authenticated", False) else None
+
+
+def _check_permission(by, permission: str) -> None:
+    if by is None:
+        # The system itself (scheduled publication, drafting task).
+        return
+    if not getattr(by, "is_authenticated", False) or not by.has_perm(permission):
+        raise PermissionDenied(_("You are not allowed to do this to a press release."))
+
+
+def _unique_slug(base: str, *, exclude_pk=None) -> str:
+    base = (base or "release")[:180].strip("-") or "release"
+    slug, n = base, 2
+    taken = PressRelease.objects.exclude(pk=exclude_pk)
+    while taken.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def release_slug_for(conference: Conference) -> str:
+    day = timezone.localtime(conference.starts_at).date()
+    return slugify(f"{day:%Y-%m-%d} {to_latin(conference.title)}")[:180].strip("-")
+
+
+def _snapshot(*, release: PressRelease, source: str, by, texts: dict | None = None):
+    number = (release.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    values = texts if texts is not None else {f: getattr(release, f) for f in TEXT_FIELDS}
+    return PressReleaseVersion.objects.create(
+        release=release, number=number, source=source, created_by=_actor(by), **values
+    )
+
+
+def _drafted_texts(conference: Conference) -> dict:
+    from .drafting import draft_texts
+
+    drafted = draft_texts(conference=conference)
+    texts = {f: drafted.get(f, "") for f in TEXT_FIELDS}
+    texts["title_latn"] = to_latin(texts["title_cyrl"])
+    texts["body_latn"] = to_latin(texts["body_cyrl"])
+    return texts
+
+
+@transaction.atomic
+def press_release_draft(*, conference: Conference, by=None) -> PressRelease:
+    """Draft the release of a held conference from its data.
+
+    The first call creates the release (status draft, version 1). A later call adds a new
+    version from the current data; it replaces the release's texts only while nobody has edited
+    them and the release is still a draft, so a human edit is never overwritten. Safe to run
+    twice: the conference row is locked and an unchanged draft adds no version.
+    """
+    Conference.objects.select_for_update().filter(pk=conference.pk).first()
+    texts = _drafted_texts(conference)
+    release = PressRelease.objects.select_for_update().filter(conference=conference).first()
+    if release is None:
+        release = PressRelease(
+            conference=conference,
+            slug=_unique_slug(release_slug_for(conference)),
+            updated_by=_actor(by),
+            **texts,
+        )
+        release.full_clean()
+        release.save()
+        PressReleaseStatusChange.objects.create(
+            release=release, from_status="", to_status=release.status, changed_by=_actor(by)
+        )
+        _snapshot(release=release, source=PressReleaseVersion.Source.DRAFT, by=by, texts=texts)
+        return release
+
+    last_draft = release.versions.filter(source=PressReleaseVersion.Source.DRAFT).last()
+    if last_draft and all(getattr(last_draft, f) == texts[f] for f in TEXT_FIELDS):
+        return release
+    latest = release.versions.last()
+    untouched = latest is None or latest.source == PressReleaseVersion.Source.DRAFT
+    _snapshot(release=release, source=PressReleaseVersion.Source.DRAFT, by=by, texts=texts)
+    if untouched and release.status == Status.DRAFT:
+        for name, value in texts.items():
+            if name in LATIN_FIELDS and release.latin_edited:
+                continue
+            setattr(release, name, value)
+        release.updated_by = _actor(by)
+        release.save()
+    return release
+
+
+@transaction.atomic
+def press_release_edit(*, release: PressRelease, by, **fields) -> PressRelease:
+    """Change a release's texts (and slug); every saved edit is a new version.
+
+    The Latin texts follow the Cyrillic until a Latin field is given a value different from
+    what it was; from then on they are kept (`latin_edited`). Passing `latin_edited=False`
+    goes back to the transliteration. Editing an approved or published release needs the
+    publish permission, since it changes what was approved or what the public reads.
+    """
+    allowed = set(TEXT_FIELDS) | {"slug", "latin_edited"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValueError(f"not editable: {', '.join(sorted(unknown))}")
+    release = PressRelease.objects.select_for_update().get(pk=release.pk)
+    needed = PERM_PUBLISH if release.status in (Status.APPROVED, Status.PUBLISHED) else PERM_CHANGE
+    _check_permission(by, needed)
+
+    changed = {n for n, v in fields.items() if getattr(release, n) != v}
+    if any(n in changed for n in LATIN_FIELDS):
+        release.latin_edited = True
+    if "latin_edited" in fields and not fields["latin_edited"]:
+        release.latin_edited = False
+    for name in changed - {"latin_edited"}:
+        if name in LATIN_FIELDS and not release.latin_edited:
+            continue
+        setattr(release, name, fields[name])
+    if not release.latin_edited:
+        release.title_latn = to_latin(release.title_cyrl)
+        release.body_latn = to_latin(release.body_cyrl)
+    if "slug" in changed:
+        release.slug = slugify(fields["slug"])
+    release.updated_by = _actor(by)
+    release.full_clean()
+    if not changed:
+        return release
+    release.save()
+    _snapshot(release=release, source=PressReleaseVersion.Source.EDIT, by=by)
+    _invalidate_on_commit()
+    return release
+
+
+@transaction.atomic
+def press_release_set_status(*, release: PressRelease, status: str, by) -> PressRelease:
+    """Move a release to `status`, the one place a release's status changes.
+
+    draft → in_review → approved → published → withdrawn, with returns (in_review → draft,
+    approved → in_review, withdrawn → draft or published again). Approving needs
+    `approve_pressrelease`; publishing and withdrawing need `publish_pressrelease`; other
+    moves need `change_pressrelease`. `by=None` is the system acting on a schedule set by a
+    user who held the permission. Raises PermissionDenied, or ValidationError on `status`
+    for a transition that is not allowed.
+    """
+    locked = PressRelease.objects.select_for_update().get(pk=release.pk)
+    previous = locked.status
+    if status not in Status.values or not press_release_transition_allowed(
+        current=previous, target=status
+    ):
+        raise ValidationError(
+            {
+                "status": _("A press release cannot go from %(current)s to %(target)s.")
+                % {"current": previous, "target": status}
+            }
+        )
+    _check_permission(by, required_permission(current=previous, target=status))
+    now = timezone.now()
+    updates = {"status": status, "updated_by": _actor(by) or locked.updated_by}
+    if status == Status.PUBLISHED:
+        updates["published_at"] = locked.published_at or now
+        updates["publish_at"] = None
+    if status in (Status.DRAFT, Status.IN_REVIEW, Status.WITHDRAWN):
+        # A schedule belongs to an approval; going back cancels it.
+        updates["publish_at"] = None
+        updates["publish_scheduled_by"] = None
+    PressRelease.objects.filter(pk=locked.pk).update(updated_at=now, **updates)
+    for name, value in updates.items():
+        setattr(release, name, value)
+    PressReleaseStatusChange.objects.create(
+        release=release,
+        from_status=previous,
+        to_status=status,
+        changed_by=_actor(by) or (locked.publish_scheduled_by if by is None else None),
+    )
+    if Status.PUBLISHED in (previous, status):
+        _invalidate_on_commit()
+    return release
+
+
+@transaction.atomic
+def press_release_schedule_publication(
+    *, release: PressRelease, publish_at: datetime.datetime | None, by
+) -> PressRelease:
+    """Publish an approved release at `publish_at` (None cancels the schedule).
+
+    Needs `publish_pressrelease`. The periodic scan (`press_release_publish_due`) publishes it
+    once the time has come, recording the scheduler as the one who published.
+    """
+    _check_permission(by, PERM_PUBLISH)
+    locked = PressRelease.objects.select_for_update().get(pk=release.pk)
+    if publish_at is not None:
+        if locked.status != Status.APPROVED:
+            raise ValidationError(
+                {"publish_at": _("Only an approved press release can be scheduled.")}
+            )
+        if timezone.is_naive(publish_at):
+            raise ValidationError({"publish_at": _("Give the time with its time zone.")})
+        if publish_at <= timezone.now():
+            raise ValidationError({"publish_at": _("The time must be in the future.")})
+    PressRelease.objects.filter(pk=locked.pk).update(
+        publish_at=publish_at, publish_scheduled_by=_actor(by) if publish_at else None
+    )
+    release.publish_at = publish_at
+    release.publish_scheduled_by = _actor(by) if publish_at else None
+    return release
+
+
+def press_release_publish_due(*, now: datetime.datetime | None = None) -> list[int]:
+    """Publish every approved release whose scheduled time has come; returns their ids."""
+    now = now or timezone.now()
+    published = []
+    due = PressRelease.objects.filter(status=Status.APPROVED, publish_at__lte=now)
+    for pk in due.values_list("pk", flat=True):
+        with transaction.atomic():
+            release = (
+                PressRelease.objects.select_for_update(skip_locked=True)
+                .filter(pk=pk, status=Status.APPROVED, publish_at__lte=now)
+                .first()
+            )
+            if release is None:
+                continue
+            press_release_set_status(release=release, status=Status.PUBLISHED, by=None)
+            published.append(pk)
+    return published
