@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "experts",
     "conferences",
     "pressroom",
+    "integrations",
 ]
 
 MIDDLEWARE = [
@@ -160,6 +161,15 @@ EMAIL_BACKEND = (
     if EMAIL_HOST
     else "django.core.mail.backends.console.EmailBackend"
 )
+
+# Zoom (Server-to-Server OAuth). Without the three credentials nothing talks to Zoom: staff paste
+# the join link and upload the participant report by hand.
+ZOOM_ACCOUNT_ID = env("ZOOM_ACCOUNT_ID", default="")
+ZOOM_CLIENT_ID = env("ZOOM_CLIENT_ID", default="")
+ZOOM_CLIENT_SECRET = env("ZOOM_CLIENT_SECRET", default="")
+ZOOM_WEBHOOK_SECRET_TOKEN = env("ZOOM_WEBHOOK_SECRET_TOKEN", default="")
+ZOOM_API_BASE_URL = env("ZOOM_API_BASE_URL", default="https://api.zoom.us/v2").rstrip("/")
+ZOOM_OAUTH_TOKEN_URL = env("ZOOM_OAUTH_TOKEN_URL", default="https://zoom.us/oauth/token")
 
 # The address people see in links sent by mail (answer links, release links).
 SITE_URL = env("SITE_URL", default="http://localhost:8000").rstrip("/")

@@ -7,6 +7,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("integrations/zoom/webhook/", include("integrations.urls")),
 ]
 
 if settings.DEBUG:

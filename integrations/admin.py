@@ -1,0 +1,72 @@
+from django.contrib import admin
+
+from .models import Attendee, Question, ZoomApiCall, ZoomMeeting, ZoomWebhookEvent
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records of what happened: staff read them, nobody edits them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ZoomMeeting)
+class ZoomMeetingAdmin(admin.ModelAdmin):
+    list_display = ["conference", "kind", "zoom_id", "host", "last_synced_at", "last_error"]
+    list_filter = ["kind"]
+    search_fields = ["conference__title", "zoom_id"]
+    fields = [
+        "conference",
+        "kind",
+        "host",
+        "alternative_hosts",
+        "zoom_id",
+        "sync_requested_at",
+        "last_synced_at",
+        "pull_requested_at",
+        "last_pulled_at",
+        "pull_attempts",
+        "last_error",
+    ]
+    readonly_fields = [
+        "zoom_id",
+        "sync_requested_at",
+        "last_synced_at",
+        "pull_requested_at",
+        "last_pulled_at",
+        "pull_attempts",
+        "last_error",
+    ]
+    raw_id_fields = ["conference"]
+
+
+@admin.register(ZoomApiCall)
+class ZoomApiCallAdmin(ReadOnlyAdmin):
+    list_display = ["at", "conference", "method", "path", "status_code", "outcome", "error"]
+    list_filter = ["outcome", "method"]
+    search_fields = ["conference__title", "path"]
+    list_select_related = ["conference"]
+
+
+@admin.register(ZoomWebhookEvent)
+class ZoomWebhookEventAdmin(ReadOnlyAdmin):
+    list_display = ["received_at", "event", "zoom_id", "conference"]
+    list_filter = ["event"]
+    list_select_related = ["conference"]
+
+
+@admin.register(Attendee)
+class AttendeeAdmin(ReadOnlyAdmin):
+    list_display = ["name", "conference", "joins_count", "total_duration_seconds", "first_join_at"]
+    search_fields = ["name", "email", "conference__title"]
+    list_select_related = ["conference"]
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    list_display = ["conference", "asker_name", "question", "asked_at"]
+    search_fields = ["question", "answer", "conference__title"]
+    list_select_related = ["conference"]

@@ -1,0 +1,469 @@
+"""Writes for the Zoom side of a conference: keeping Zoom in step, and pulling reports back.
+
+The database says what Zoom should look like: listeners mark a ZoomMeeting as needing a sync and
+queue a task after commit; the task reconciles (create, update or delete) and clears the mark.
+A sweeper picks up marks whose task was lost or failed for a transient reason.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import datetime
+import hashlib
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+
+from conferences.models import Conference, ConferenceOrganization
+from conferences.services import conference_set_status, conference_update
+
+from .attendance import attendance_import_rows
+from .models import Question, ZoomMeeting, ZoomWebhookEvent
+from .zoom import ZoomClient, ZoomError, zoom_configured
+
+logger = logging.getLogger(__name__)
+
+Status = Conference.Status
+
+# The conference fields Zoom shows; join_url and meeting_id come from Zoom, so they never trigger.
+ZOOM_FIELDS = {"title", "starts_at", "duration_minutes", "passcode"}
+SYNC_LOCK_SECONDS = 300
+# The participant report appears some minutes after the end; the sweeper asks again this often.
+MAX_PULL_ATTEMPTS = 12
+TOPIC_LIMIT = 200
+AGENDA_LIMIT = 2000
+
+_syncing = contextvars.ContextVar("zoom_syncing", default=False)
+
+
+@contextlib.contextmanager
+def _as_sync():
+    """Changes written back from Zoom (join link, passcode) must not ask for another sync."""
+    marker = _syncing.set(True)
+    try:
+        yield
+    finally:
+        _syncing.reset(marker)
+
+
+# Listeners ---------------------------------------------------------------------------------------
+
+
+def _wants_zoom(conference: Conference) -> bool:
+    return zoom_configured() and conference.platform == Conference.Platform.ZOOM
+
+
+def zoom_request_sync(*, conference: Conference) -> ZoomMeeting:
+    """Mark the conference's Zoom meeting as out of date and queue the sync after commit."""
+    from .tasks import zoom_sync_task
+
+    meeting, _created = ZoomMeeting.objects.get_or_create(conference=conference)
+    ZoomMeeting.objects.filter(pk=meeting.pk).update(sync_requested_at=timezone.now())
+    conference_id = conference.pk
+    transaction.on_commit(lambda: zoom_sync_task.delay(conference_id=conference_id))
+    return meeting
+
+
+def zoom_on_status_change(*, conference: Conference, previous: str, by=None) -> None:
+    """Scheduled: create the meeting. Cancelled after scheduling: delete it."""
+    if not _wants_zoom(conference):
+        return
+    if conference.status == Status.SCHEDULED or (
+        conference.status == Status.CANCELLED and previous == Status.SCHEDULED
+    ):
+        zoom_request_sync(conference=conference)
+
+
+def zoom_on_conference_change(*, conference: Conference, changed: set, by=None) -> None:
+    """A scheduled conference's topic, time, length or passcode changed: Zoom follows."""
+    if _syncing.get() or not (changed & ZOOM_FIELDS):
+        return
+    if conference.status != Status.SCHEDULED or not _wants_zoom(conference):
+        return
+    zoom_request_sync(conference=conference)
+
+
+# Sync --------------------------------------------------------------------------------------------
+
+
+def _alternative_hosts(conference: Conference, meeting: ZoomMeeting) -> str:
+    if meeting.alternative_hosts.strip():
+        emails = [e.strip() for e in meeting.alternative_hosts.split(";")]
+    else:
+        emails = [
+            expert.email
+            for role in conference.organization_roles.filter(
+                role=ConferenceOrganization.Role.TECHNICAL_ORGANIZER
+            ).prefetch_related("representatives")
+            for expert in role.representatives.all()
+        ]
+    seen: dict[str, None] = {}
+    for email in emails:
+        if email and email.lower() not in seen:
+            seen[email.lower()] = None
+    return ";".join(seen)
+
+
+def _agenda(conference: Conference) -> str:
+    lines = [
+        f"{p.order}. {p.title} — {p.presenter.full_name}"
+        for p in conference.presentations.select_related("presenter")
+    ]
+    return "\n".join(lines)[:AGENDA_LIMIT]
+
+
+def zoom_meeting_payload(*, conference: Conference, meeting: ZoomMeeting) -> dict:
+    """The body Zoom's create and update endpoints take for this conference."""
+    local = timezone.localtime(conference.starts_at, timezone=_zone())
+    body = {
+        "topic": conference.title[:TOPIC_LIMIT],
+        "agenda": _agenda(conference),
+        # Local wall time plus the zone name: Zoom then shows attendees the right time.
+        "start_time": local.strftime("%Y-%m-%dT%H:%M:%S"),
+        "timezone": settings.TIME_ZONE,
+        "duration": conference.duration_minutes,
+        "settings": {
+            # Registration on, approved automatically: partners' staff get personal links and
+            # the participant report carries their emails; Zoom's own mails stay off, ours go.
+            "approval_type": 0,
+            "registration_type": 1,
+            "registrants_email_notification": False,
+            "registrants_confirmation_email": False,
+            "alternative_hosts": _alternative_hosts(conference, meeting),
+        },
+    }
+    if conference.passcode:
+        body["password"] = conference.passcode
+    if meeting.kind == ZoomMeeting.Kind.MEETING:
+        body["type"] = 2  # scheduled meeting
+        body["settings"].update({"waiting_room": True, "join_before_host": False})
+    else:
+        body["type"] = 5  # webinar
+        body["settings"].update({"practice_session": False, "hd_video": True})
+    return body
+
+
+def _zone():
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def _collection(meeting: ZoomMeeting) -> str:
+    return "meetings" if meeting.kind == ZoomMeeting.Kind.MEETING else "webinars"
+
+
+def _create(client: ZoomClient, conference: Conference, meeting: ZoomMeeting) -> None:
+    payload = zoom_meeting_payload(conference=conference, meeting=meeting)
+    host = meeting.host or "me"
+    body = client.request("POST", f"/users/{host}/{_collection(meeting)}", json=payload)
+    zoom_id = str(body["id"])
+    ZoomMeeting.objects.filter(pk=meeting.pk).update(zoom_id=zoom_id)
+    meeting.zoom_id = zoom_id
+    with _as_sync():
+        conference_update(
+            conference=conference,
+            join_url=body.get("join_url", conference.join_url),
+            meeting_id=zoom_id,
+            passcode=body.get("password") or conference.passcode,
+        )
+
+
+def _update(client: ZoomClient, conference: Conference, meeting: ZoomMeeting) -> None:
+    payload = zoom_meeting_payload(conference=conference, meeting=meeting)
+    del payload["type"]
+    path = f"/{_collection(meeting)}/{meeting.zoom_id}"
+    try:
+        client.request("PATCH", path, json=payload)
+    except ZoomError as exc:
+        if exc.status_code != 404:
+            raise
+        # Someone deleted it on Zoom by hand: the conference is still scheduled, so recreate.
+        _create(client, conference, meeting)
+
+
+def _delete(client: ZoomClient, meeting: ZoomMeeting) -> None:
+    client.request("DELETE", f"/{_collection(meeting)}/{meeting.zoom_id}", missing_ok=True)
+    ZoomMeeting.objects.filter(pk=meeting.pk).update(zoom_id="")
+    meeting.zoom_id = ""
+
+
+def _add_panelists(client: ZoomClient, conference: Conference, meeting: ZoomMeeting) -> None:
+    panelists = {}
+    for presentation in conference.presentations.select_related("presenter"):
+        expert = presentation.presenter
+        if expert.email:
+            panelists.setdefault(
+                expert.email.lower(), {"name": expert.full_name, "email": expert.email}
+            )
+    if panelists:
+        client.request(
+            "POST",
+            f"/webinars/{meeting.zoom_id}/panelists",
+            json={"panelists": list(panelists.values())},
+        )
+
+
+def zoom_meeting_sync(*, conference: Conference) -> str:
+    """Make Zoom match the conference; returns what was done.
+
+    Safe to run twice and concurrently: a cache lock lets one run at a time, each run reads the
+    conference afresh and does what its status calls for. A failure is kept on the ZoomMeeting
+    for staff; a transient one leaves the sync mark for the sweeper.
+    """
+    if not zoom_configured():
+        return "not configured"
+    lock = f"zoom:sync-lock:{conference.pk}"
+    if not cache.add(lock, 1, timeout=SYNC_LOCK_SECONDS):
+        return "busy"
+    try:
+        conference.refresh_from_db()
+        meeting, _created = ZoomMeeting.objects.get_or_create(conference=conference)
+        requested = meeting.sync_requested_at
+        client = ZoomClient(conference=conference)
+        action = "nothing"
+        try:
+            if conference.status == Status.SCHEDULED:
+                if meeting.zoom_id:
+                    action = "updated"
+                    _update(client, conference, meeting)
+                else:
+                    action = "created"
+                    _create(client, conference, meeting)
+                if meeting.kind == ZoomMeeting.Kind.WEBINAR:
+                    _add_panelists(client, conference, meeting)
+                zoom_registrants_send(conference=conference, meeting=meeting, client=client)
+            elif meeting.zoom_id and conference.status == Status.CANCELLED:
+                action = "deleted"
+                _delete(client, meeting)
+        except ZoomError as exc:
+            updates = {"last_error": str(exc)[:1000]}
+            if not exc.transient:
+                # Trying again cannot help until someone changes the conference.
+                updates["sync_requested_at"] = None
+            ZoomMeeting.objects.filter(pk=meeting.pk).update(**updates)
+            logger.warning("zoom sync of conference %s failed: %s", conference.pk, exc)
+            return "failed"
+        ZoomMeeting.objects.filter(pk=meeting.pk).update(
+            last_synced_at=timezone.now(), last_error=""
+        )
+        # A change made while this run talked to Zoom bumped the mark: leave it for the next run.
+        ZoomMeeting.objects.filter(pk=meeting.pk, sync_requested_at=requested).update(
+            sync_requested_at=None
+        )
+        return action
+    finally:
+        cache.delete(lock)
+
+
+def zoom_registrants_send(*, conference: Conference, meeting: ZoomMeeting, client: ZoomClient):
+    """Send partner registrations without a personal link as Zoom registrants."""
+    try:
+        from conferences.models import Invitation
+    except ImportError:  # the invitations model arrives separately
+        return 0
+    pending = Invitation.objects.filter(
+        conference=conference, source="registration", join_url=""
+    ).exclude(email="")
+    sent = 0
+    for invitation in pending.iterator():
+        first, _sep, last = (invitation.name or invitation.email).strip().partition(" ")
+        body = client.request(
+            "POST",
+            f"/{_collection(meeting)}/{meeting.zoom_id}/registrants",
+            json={
+                "email": invitation.email,
+                "first_name": first or invitation.email,
+                "last_name": last,
+            },
+        )
+        join_url = (body or {}).get("join_url", "")
+        if join_url:
+            Invitation.objects.filter(pk=invitation.pk).update(join_url=join_url)
+            sent += 1
+    return sent
+
+
+# After the event ---------------------------------------------------------------------------------
+
+
+@dataclass
+class PullResult:
+    participants_rows: int
+    attendees: int
+    questions: int
+    recording_url: str
+
+
+def _participant_row(row: dict) -> dict:
+    return {
+        "name": row.get("name") or "",
+        "email": row.get("user_email") or "",
+        "join_time": row.get("join_time") or None,
+        "leave_time": row.get("leave_time") or None,
+        "duration_seconds": row.get("duration"),
+    }
+
+
+def _questions(conference: Conference, body: dict) -> list[Question]:
+    questions = []
+    for asker in body.get("questions") or []:
+        for detail in asker.get("question_details") or []:
+            text = (detail.get("question") or "").strip()
+            if not text:
+                continue
+            asked_at = None
+            if detail.get("create_time"):
+                with contextlib.suppress(ValueError):
+                    asked_at = datetime.datetime.fromisoformat(detail["create_time"])
+            questions.append(
+                Question(
+                    conference=conference,
+                    asker_name=(asker.get("name") or "")[:300],
+                    question=text,
+                    answer=(detail.get("answer") or "").strip(),
+                    asked_at=asked_at,
+                )
+            )
+    return questions
+
+
+def _recording_url(body: dict | None) -> str:
+    if not body:
+        return ""
+    if body.get("share_url"):
+        return body["share_url"]
+    for item in body.get("recording_files") or []:
+        if item.get("play_url"):
+            return item["play_url"]
+    return ""
+
+
+def zoom_reports_pull(*, conference: Conference) -> PullResult:
+    """Fetch the participant report, the Q&A report and the recording link; store them.
+
+    Raises ZoomError when Zoom fails; a missing participant report (not processed yet) is
+    transient. Everything pulled replaces what an earlier pull stored, so running it twice is
+    harmless.
+    """
+    meeting = ZoomMeeting.objects.get(conference=conference)
+    client = ZoomClient(conference=conference)
+    collection = _collection(meeting)
+    try:
+        rows = client.paginate(
+            f"/report/{collection}/{meeting.zoom_id}/participants", key="participants"
+        )
+    except ZoomError as exc:
+        if exc.status_code == 404:
+            exc.transient = True
+        raise
+    qa_body = None
+    if meeting.kind == ZoomMeeting.Kind.WEBINAR:
+        qa_body = client.request("GET", f"/report/webinars/{meeting.zoom_id}/qa", missing_ok=True)
+    recording = client.request("GET", f"/meetings/{meeting.zoom_id}/recordings", missing_ok=True)
+    recording_url = _recording_url(recording)[:500]
+    with transaction.atomic():
+        imported = attendance_import_rows(
+            conference=conference, rows=[_participant_row(r) for r in rows]
+        )
+        questions = []
+        if qa_body is not None:
+            questions = _questions(conference, qa_body)
+            Question.objects.filter(conference=conference).delete()
+            Question.objects.bulk_create(questions)
+        fields = {}
+        if recording_url:
+            fields["recording_url"] = recording_url
+        if questions:
+            fields["qa_held"] = True
+        if fields:
+            # Facts from the platform, not a status: a plain update, no change listeners.
+            Conference.objects.filter(pk=conference.pk).update(**fields)
+            for name, value in fields.items():
+                setattr(conference, name, value)
+    return PullResult(
+        participants_rows=imported.rows,
+        attendees=imported.attendees,
+        questions=len(questions),
+        recording_url=recording_url,
+    )
+
+
+def zoom_after_event(*, conference: Conference) -> str:
+    """Pull the reports, then mark the conference held (which drafts the press release).
+
+    A transient failure leaves the pull requested for the sweeper until MAX_PULL_ATTEMPTS;
+    after that, or after a permanent failure, the conference is marked held without them.
+    """
+    lock = f"zoom:pull-lock:{conference.pk}"
+    if not cache.add(lock, 1, timeout=SYNC_LOCK_SECONDS):
+        return "busy"
+    try:
+        return _after_event(conference)
+    finally:
+        cache.delete(lock)
+
+
+def _after_event(conference: Conference) -> str:
+    meeting = ZoomMeeting.objects.get(conference=conference)
+    if meeting.pull_requested_at is None:
+        return "nothing to do"
+    ZoomMeeting.objects.filter(pk=meeting.pk).update(pull_attempts=meeting.pull_attempts + 1)
+    outcome = "pulled"
+    try:
+        zoom_reports_pull(conference=conference)
+    except ZoomError as exc:
+        ZoomMeeting.objects.filter(pk=meeting.pk).update(last_error=str(exc)[:1000])
+        logger.warning("zoom reports of conference %s: %s", conference.pk, exc)
+        if exc.transient and meeting.pull_attempts + 1 < MAX_PULL_ATTEMPTS:
+            return "retry later"
+        outcome = "given up"
+    else:
+        ZoomMeeting.objects.filter(pk=meeting.pk).update(
+            last_pulled_at=timezone.now(), last_error=""
+        )
+    ZoomMeeting.objects.filter(pk=meeting.pk).update(pull_requested_at=None)
+    conference.refresh_from_db()
+    if conference.status == Status.SCHEDULED:
+        conference_set_status(conference=conference, status=Status.HELD, by=None)
+    return outcome
+
+
+def zoom_meeting_ended(*, event: str, zoom_object: dict, body: bytes) -> str:
+    """Record a meeting.ended / webinar.ended delivery once and queue the pull after commit.
+
+    A replay of the same event (same meeting instance) finds its row and changes nothing.
+    """
+    from .tasks import zoom_after_event_task
+
+    zoom_id = str(zoom_object.get("id") or "")
+    key = str(zoom_object.get("uuid") or "") or hashlib.sha256(body).hexdigest()
+    with transaction.atomic():
+        meeting = (
+            ZoomMeeting.objects.select_for_update().filter(zoom_id=zoom_id).first()
+            if zoom_id
+            else None
+        )
+        _row, created = ZoomWebhookEvent.objects.get_or_create(
+            event=event,
+            event_key=key[:200],
+            defaults={
+                "zoom_id": zoom_id[:30],
+                "conference_id": meeting.conference_id if meeting else None,
+            },
+        )
+        if not created:
+            return "duplicate"
+        if meeting is None:
+            return "unknown meeting"
+        ZoomMeeting.objects.filter(pk=meeting.pk).update(
+            pull_requested_at=timezone.now(), pull_attempts=0
+        )
+        conference_id = meeting.conference_id
+        transaction.on_commit(lambda: zoom_after_event_task.delay(conference_id=conference_id))
+    return "queued"
