@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from experts.models import Council, Expert, Language, Organization
+from experts.models import Council, Expert, Language, Organization, validate_time_zone
 
 EXTERNAL_ID_VALIDATOR = RegexValidator(
     r"^[a-z0-9_.-]{1,100}\Z", _("Use 1–100 characters of a-z, 0-9, '-', '_' and '.'.")
@@ -96,6 +96,8 @@ class Conference(models.Model):
         _("recorded number of participants"), null=True, blank=True, editable=False
     )
     recording_url = models.URLField(_("recording link"), blank=True, max_length=500)
+    # The calendar SEQUENCE: raised on every change invited people must hear about.
+    sequence = models.PositiveIntegerField(_("calendar sequence"), default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -216,3 +218,148 @@ class Presentation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order}. {self.title}"
+
+
+class Invitation(models.Model):
+    """One person invited to one conference; the database refuses a second one per email.
+
+    The answer token is never stored: only its hash, so a leaked table opens no answer page.
+    """
+
+    class Source(models.TextChoices):
+        COUNCIL = "council", _("Council member")
+        PARTNER = "partner", _("Partner organisation")
+        CSV = "csv", _("CSV file")
+        REGISTRATION = "registration", _("Registration")
+        MANUAL = "manual", _("Added by staff")
+
+    class Answer(models.TextChoices):
+        NONE = "none", _("No answer")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="invitations")
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("email"), max_length=254)
+    # Lower-cased email: the key of "one invitation per person per conference".
+    email_lower = models.CharField(max_length=254, editable=False)
+    organization = models.CharField(_("organisation"), max_length=300, blank=True)
+    position = models.CharField(_("position"), max_length=300, blank=True)
+    language = models.CharField(
+        _("language"), max_length=8, choices=Language.choices, default=Language.UZ_CYRL
+    )
+    timezone = models.CharField(
+        _("time zone"), max_length=64, default="Asia/Tashkent", validators=[validate_time_zone]
+    )
+    expert = models.ForeignKey(
+        Expert,
+        verbose_name=_("expert"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invitations",
+    )
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    registered_by = models.ForeignKey(
+        Organization,
+        verbose_name=_("registered by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="registered_invitations",
+    )
+    # A personal meeting link (filled by the Zoom integration); the conference's link otherwise.
+    join_url = models.URLField(_("personal join link"), blank=True, max_length=500)
+    # A random salt from which the answer token is derived with SECRET_KEY; see invitations.py.
+    token_salt = models.CharField(max_length=64, editable=False)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    answer = models.CharField(
+        _("answer"), max_length=10, choices=Answer.choices, default=Answer.NONE
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["conference", "name", "pk"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conference", "email_lower"], name="invitation_email_unique_per_conference"
+            ),
+            models.CheckConstraint(
+                condition=Q(answer__in=["none", "accepted", "declined"]),
+                name="invitation_answer_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>"
+
+    @property
+    def effective_join_url(self) -> str:
+        return self.join_url or self.conference.join_url
+
+
+class OutboundMessage(models.Model):
+    """The outbox: one row per message a person must get, written before anything is sent.
+
+    The unique key (invitation, kind, sequence) makes a second copy of the same message
+    impossible to record; the state machine below makes a second send impossible outside the
+    window between the SMTP server's acceptance and the update to `sent`.
+    """
+
+    class Kind(models.TextChoices):
+        INVITATION = "invitation", _("Invitation")
+        UPDATE = "update", _("Update")
+        CANCELLATION = "cancellation", _("Cancellation")
+        REMINDER_24H = "reminder_24h", _("Reminder 24 hours before")
+        REMINDER_1H = "reminder_1h", _("Reminder 1 hour before")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        # Not sent because the invitation was cancelled before its turn came.
+        SKIPPED = "skipped", _("Skipped")
+
+    invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="messages")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    # The conference's calendar SEQUENCE when the message was queued: one update per change.
+    sequence = models.PositiveIntegerField(default=0)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    # Not before this time (backoff after a transient SMTP error).
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("outgoing message")
+        verbose_name_plural = _("outgoing messages")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["invitation", "kind", "sequence"], name="outbound_message_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=["pending", "sending", "sent", "failed", "skipped"]),
+                name="outbound_message_state_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="sending") | Q(lease_until__isnull=False),
+                name="outbound_message_sending_has_lease",
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "lease_until"], name="outbound_state_lease")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.invitation.email} ({self.state})"

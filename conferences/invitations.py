@@ -1,0 +1,591 @@
+"""Writes for invitations: who is invited, their answers, and what must be mailed to them.
+
+Every message a person must get is first written to the outbox (OutboundMessage) in the same
+transaction as the change that calls for it; delivery.py sends it after the commit. The answer
+token is derived from a random per-invitation salt and SECRET_KEY, so it is never stored: the
+table holds only its SHA-256, and the worker can rebuild the link for every message it sends.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import hashlib
+import io
+import secrets
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import F
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
+
+from experts.models import Expert, Language, validate_time_zone
+from experts.selectors import council_current_members
+
+from .models import Conference, Invitation, OutboundMessage
+
+Kind = OutboundMessage.Kind
+State = OutboundMessage.State
+
+INVITEE_FIELDS = ("name", "email", "organization", "position", "language", "timezone")
+REQUIRED_FIELDS = ("name", "email")
+LANGUAGES_BY_FOLDED = {value.lower(): value for value in Language.values}
+
+
+class InvalidToken(Exception):
+    """The answer link is unknown, tampered with, cancelled or past the start."""
+
+
+@dataclass
+class Invitee:
+    name: str
+    email: str
+    organization: str = ""
+    position: str = ""
+    language: str = Language.UZ_CYRL
+    timezone: str = "Asia/Tashkent"
+
+
+@dataclass
+class RowError:
+    index: int  # 0-based position of the row in the batch
+    field: str
+    message: str
+
+
+# --- validation --------------------------------------------------------------------------------
+
+
+def _row_validate(index: int, row: dict) -> tuple[Invitee | None, list[RowError]]:
+    errors: list[RowError] = []
+    if not isinstance(row, dict):
+        return None, [RowError(index, "row", _("A row must be an object of named fields."))]
+    for key in row:
+        if key not in INVITEE_FIELDS:
+            errors.append(
+                RowError(
+                    index, str(key), _("Unknown field; allowed: %s.") % ", ".join(INVITEE_FIELDS)
+                )
+            )
+    values = {}
+    for key in INVITEE_FIELDS:
+        value = row.get(key)
+        if value is None:
+            value = ""
+        if not isinstance(value, str):
+            errors.append(RowError(index, key, _("Must be text.")))
+            value = ""
+        values[key] = value.strip()
+    for key in REQUIRED_FIELDS:
+        if key not in row:
+            errors.append(RowError(index, key, _("This field is missing.")))
+        elif not values[key]:
+            errors.append(RowError(index, key, _("This field may not be empty.")))
+    if values["name"] and len(values["name"]) > 200:
+        errors.append(RowError(index, "name", _("At most 200 characters.")))
+    for key in ("organization", "position"):
+        if len(values[key]) > 300:
+            errors.append(RowError(index, key, _("At most 300 characters.")))
+    if values["email"]:
+        try:
+            validate_email(values["email"])
+            if len(values["email"]) > 254:
+                raise ValidationError("too long")
+        except ValidationError:
+            errors.append(
+                RowError(index, "email", _("'%s' is not a valid email address.") % values["email"])
+            )
+    language = Language.UZ_CYRL
+    if values["language"]:
+        language = LANGUAGES_BY_FOLDED.get(values["language"].lower())
+        if language is None:
+            errors.append(
+                RowError(
+                    index,
+                    "language",
+                    _("'%(value)s' is not one of %(allowed)s.")
+                    % {"value": values["language"], "allowed": ", ".join(Language.values)},
+                )
+            )
+    zone = values["timezone"] or "Asia/Tashkent"
+    try:
+        validate_time_zone(zone)
+    except ValidationError:
+        errors.append(
+            RowError(
+                index,
+                "timezone",
+                _("'%s' is not an IANA time zone name such as America/New_York.") % zone,
+            )
+        )
+    if errors:
+        return None, errors
+    return (
+        Invitee(
+            name=values["name"],
+            email=values["email"],
+            organization=values["organization"],
+            position=values["position"],
+            language=language,
+            timezone=zone,
+        ),
+        [],
+    )
+
+
+def invitee_rows_validate(rows: list[dict]) -> tuple[list[Invitee], list[RowError]]:
+    """Check a batch of people to invite; the caller imports nothing if errors come back.
+
+    The same email twice in the batch (in any letter case) is an error on the later row.
+    """
+    invitees: list[Invitee] = []
+    errors: list[RowError] = []
+    seen: dict[str, int] = {}
+    for index, row in enumerate(rows):
+        invitee, row_errors = _row_validate(index, row)
+        if invitee is not None:
+            key = invitee.email.lower()
+            if key in seen:
+                row_errors.append(
+                    RowError(
+                        index,
+                        "email",
+                        _("'%(email)s' already appears in row %(row)d.")
+                        % {"email": invitee.email, "row": seen[key]},
+                    )
+                )
+            else:
+                seen[key] = index
+        errors.extend(row_errors)
+        if invitee is not None and not row_errors:
+            invitees.append(invitee)
+    return invitees, errors
+
+
+# --- tokens ------------------------------------------------------------------------------------
+
+
+def _token_from_salt(salt: str) -> str:
+    return salted_hmac("conferences.invitation.answer", salt, algorithm="sha256").hexdigest()
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _new_token_fields() -> dict:
+    salt = secrets.token_hex(16)  # 128 random bits; the HMAC adds SECRET_KEY on top
+    return {"token_salt": salt, "token_hash": token_hash(_token_from_salt(salt))}
+
+
+def invitation_token(*, invitation: Invitation) -> str:
+    """The raw answer token for the mailed link (never stored)."""
+    return _token_from_salt(invitation.token_salt)
+
+
+# --- outbox ------------------------------------------------------------------------------------
+
+
+def _require_scheduled(conference: Conference) -> Conference:
+    locked = Conference.objects.select_for_update().get(pk=conference.pk)
+    if locked.status != Conference.Status.SCHEDULED:
+        raise ValidationError(
+            {
+                "conference": _("Only a scheduled conference takes invitations (this one is %s).")
+                % locked.get_status_display()
+            }
+        )
+    return locked
+
+
+def _queue_kind(*, invitations, kind: str, sequence: int) -> list[int]:
+    """Record one `kind` message per invitation (the unique key drops repeats); wake the sender.
+
+    Returns the ids of that kind's messages still pending for these invitations.
+    """
+    from .delivery import messages_queue
+
+    ids = [inv.pk for inv in invitations]
+    if not ids:
+        return []
+    OutboundMessage.objects.bulk_create(
+        [OutboundMessage(invitation_id=pk, kind=kind, sequence=sequence) for pk in ids],
+        ignore_conflicts=True,
+        batch_size=1000,
+    )
+    pending = list(
+        OutboundMessage.objects.filter(
+            invitation_id__in=ids, kind=kind, sequence=sequence, state=State.PENDING
+        ).values_list("pk", flat=True)
+    )
+    messages_queue(message_ids=pending)
+    return pending
+
+
+def _active(conference: Conference):
+    return Invitation.objects.filter(conference=conference, cancelled_at__isnull=True)
+
+
+def _reached(qs):
+    """Invitations that got (or may have got) a message, so an update or cancellation matters."""
+    return qs.filter(messages__state__in=[State.SENT, State.SENDING]).distinct()
+
+
+# --- services ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def invitations_add(
+    *,
+    conference: Conference,
+    invitees: list[Invitee],
+    source: str,
+    registered_by=None,
+    by=None,
+    send: bool = True,
+) -> list[Invitation]:
+    """Invite people; idempotent by email (case-insensitive): a known person is updated.
+
+    Returns one invitation per invitee, in order. Raises ValidationError on `conference` unless
+    it is scheduled. With `send`, the invitation mail of everyone not yet mailed is queued and
+    goes out after the commit.
+    """
+    if source not in Invitation.Source.values:
+        raise ValueError(f"unknown source {source!r}")
+    conference = _require_scheduled(conference)
+    keys = [invitee.email.strip().lower() for invitee in invitees]
+    existing = {
+        inv.email_lower: inv
+        for inv in Invitation.objects.filter(conference=conference, email_lower__in=keys)
+    }
+    experts = {
+        e.email.lower(): e
+        for e in Expert.objects.annotate(email_folded=Lower("email")).filter(email_folded__in=keys)
+    }
+    result: list[Invitation] = []
+    to_create: list[Invitation] = []
+    changed: list[Invitation] = []
+    for invitee, key in zip(invitees, keys, strict=True):
+        fields = {
+            "name": invitee.name.strip(),
+            "organization": invitee.organization.strip(),
+            "position": invitee.position.strip(),
+            "language": invitee.language,
+            "timezone": invitee.timezone,
+        }
+        invitation = existing.get(key)
+        if invitation is None:
+            invitation = Invitation(
+                conference=conference,
+                email=invitee.email.strip(),
+                email_lower=key,
+                source=source,
+                registered_by=registered_by,
+                expert=experts.get(key),
+                **fields,
+                **_new_token_fields(),
+            )
+            invitation.full_clean(exclude=["conference", "expert", "registered_by", "token_hash"])
+            to_create.append(invitation)
+            existing[key] = invitation
+        else:
+            dirty = [name for name, value in fields.items() if getattr(invitation, name) != value]
+            if invitation.cancelled_at is not None:
+                invitation.cancelled_at = None
+                dirty.append("cancelled_at")
+            if invitation.expert_id is None and key in experts:
+                invitation.expert = experts[key]
+                dirty.append("expert")
+            if dirty:
+                for name in fields:
+                    setattr(invitation, name, fields[name])
+                invitation.full_clean(
+                    exclude=["conference", "expert", "registered_by", "token_hash"],
+                    validate_unique=False,
+                    validate_constraints=False,
+                )
+                changed.append(invitation)
+        result.append(invitation)
+    Invitation.objects.bulk_create(to_create, batch_size=500)
+    if changed:
+        Invitation.objects.bulk_update(
+            changed,
+            ["name", "organization", "position", "language", "timezone", "cancelled_at", "expert"],
+            batch_size=500,
+        )
+    if send:
+        unsent = _active(conference).filter(pk__in=[inv.pk for inv in result])
+        unsent = unsent.exclude(messages__kind=Kind.INVITATION)
+        _queue_kind(invitations=list(unsent), kind=Kind.INVITATION, sequence=conference.sequence)
+    return result
+
+
+def invitations_from_council(*, conference: Conference, by=None, send: bool = True):
+    """Invite the council's current members, each in their own language and time zone."""
+    members = council_current_members(council=conference.council).exclude(email="")
+    invitees = [
+        Invitee(
+            name=m.full_name,
+            email=m.email,
+            organization=m.organization.name if m.organization else "",
+            position=m.position,
+            language=m.preferred_language,
+            timezone=m.time_zone,
+        )
+        for m in members
+    ]
+    return invitations_add(
+        conference=conference,
+        invitees=invitees,
+        source=Invitation.Source.COUNCIL,
+        by=by,
+        send=send,
+    )
+
+
+CSV_HEADER = list(INVITEE_FIELDS)
+
+
+def invitations_from_csv(*, conference: Conference, file, by=None, send: bool = True):
+    """Invite everyone in a CSV file with the header name,email,organization,position,language,
+    timezone. The file is taken whole or not at all: any bad line raises ValidationError whose
+    messages name the line (the header is line 1) and the reason; nothing is imported then.
+    """
+    raw = file.read() if hasattr(file, "read") else file
+    if isinstance(raw, bytes):
+        try:
+            raw = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ValidationError({"file": [_("The file is not UTF-8 text.")]}) from None
+    reader = csv.DictReader(io.StringIO(raw, newline=""))
+    header = [name.strip() for name in (reader.fieldnames or [])]
+    if header != CSV_HEADER:
+        raise ValidationError(
+            {"file": [_("Line 1: the header must be %s.") % ",".join(CSV_HEADER)]}
+        )
+    reader.fieldnames = header
+    rows = []
+    messages = []
+    for line_index, row in enumerate(reader):
+        if None in row or any(value is None for value in row.values()):
+            messages.append(
+                _("Line %(line)d: expected %(count)d columns.")
+                % {"line": line_index + 2, "count": len(CSV_HEADER)}
+            )
+            row = {k: v for k, v in row.items() if k is not None and v is not None}
+        rows.append(row)
+    invitees, errors = invitee_rows_validate(rows)
+    messages.extend(
+        _("Line %(line)d: %(field)s: %(message)s")
+        % {"line": e.index + 2, "field": e.field, "message": e.message}
+        for e in errors
+    )
+    if messages:
+        raise ValidationError({"file": sorted(messages, key=_line_number)})
+    if not invitees:
+        raise ValidationError({"file": [_("The file has no rows.")]})
+    return invitations_add(
+        conference=conference, invitees=invitees, source=Invitation.Source.CSV, by=by, send=send
+    )
+
+
+def _line_number(message: str) -> int:
+    digits = "".join(ch for ch in message.split(":", 1)[0] if ch.isdigit())
+    return int(digits or 0)
+
+
+@transaction.atomic
+def invitations_send(*, conference: Conference, by=None) -> int:
+    """Queue the invitation mail of everyone not yet mailed; wake pending ones. Safe to repeat.
+
+    Returns how many messages are waiting to go out.
+    """
+    conference = _require_scheduled(conference)
+    active = _active(conference)
+    _queue_kind(
+        invitations=list(active.exclude(messages__kind=Kind.INVITATION)),
+        kind=Kind.INVITATION,
+        sequence=conference.sequence,
+    )
+    from .delivery import messages_queue
+
+    pending = list(
+        OutboundMessage.objects.filter(
+            invitation__conference=conference, state=State.PENDING
+        ).values_list("pk", flat=True)
+    )
+    messages_queue(message_ids=pending)
+    return len(pending)
+
+
+@transaction.atomic
+def invitations_resend_failed(*, conference: Conference, by=None) -> int:
+    """Give failed messages a fresh set of attempts (after staff fixed an address or the relay)."""
+    from .delivery import messages_queue
+
+    failed = OutboundMessage.objects.filter(
+        invitation__conference=conference,
+        invitation__cancelled_at__isnull=True,
+        state=State.FAILED,
+    )
+    ids = list(failed.values_list("pk", flat=True))
+    OutboundMessage.objects.filter(pk__in=ids).update(
+        state=State.PENDING,
+        attempts=0,
+        next_attempt_at=None,
+        lease_until=None,
+        updated_at=timezone.now(),
+    )
+    messages_queue(message_ids=ids)
+    return len(ids)
+
+
+@transaction.atomic
+def invitation_cancel(*, invitation: Invitation, by=None) -> Invitation:
+    """Withdraw one invitation: unsent mail is dropped, a person already mailed gets a
+    calendar cancellation. Cancelling twice changes nothing."""
+    invitation = (
+        Invitation.objects.select_for_update().select_related("conference").get(pk=invitation.pk)
+    )
+    if invitation.cancelled_at is not None:
+        return invitation
+    invitation.cancelled_at = timezone.now()
+    invitation.save(update_fields=["cancelled_at", "updated_at"])
+    OutboundMessage.objects.filter(invitation=invitation, state=State.PENDING).update(
+        state=State.SKIPPED, updated_at=timezone.now()
+    )
+    reached = _reached(Invitation.objects.filter(pk=invitation.pk))
+    _queue_kind(
+        invitations=list(reached),
+        kind=Kind.CANCELLATION,
+        sequence=invitation.conference.sequence,
+    )
+    return invitation
+
+
+def invitation_by_token(*, token: str, external_id: str | None = None) -> Invitation:
+    """The invitation a live answer link belongs to; InvalidToken for anything else."""
+    if not isinstance(token, str) or not 32 <= len(token) <= 128:
+        raise InvalidToken
+    try:
+        invitation = Invitation.objects.select_related("conference").get(
+            token_hash=token_hash(token)
+        )
+    except Invitation.DoesNotExist:
+        raise InvalidToken from None
+    conference = invitation.conference
+    if (
+        (external_id is not None and conference.external_id != external_id)
+        or invitation.cancelled_at is not None
+        or conference.status != Conference.Status.SCHEDULED
+        or timezone.now() >= conference.starts_at
+    ):
+        raise InvalidToken
+    return invitation
+
+
+@transaction.atomic
+def invitation_answer(*, token: str, answer: str, external_id: str | None = None) -> Invitation:
+    """Record accept or decline from the personal link; a person may change their mind until
+    the start. Raises InvalidToken for a link that is not (or no longer) valid and
+    ValidationError on `answer` for anything but accepted/declined."""
+    if answer not in (Invitation.Answer.ACCEPTED, Invitation.Answer.DECLINED):
+        raise ValidationError({"answer": _("Choose accept or decline.")})
+    invitation = invitation_by_token(token=token, external_id=external_id)
+    invitation = (
+        Invitation.objects.select_for_update().select_related("conference").get(pk=invitation.pk)
+    )
+    if invitation.answer != answer:
+        invitation.answer = answer
+        invitation.answered_at = timezone.now()
+        invitation.save(update_fields=["answer", "answered_at", "updated_at"])
+    return invitation
+
+
+# --- reacting to conference changes (registered in apps.py) -----------------------------------
+
+
+def _sequence_raise(conference: Conference) -> int:
+    Conference.objects.filter(pk=conference.pk).update(sequence=F("sequence") + 1)
+    conference.sequence = Conference.objects.values_list("sequence", flat=True).get(
+        pk=conference.pk
+    )
+    return conference.sequence
+
+
+def on_conference_change(*, conference: Conference, changed: set, by=None) -> None:
+    """A scheduled conference moved or got a new link: calendar UPDATE to everyone mailed.
+
+    People whose invitation is still waiting get the new data in it, rendered at send time.
+    """
+    from .services import SCHEDULE_FIELDS
+
+    if not changed & SCHEDULE_FIELDS or conference.status != Conference.Status.SCHEDULED:
+        return
+    sequence = _sequence_raise(conference)
+    _queue_kind(
+        invitations=list(_reached(_active(conference))), kind=Kind.UPDATE, sequence=sequence
+    )
+
+
+def on_conference_status(*, conference: Conference, previous: str, by=None) -> None:
+    """A cancelled conference: calendar CANCEL to everyone mailed; unsent mail is dropped."""
+    if conference.status != Conference.Status.CANCELLED or previous != Conference.Status.SCHEDULED:
+        return
+    sequence = _sequence_raise(conference)
+    OutboundMessage.objects.filter(invitation__conference=conference, state=State.PENDING).update(
+        state=State.SKIPPED, updated_at=timezone.now()
+    )
+    _queue_kind(
+        invitations=list(_reached(_active(conference))),
+        kind=Kind.CANCELLATION,
+        sequence=sequence,
+    )
+
+
+# --- reminders (found by a periodic scan, never by a countdown) --------------------------------
+
+REMINDERS = (
+    (Kind.REMINDER_24H, datetime.timedelta(hours=24)),
+    (Kind.REMINDER_1H, datetime.timedelta(hours=1)),
+)
+
+
+def reminders_queue(*, now: datetime.datetime | None = None) -> int:
+    """Record and queue the reminders that are due: 24 hours and 1 hour before the start, to
+    people who accepted or have not answered and were mailed their invitation before that
+    moment. The unique key (invitation, kind, sequence) makes each at most once per person
+    for a given schedule. Returns how many were queued."""
+    now = now or timezone.now()
+    queued = 0
+    for kind, before in REMINDERS:
+        conferences = Conference.objects.filter(
+            status=Conference.Status.SCHEDULED,
+            starts_at__gt=now,
+            starts_at__lte=now + before,
+        )
+        if kind == Kind.REMINDER_24H:
+            # Within the last hour the 1-hour reminder says it all.
+            conferences = conferences.filter(starts_at__gt=now + datetime.timedelta(hours=1))
+        for conference in conferences:
+            with transaction.atomic():
+                due = (
+                    _active(conference)
+                    .filter(answer__in=[Invitation.Answer.NONE, Invitation.Answer.ACCEPTED])
+                    .filter(
+                        messages__kind=Kind.INVITATION,
+                        messages__state=State.SENT,
+                        messages__sent_at__lte=conference.starts_at - before,
+                    )
+                    .exclude(messages__kind=kind, messages__sequence=conference.sequence)
+                    .distinct()
+                )
+                queued += len(
+                    _queue_kind(invitations=list(due), kind=kind, sequence=conference.sequence)
+                )
+    return queued

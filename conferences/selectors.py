@@ -1,0 +1,89 @@
+"""Reads for conferences and invitations, with related rows loaded."""
+
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+
+from .models import Conference, Invitation, OutboundMessage
+
+State = OutboundMessage.State
+Kind = OutboundMessage.Kind
+
+
+def invitation_list(*, conference: Conference, filters: dict | None = None) -> QuerySet[Invitation]:
+    """Invitations of a conference, each with `invitation_message` (its invitation mail's row,
+    or None) and `latest_message` (the newest outbox row of any kind) loaded in the query.
+
+    filters: answer (none/accepted/declined), state (delivery state of the invitation mail),
+    source, cancelled (bool), q (name, email or organisation contains).
+    """
+    filters = filters or {}
+    newest = OutboundMessage.objects.filter(invitation=OuterRef("pk")).order_by("-pk")
+    first = OutboundMessage.objects.filter(invitation=OuterRef("pk"), kind=Kind.INVITATION)
+    qs = (
+        Invitation.objects.filter(conference=conference)
+        .select_related("expert", "registered_by")
+        .annotate(
+            delivery_state=Subquery(first.values("state")[:1]),
+            delivery_attempts=Subquery(first.values("attempts")[:1]),
+            delivery_error=Subquery(first.values("last_error")[:1]),
+            delivery_sent_at=Subquery(first.values("sent_at")[:1]),
+            latest_message_id=Subquery(newest.values("pk")[:1]),
+        )
+        .prefetch_related(Prefetch("messages", queryset=OutboundMessage.objects.order_by("pk")))
+        .order_by("name", "pk")
+    )
+    if filters.get("answer"):
+        qs = qs.filter(answer=filters["answer"])
+    if filters.get("state"):
+        qs = qs.filter(delivery_state=filters["state"])
+    if filters.get("source"):
+        qs = qs.filter(source=filters["source"])
+    if "cancelled" in filters and filters["cancelled"] is not None:
+        qs = qs.filter(cancelled_at__isnull=not filters["cancelled"])
+    if filters.get("q"):
+        q = filters["q"]
+        qs = qs.filter(Q(name__icontains=q) | Q(email__icontains=q) | Q(organization__icontains=q))
+    return qs
+
+
+def invitation_counts(*, conference: Conference) -> dict:
+    """Figures for the dashboard, in two queries: answers of active invitations and the
+    delivery states of every outbox row, plus per-kind states.
+
+    {"total", "cancelled", "answers": {none, accepted, declined},
+     "delivery": {pending, sending, sent, failed, skipped},
+     "by_kind": {kind: {state: n}}}
+    """
+    inv = Invitation.objects.filter(conference=conference).aggregate(
+        total=Count("pk", filter=Q(cancelled_at__isnull=True)),
+        cancelled=Count("pk", filter=Q(cancelled_at__isnull=False)),
+        **{
+            f"answer_{a}": Count("pk", filter=Q(answer=a, cancelled_at__isnull=True))
+            for a in Invitation.Answer.values
+        },
+    )
+    delivery = {state: 0 for state in State.values}
+    by_kind: dict[str, dict[str, int]] = {}
+    rows = (
+        OutboundMessage.objects.filter(invitation__conference=conference)
+        .values("kind", "state")
+        .annotate(n=Count("pk"))
+    )
+    for row in rows:
+        delivery[row["state"]] += row["n"]
+        by_kind.setdefault(row["kind"], {s: 0 for s in State.values})[row["state"]] = row["n"]
+    return {
+        "total": inv["total"],
+        "cancelled": inv["cancelled"],
+        "answers": {a: inv[f"answer_{a}"] for a in Invitation.Answer.values},
+        "delivery": delivery,
+        "by_kind": by_kind,
+    }
+
+
+def outbound_message_list(*, conference: Conference, state: str | None = None):
+    qs = OutboundMessage.objects.filter(invitation__conference=conference).select_related(
+        "invitation"
+    )
+    if state:
+        qs = qs.filter(state=state)
+    return qs.order_by("pk")

@@ -1,0 +1,194 @@
+import datetime
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from conferences.invitations import (
+    Invitee,
+    invitation_cancel,
+    invitations_add,
+    invitations_from_council,
+    invitations_send,
+    invitee_rows_validate,
+)
+from conferences.models import Conference, Invitation, OutboundMessage
+from conferences.selectors import invitation_counts, invitation_list
+from conferences.services import conference_set_status
+from experts.tests.factories import ExpertFactory, MembershipFactory, OrganizationFactory
+
+from .factories import ConferenceFactory
+
+pytestmark = pytest.mark.django_db
+Kind = OutboundMessage.Kind
+State = OutboundMessage.State
+
+
+@pytest.fixture
+def conference():
+    conference = ConferenceFactory(join_url="https://zoom.example/j/123")
+    conference_set_status(conference=conference, status=Conference.Status.SCHEDULED)
+    return conference
+
+
+def test_rows_validate_reports_each_bad_row_by_index_and_field():
+    rows = [
+        {"name": "Ali", "email": "ali@example.org", "language": "ru", "timezone": "Europe/Berlin"},
+        {"name": "", "email": "not-an-email"},
+        {"name": "Vali", "email": "ALI@example.org"},
+        {"name": "Gani", "email": "g@example.org", "language": "de", "timezone": "Mars/Base"},
+        {"name": "Hasan", "email": "h@example.org", "phone": "123"},
+        {"email": "nameless@example.org"},
+    ]
+    invitees, errors = invitee_rows_validate(rows)
+    assert invitees == [
+        Invitee(name="Ali", email="ali@example.org", language="ru", timezone="Europe/Berlin")
+    ]
+    assert [(e.index, e.field) for e in errors] == [
+        (1, "name"),
+        (1, "email"),
+        (2, "email"),
+        (3, "language"),
+        (3, "timezone"),
+        (4, "phone"),
+        (5, "name"),
+    ]
+    assert errors[2].message == "'ALI@example.org' already appears in row 0."
+
+
+def test_language_is_matched_without_regard_to_case():
+    invitees, errors = invitee_rows_validate(
+        [{"name": "A", "email": "a@x.org", "language": "UZ-latn"}]
+    )
+    assert errors == []
+    assert invitees[0].language == "uz-Latn"
+
+
+def test_add_is_idempotent_by_email_in_any_case(conference, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = invitations_add(
+            conference=conference,
+            invitees=[Invitee(name="Ali", email="Ali@Example.org")],
+            source=Invitation.Source.MANUAL,
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        second = invitations_add(
+            conference=conference,
+            invitees=[Invitee(name="Ali Valiyev", email="ALI@example.ORG", language="en")],
+            source=Invitation.Source.CSV,
+        )
+    assert first[0].pk == second[0].pk
+    invitation = Invitation.objects.get()
+    assert (invitation.name, invitation.email_lower, invitation.language) == (
+        "Ali Valiyev",
+        "ali@example.org",
+        "en",
+    )
+    assert len(mail.outbox) == 1
+    assert OutboundMessage.objects.get().state == State.SENT
+
+
+def test_database_refuses_the_same_email_twice(conference):
+    invitations_add(
+        conference=conference,
+        invitees=[Invitee(name="A", email="a@x.org")],
+        source="manual",
+        send=False,
+    )
+    duplicate = Invitation.objects.get()
+    duplicate.pk = None
+    duplicate.token_hash = "other"
+    with pytest.raises(IntegrityError), transaction.atomic():
+        duplicate.save()
+
+
+@pytest.mark.parametrize("status", [Conference.Status.DRAFT, Conference.Status.CANCELLED])
+def test_only_a_scheduled_conference_takes_invitations(status):
+    conference = ConferenceFactory()
+    if status == Conference.Status.CANCELLED:
+        conference_set_status(conference=conference, status=status)
+    with pytest.raises(ValidationError) as exc:
+        invitations_add(
+            conference=conference, invitees=[Invitee(name="A", email="a@x.org")], source="manual"
+        )
+    assert list(exc.value.message_dict) == ["conference"]
+    assert Invitation.objects.count() == 0
+
+
+def test_council_members_are_invited_in_their_language_and_zone(
+    conference, django_capture_on_commit_callbacks
+):
+    org = OrganizationFactory(name="Hult International Business School")
+    expert = ExpertFactory(
+        full_name="Hamid Irgashev",
+        email="Hamid@Hult.example",
+        organization=org,
+        preferred_language="ru",
+        time_zone="Europe/London",
+    )
+    MembershipFactory(expert=expert, council=conference.council)
+    MembershipFactory(
+        council=conference.council, end_date=datetime.date(2021, 1, 1)
+    )  # a former member
+    with django_capture_on_commit_callbacks(execute=True):
+        invitations = invitations_from_council(conference=conference)
+    assert [
+        (i.name, i.email, i.language, i.timezone, i.organization, i.expert_id) for i in invitations
+    ] == [("Hamid Irgashev", "Hamid@Hult.example", "ru", "Europe/London", org.name, expert.pk)]
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["Hamid@Hult.example"]
+    assert message.subject == f"Приглашение: {conference.title}"
+
+
+def test_send_is_safe_to_repeat(conference, django_capture_on_commit_callbacks):
+    invitations_add(
+        conference=conference,
+        invitees=[Invitee(name=f"P{i}", email=f"p{i}@x.org") for i in range(3)],
+        source="manual",
+        send=False,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert invitations_send(conference=conference) == 3
+    with django_capture_on_commit_callbacks(execute=True):
+        assert invitations_send(conference=conference) == 0
+    assert sorted(m.to[0] for m in mail.outbox) == ["p0@x.org", "p1@x.org", "p2@x.org"]
+    counts = invitation_counts(conference=conference)
+    assert counts["delivery"] == {"pending": 0, "sending": 0, "sent": 3, "failed": 0, "skipped": 0}
+    assert counts["answers"] == {"none": 3, "accepted": 0, "declined": 0}
+
+
+def test_cancel_one_sends_a_calendar_cancellation(conference, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        [invitation] = invitations_add(
+            conference=conference,
+            invitees=[Invitee(name="A", email="a@x.org", language="en")],
+            source="manual",
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation_cancel(invitation=invitation)
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation_cancel(invitation=invitation)
+    assert [m.subject for m in mail.outbox] == [
+        f"Invitation: {conference.title}",
+        f"Cancelled: {conference.title}",
+    ]
+    ics = mail.outbox[1].attachments[0]
+    assert "METHOD:CANCEL" in ics[1]
+
+
+def test_list_and_counts_do_not_grow_with_rows(conference, django_assert_num_queries):
+    for size in (1, 4):
+        invitations_add(
+            conference=conference,
+            invitees=[Invitee(name=f"P{i}", email=f"s{size}-{i}@x.org") for i in range(size)],
+            source="manual",
+            send=False,
+        )
+        with django_assert_num_queries(2):
+            rows = list(invitation_list(conference=conference))
+            for row in rows:
+                list(row.messages.all())
+        with django_assert_num_queries(2):
+            invitation_counts(conference=conference)
