@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "experts",
     "conferences",
     "pressroom",
+    "dashboard",
     "integrations",
 ]
 
@@ -122,7 +123,11 @@ STORAGES = {
 }
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "/"
+LOGIN_REDIRECT_URL = "dashboard:home"
+# The staff login refuses a username after this many failures within the window (and an
+# address after four times as many); counts live in the cache (Redis when REDIS_URL is set).
+LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_FAILURE_WINDOW_SECONDS = env.int("LOGIN_FAILURE_WINDOW_SECONDS", default=15 * 60)
 
 # Redis: the Celery broker and the cache. Without it tasks run in process.
 REDIS_URL = env("REDIS_URL", default="")

@@ -3,10 +3,26 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from dashboard import views as dashboard_views
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The staff login (rate-limited), logout and password change, ahead of Django's defaults.
+    path("accounts/login/", dashboard_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", dashboard_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password_change/",
+        dashboard_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "accounts/password_change/done/",
+        dashboard_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("dashboard/", include("dashboard.urls")),
     path("integrations/zoom/webhook/", include("integrations.urls")),
 ]
 

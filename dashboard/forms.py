@@ -1,0 +1,199 @@
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.forms import inlineformset_factory
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from conferences.models import Conference, ConferenceOrganization, Presentation
+from experts.models import Council, CouncilMembership, Expert, FieldOfExpertise
+
+from . import login_limit
+
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+
+
+class RateLimitedAuthenticationForm(AuthenticationForm):
+    """The login form, refusing a username or address after too many failed attempts."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "too_many_attempts": _("Too many failed attempts. Try again in %(minutes)s minutes."),
+    }
+
+    def clean(self):
+        username = self.data.get("username", "")
+        address = login_limit.client_address(self.request)
+        if login_limit.is_locked(username=username, address=address):
+            raise forms.ValidationError(
+                self.error_messages["too_many_attempts"],
+                code="too_many_attempts",
+                params={"minutes": login_limit.lockout_minutes()},
+            )
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            login_limit.record_failure(username=username, address=address)
+            raise
+        login_limit.reset(username=username, address=address)
+        return cleaned
+
+
+class ConferenceForm(forms.ModelForm):
+    starts_at = forms.DateTimeField(
+        label=_("Starts at (Tashkent time)"),
+        input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
+    )
+
+    class Meta:
+        model = Conference
+        fields = [
+            "council",
+            "title",
+            "language",
+            "starts_at",
+            "duration_minutes",
+            "platform",
+            "join_url",
+            "meeting_id",
+            "passcode",
+            "recording_url",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+class PresentationForm(forms.ModelForm):
+    class Meta:
+        model = Presentation
+        fields = ["order", "title", "presenter"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["presenter"].queryset = Expert.objects.select_related("organization")
+
+
+class ConferenceOrganizationForm(forms.ModelForm):
+    class Meta:
+        model = ConferenceOrganization
+        fields = ["organization", "role", "order"]
+
+
+def presentation_formset(extra: int):
+    return inlineformset_factory(
+        Conference, Presentation, form=PresentationForm, extra=extra, can_delete=True
+    )
+
+
+def organization_formset(extra: int):
+    return inlineformset_factory(
+        Conference,
+        ConferenceOrganization,
+        form=ConferenceOrganizationForm,
+        extra=extra,
+        can_delete=True,
+    )
+
+
+class ConferenceFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Any status")), *Conference.Status.choices],
+    )
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
+
+
+class ConfirmForm(forms.Form):
+    """An explicit yes: the action buttons post here only after the confirmation page."""
+
+    confirm = forms.BooleanField(label=_("Yes, I confirm"), required=True)
+
+
+class DeclaredAudienceForm(forms.ModelForm):
+    class Meta:
+        model = Conference
+        fields = [
+            "expert_count_declared",
+            "participants_count_declared",
+            "participants_approximate",
+            "qa_held",
+        ]
+
+
+class AttendanceUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Zoom participant report (CSV)"),
+        help_text=_("Zoom → Reports → Usage → Participants → Export as CSV."),
+    )
+
+
+class ExpertFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    country = forms.ChoiceField(label=_("Country"), required=False)
+    field = forms.ModelChoiceField(
+        label=_("Field of expertise"),
+        required=False,
+        queryset=FieldOfExpertise.objects.all(),
+        empty_label=_("Any field"),
+    )
+    role = forms.ChoiceField(
+        label=_("Council role"),
+        required=False,
+        choices=[
+            ("", _("Any role")),
+            ("none", _("Not on a council")),
+            *CouncilMembership.Role.choices,
+        ],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [("", _("Any country")), *countries]
+
+
+class ExpertForm(forms.ModelForm):
+    class Meta:
+        model = Expert
+        fields = [
+            "full_name",
+            "full_name_latin",
+            "country",
+            "city",
+            "organization",
+            "position",
+            "academic_degree",
+            "fields",
+            "email",
+            "phone",
+            "time_zone",
+            "preferred_language",
+            "bio",
+            "is_public",
+        ]
+        widgets = {"fields": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+class MembershipForm(forms.Form):
+    council = forms.ModelChoiceField(label=_("Council"), queryset=Council.objects.all())
+    role = forms.ChoiceField(
+        label=_("Role"), choices=CouncilMembership.Role.choices, initial="member"
+    )
+    start_date = forms.DateField(
+        label=_("Start date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end_date = forms.DateField(
+        label=_("End date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )

@@ -1,0 +1,60 @@
+"""Staff roles: Django groups with the permissions each kind of staff needs.
+
+The groups are created by migration 0001 and kept in step after every `migrate`, so a
+permission added later by any app (a new model, the pressroom's approve/publish) reaches the
+roles without a new migration. Permissions are only added here, never removed: an
+administrator's change to a group in the admin stays.
+"""
+
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+ADMINISTRATOR = "administrator"
+SECRETARY = "council secretary"
+PRESS = "press service"
+VIEWER = "viewer"
+
+ROLE_LABELS = {
+    ADMINISTRATOR: _("Administrator"),
+    SECRETARY: _("Council secretary"),
+    PRESS: _("Press service"),
+    VIEWER: _("Viewer"),
+}
+
+PROJECT_APPS = ("experts", "conferences", "pressroom", "integrations")
+
+
+def _view(apps_labels) -> Q:
+    return Q(content_type__app_label__in=apps_labels, codename__startswith="view_")
+
+
+def role_permissions(permission_model) -> dict:
+    """Permission querysets per role, for the real or a migration's historical model."""
+    perms = permission_model.objects.all()
+    edit = Q(codename__startswith="add_") | Q(codename__startswith="change_")
+    edit |= Q(codename__startswith="view_")
+    return {
+        ADMINISTRATOR: perms,
+        SECRETARY: perms.filter(
+            (Q(content_type__app_label__in=["experts", "conferences"]) & edit)
+            | _view(["pressroom", "integrations"])
+        ),
+        PRESS: perms.filter(
+            Q(content_type__app_label="pressroom") | _view(["experts", "conferences"])
+        ),
+        VIEWER: perms.filter(_view(PROJECT_APPS)),
+    }
+
+
+def roles_sync(*, group_model, permission_model) -> None:
+    for name, permissions in role_permissions(permission_model).items():
+        group, _created = group_model.objects.get_or_create(name=name)
+        group.permissions.add(*permissions)
+
+
+def roles_sync_after_migrate(sender, using="default", **kwargs) -> None:
+    # post_migrate fires once per app, after that app's permissions exist; syncing each time is
+    # cheap and idempotent, and the last run sees every permission.
+    from django.contrib.auth.models import Group, Permission
+
+    roles_sync(group_model=Group, permission_model=Permission)

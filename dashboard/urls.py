@@ -1,0 +1,36 @@
+from django.urls import path
+
+from . import views
+
+app_name = "dashboard"
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("conferences/", views.ConferenceListView.as_view(), name="conference_list"),
+    path(
+        "conferences/calendar/",
+        views.ConferenceCalendarView.as_view(),
+        name="conference_calendar",
+    ),
+    path("conferences/new/", views.ConferenceEditView.as_view(), name="conference_create"),
+    path("conferences/<int:pk>/", views.ConferenceDetailView.as_view(), name="conference_detail"),
+    path("conferences/<int:pk>/edit/", views.ConferenceEditView.as_view(), name="conference_edit"),
+    path(
+        "conferences/<int:pk>/status/<slug:action>/",
+        views.ConferenceActionView.as_view(),
+        name="conference_action",
+    ),
+    path(
+        "conferences/<int:pk>/audience/",
+        views.AudienceView.as_view(),
+        name="conference_audience",
+    ),
+    path("experts/", views.ExpertListView.as_view(), name="expert_list"),
+    path("experts/new/", views.ExpertEditView.as_view(), name="expert_create"),
+    path("experts/<int:pk>/", views.ExpertEditView.as_view(), name="expert_edit"),
+    path(
+        "experts/<int:pk>/memberships/",
+        views.MembershipAddView.as_view(),
+        name="membership_add",
+    ),
+]

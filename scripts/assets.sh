@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Third-party browser assets (Bootstrap, htmx, Chart.js) from the npm registry, pinned by
+# package-lock.json, copied into static/vendor/ (git-ignored). No CDN: the dashboard works offline.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+vendor=static/vendor
+stamp="$vendor/.lock-$(sha256sum package-lock.json | cut -c1-16)"
+if [ -e "$stamp" ]; then
+    return 0 2>/dev/null || exit 0
+fi
+if ! command -v npm >/dev/null; then
+    echo "Installing Node.js and npm..."
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
+fi
+npm ci --no-audit --no-fund --silent
+rm -rf "$vendor"
+mkdir -p "$vendor"
+cp node_modules/bootstrap/dist/css/bootstrap.min.css "$vendor/"
+cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js "$vendor/"
+cp node_modules/htmx.org/dist/htmx.min.js "$vendor/"
+cp node_modules/chart.js/dist/chart.umd.min.js "$vendor/"
+# The minified files point at source maps we do not ship; drop the pointers so nothing 404s.
+sed -i -e '/sourceMappingURL=/d' "$vendor"/*.js "$vendor"/*.css
+touch "$stamp"
