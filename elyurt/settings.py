@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_countries",
@@ -36,6 +37,7 @@ INSTALLED_APPS = [
     "conferences",
     "pressroom",
     "dashboard",
+    "partners",
     "integrations",
 ]
 
@@ -192,16 +194,39 @@ if not DEBUG:
 X_FRAME_OPTIONS = "DENY"
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "elyurt.api.ApiAutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "partners.authentication.ApiKeyAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["partners.throttling.PartnerRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "elyurt.api.api_exception_handler",
 }
+# Requests per API key (or staff user); beyond it the API answers 429 with Retry-After.
+PARTNER_API_THROTTLE_RATE = env("PARTNER_API_THROTTLE_RATE", default="600/minute")
 SPECTACULAR_SETTINGS = {
     "TITLE": "El-yurt umidi expert council API",
-    "DESCRIPTION": _("Conferences, experts, councils and press releases for partner ministries."),
+    "DESCRIPTION": _(
+        "Conferences, experts, councils and press releases for partner ministries, and the "
+        "registration of their staff. Send `Authorization: Bearer <key>`; each key carries "
+        "scopes. Every error answers `{\"error\": {\"code\", \"message\", \"fields\"}}`."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ConferenceStatusEnum": "conferences.models.Conference.Status",
+    },
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -23,7 +23,9 @@ urlpatterns = [
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("dashboard/", include("dashboard.urls")),
+    path("i/", include("conferences.urls")),  # personal invitation answer links
     path("integrations/zoom/webhook/", include("integrations.urls")),
+    path("", include("elyurt.api_urls")),
 ]
 
 if settings.DEBUG:

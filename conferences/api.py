@@ -1,0 +1,341 @@
+"""The partner API's conferences: list, detail, statistics and the staff import."""
+
+from django.db.models import Count, F, Prefetch, Sum
+from django.db.models.functions import Coalesce, ExtractYear
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_countries.serializer_fields import CountryField
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.filters import OrderingFilter, SearchFilter
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from elyurt.api import ConditionalGetMixin, ErrorSerializer
+from experts.models import Expert
+from partners.permissions import ConferencesRead, StaffImport
+
+from .imports import ConferenceImportError, conference_import
+from .models import Conference, ConferenceOrganization, Presentation
+
+h = gettext_lazy
+
+
+class PublicPersonSerializer(serializers.Serializer):
+    """A person as the agenda names them; the profile id only when the profile is public."""
+
+    id = serializers.SerializerMethodField(
+        help_text=h("The expert's id in /api/v1/experts/ when the profile is public, else null.")
+    )
+    full_name = serializers.CharField(help_text=h("Full name as written in the source language."))
+    full_name_latin = serializers.CharField(
+        help_text=h("Full name in Latin script, where it differs from transliteration.")
+    )
+    country = CountryField(help_text=h("Country of residence, ISO 3166-1 alpha-2; may be empty."))
+    organization = serializers.SerializerMethodField(
+        help_text=h("Name of the person's organisation; empty if unknown.")
+    )
+    position = serializers.CharField(help_text=h("Position held; may be empty."))
+
+    def get_id(self, expert: Expert) -> int | None:
+        return expert.pk if expert.is_public else None
+
+    def get_organization(self, expert: Expert) -> str:
+        return expert.organization.name if expert.organization_id else ""
+
+
+class PresentationSerializer(serializers.ModelSerializer):
+    order = serializers.IntegerField(help_text=h("Place in the agenda, from 1."))
+    title = serializers.CharField(help_text=h("Title of the presentation."))
+    presenter = PublicPersonSerializer(help_text=h("Who presents (public details only)."))
+
+    class Meta:
+        model = Presentation
+        fields = ["order", "title", "presenter"]
+
+
+class ConferenceOrganizationSerializer(serializers.ModelSerializer):
+    id = serializers.IntegerField(source="organization.id", help_text=h("The organisation's id."))
+    name = serializers.CharField(source="organization.name", help_text=h("Organisation's name."))
+    name_latin = serializers.CharField(
+        source="organization.name_latin", help_text=h("Name in Latin script; may be empty.")
+    )
+    kind = serializers.CharField(
+        source="organization.kind",
+        help_text=h("foundation, ministry, council, university, company or other."),
+    )
+    role = serializers.ChoiceField(
+        choices=ConferenceOrganization.Role.choices,
+        help_text=h("Part the organisation plays in this conference."),
+    )
+
+    class Meta:
+        model = ConferenceOrganization
+        fields = ["id", "name", "name_latin", "kind", "role"]
+
+
+class FiguresSerializer(serializers.Serializer):
+    participants = serializers.IntegerField(
+        source="participants_count",
+        allow_null=True,
+        help_text=h("Participants: recorded attendance where it exists, else the declared figure."),
+    )
+    participants_approximate = serializers.BooleanField(
+        source="participants_count_is_approximate",
+        help_text=h("True when the participant figure is an estimate ('about 1000')."),
+    )
+    participant_groups = serializers.ListField(
+        child=serializers.CharField(),
+        help_text=h("Kinds of participant: ministry, rector, dean, professor, ..."),
+    )
+    experts = serializers.SerializerMethodField(
+        help_text=h("Experts who took part: those listed one by one, else the declared count.")
+    )
+    expert_countries = serializers.SerializerMethodField(
+        help_text=h("Countries (ISO 3166-1 alpha-2) the experts took part from.")
+    )
+    qa_held = serializers.BooleanField(help_text=h("Whether a question-and-answer part was held."))
+
+    def get_experts(self, conference: Conference) -> int | None:
+        listed = conference.experts.all()
+        return len(listed) if listed else conference.expert_count_declared
+
+    def get_expert_countries(self, conference: Conference) -> list[str]:
+        listed = conference.experts.all()
+        if listed:
+            return sorted({str(e.country) for e in listed if e.country})
+        return list(conference.expert_countries_declared)
+
+
+class ConferenceSerializer(serializers.ModelSerializer):
+    id = serializers.IntegerField(help_text=h("The conference's id in this API."))
+    external_id = serializers.CharField(
+        help_text=h("The conference's stable key, as in the import format.")
+    )
+    title = serializers.CharField(help_text=h("The topic."))
+    language = serializers.CharField(
+        help_text=h("Language of the texts: uz-Cyrl, uz-Latn, ru, en.")
+    )
+    starts_at = serializers.DateTimeField(help_text=h("Start, ISO 8601 with offset."))
+    ends_at = serializers.DateTimeField(help_text=h("End, ISO 8601 with offset."))
+    duration_minutes = serializers.IntegerField(help_text=h("Length in minutes."))
+    status = serializers.ChoiceField(
+        choices=Conference.Status.choices,
+        help_text=h("draft, scheduled, held or cancelled."),
+    )
+    council = serializers.SerializerMethodField(help_text=h("The council holding the conference."))
+    platform = serializers.CharField(help_text=h("zoom or other."))
+    organizations = ConferenceOrganizationSerializer(
+        source="organization_roles", many=True, help_text=h("Organisations taking part.")
+    )
+    agenda = PresentationSerializer(
+        source="presentations", many=True, help_text=h("The presentations, in order.")
+    )
+    figures = FiguresSerializer(source="*", help_text=h("Attendance figures."))
+    recording_url = serializers.URLField(
+        help_text=h("Link to the recording once published; may be empty.")
+    )
+    updated_at = serializers.DateTimeField(help_text=h("When the conference last changed."))
+
+    class Meta:
+        model = Conference
+        fields = [
+            "id", "external_id", "title", "language", "starts_at", "ends_at", "duration_minutes",
+            "status", "council", "platform", "organizations", "agenda", "figures",
+            "recording_url", "updated_at",
+        ]  # fmt: skip
+
+    def get_council(self, conference: Conference) -> dict:
+        return {"id": conference.council_id, "name": conference.council.name}
+
+
+def conference_list_public():
+    """Conferences partners may see (not drafts), with everything the API shows loaded."""
+    return (
+        Conference.objects.exclude(status=Conference.Status.DRAFT)
+        .select_related("council")
+        .prefetch_related(
+            Prefetch(
+                "presentations",
+                queryset=Presentation.objects.select_related(
+                    "presenter", "presenter__organization"
+                ).order_by("order"),
+            ),
+            Prefetch(
+                "organization_roles",
+                queryset=ConferenceOrganization.objects.select_related("organization"),
+            ),
+            Prefetch("experts", queryset=Expert.objects.only("id", "country")),
+        )
+    )
+
+
+class ConferenceFilter(filters.FilterSet):
+    starts_after = filters.DateFilter(
+        field_name="starts_at",
+        lookup_expr="date__gte",
+        help_text=h("Only conferences starting on or after this date (YYYY-MM-DD)."),
+    )
+    starts_before = filters.DateFilter(
+        field_name="starts_at",
+        lookup_expr="date__lte",
+        help_text=h("Only conferences starting on or before this date (YYYY-MM-DD)."),
+    )
+    status = filters.ChoiceFilter(
+        choices=[c for c in Conference.Status.choices if c[0] != Conference.Status.DRAFT],
+        help_text=h("Only conferences in this status."),
+    )
+    council = filters.NumberFilter(
+        field_name="council_id", help_text=h("Only conferences of the council with this id.")
+    )
+    co_organizer = filters.NumberFilter(
+        method="filter_co_organizer",
+        help_text=h("Only conferences the organisation with this id co-organises."),
+    )
+    organization = filters.NumberFilter(
+        method="filter_organization",
+        help_text=h("Only conferences the organisation with this id takes part in (any role)."),
+    )
+    external_id = filters.CharFilter(help_text=h("Only the conference with this external id."))
+
+    class Meta:
+        model = Conference
+        fields = []
+
+    def filter_co_organizer(self, queryset, name, value):
+        return queryset.filter(
+            organization_roles__organization_id=value,
+            organization_roles__role=ConferenceOrganization.Role.CO_ORGANIZER,
+        ).distinct()
+
+    def filter_organization(self, queryset, name, value):
+        return queryset.filter(organization_roles__organization_id=value).distinct()
+
+
+class ConferenceViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
+    """Conferences that are scheduled, held or cancelled (drafts stay inside)."""
+
+    serializer_class = ConferenceSerializer
+    permission_classes = [ConferencesRead]
+    filter_backends = [filters.DjangoFilterBackend, SearchFilter, OrderingFilter]
+    filterset_class = ConferenceFilter
+    search_fields = ["title", "council__name"]
+    ordering_fields = ["starts_at", "title", "id"]
+    ordering = ["-starts_at", "-id"]
+    lookup_value_regex = r"[0-9]+"
+
+    def get_queryset(self):
+        return conference_list_public()
+
+    def row_last_modified(self, conference):
+        stamps = [conference.updated_at]
+        for pres in conference.presentations.all():
+            stamps.append(pres.presenter.updated_at)
+        for role in conference.organization_roles.all():
+            stamps.append(role.organization.updated_at)
+        return max(stamps)
+
+
+class YearStatsSerializer(serializers.Serializer):
+    year = serializers.IntegerField(help_text=h("Calendar year (Tashkent time)."))
+    conferences = serializers.IntegerField(help_text=h("Conferences held that year."))
+    participants = serializers.IntegerField(
+        help_text=h("Participants of those conferences, summed (declared where not recorded).")
+    )
+    experts_by_country = serializers.DictField(
+        child=serializers.IntegerField(),
+        help_text=h(
+            "Experts listed as taking part that year, each counted once, by country "
+            "(ISO 3166-1 alpha-2; '' when unknown)."
+        ),
+    )
+
+
+def conference_stats_by_year() -> list[dict]:
+    """Per year, newest first: conferences held, participants, experts by country. 2 queries."""
+    held = Conference.objects.filter(status=Conference.Status.HELD)
+    rows = (
+        held.annotate(year=ExtractYear("starts_at"))
+        .values("year")
+        .annotate(
+            conferences=Count("id"),
+            participants=Coalesce(
+                Sum(Coalesce(F("participants_count_recorded"), F("participants_count_declared"))),
+                0,
+            ),
+        )
+        .order_by("-year")
+    )
+    by_year = {r["year"]: {**r, "experts_by_country": {}} for r in rows}
+    experts = (
+        Expert.objects.filter(conferences_attended__status=Conference.Status.HELD)
+        .annotate(year=ExtractYear("conferences_attended__starts_at"))
+        .values("year", "country")
+        .annotate(n=Count("id", distinct=True))
+        .order_by("year", "country")
+    )
+    for row in experts:
+        if row["year"] in by_year:
+            by_year[row["year"]]["experts_by_country"][row["country"]] = row["n"]
+    return list(by_year.values())
+
+
+class StatsViewSet(ConditionalGetMixin, viewsets.GenericViewSet, mixins.ListModelMixin):
+    """Figures per year of held conferences."""
+
+    serializer_class = YearStatsSerializer
+    permission_classes = [ConferencesRead]
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return conference_stats_by_year()
+
+
+class ImportResultSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(
+        choices=["created", "updated", "unchanged"],
+        help_text=h("created, updated, or unchanged when the same document was imported before."),
+    )
+    id = serializers.IntegerField(source="conference.id", help_text=h("The conference's id."))
+    external_id = serializers.CharField(
+        source="conference.external_id", help_text=h("The conference's external id.")
+    )
+
+
+class ConferenceImportView(APIView):
+    """Staff only: create or update a conference from one document in the import format."""
+
+    permission_classes = [StaffImport]
+
+    @extend_schema(
+        operation_id="conferences_import",
+        request={"application/json": {"type": "object", "additionalProperties": True}},
+        responses={
+            201: OpenApiResponse(ImportResultSerializer, description=h("Conference created.")),
+            200: OpenApiResponse(
+                ImportResultSerializer, description=h("Conference updated or unchanged.")
+            ),
+            400: OpenApiResponse(
+                ErrorSerializer,
+                description=h("The document is refused; `fields` lists each broken rule."),
+            ),
+        },
+        description=h(
+            "The document format is described in docs/conference-import.md. A refused "
+            "document stores nothing."
+        ),
+    )
+    def post(self, request):
+        try:
+            result = conference_import(document=request.data, by=request.user)
+        except ConferenceImportError as exc:
+            fields: dict[str, list[str]] = {}
+            for line in exc.errors:
+                path, _sep, rule = line.partition(": ")
+                fields.setdefault(path, []).append(rule)
+            raise serializers.ValidationError(
+                {"non_field_errors": [_("The document is refused; nothing was stored.")], **fields}
+            ) from None
+        code = status.HTTP_201_CREATED if result.outcome == "created" else status.HTTP_200_OK
+        return Response(ImportResultSerializer(result).data, status=code)

@@ -1,0 +1,189 @@
+"""What every partner API view shares: one error format, pagination, conditional GETs, schema.
+
+Every error answers `{"error": {"code", "message", "fields"}}`; `fields` maps a field's path
+(`rows[3].email`, `starts_after`) to its messages and is empty when no field is to blame.
+"""
+
+import hashlib
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date, quote_etag
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import exceptions, serializers, status
+from rest_framework.fields import get_error_detail
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.views import exception_handler
+
+
+class ErrorBodySerializer(serializers.Serializer):
+    code = serializers.CharField(
+        help_text=gettext_lazy(
+            "Machine-readable kind of error: invalid, not_found, not_authenticated, "
+            "authentication_failed, permission_denied, throttled, parse_error, conflict..."
+        )
+    )
+    message = serializers.CharField(help_text=gettext_lazy("What went wrong, in words."))
+    fields = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text=gettext_lazy(
+            "Messages per field path (for example `rows[3].email`); "
+            "empty when no field is to blame."
+        ),
+    )
+
+
+class ErrorSerializer(serializers.Serializer):
+    error = ErrorBodySerializer(help_text=gettext_lazy("The error."))
+
+
+def _flatten(detail, path: str, out: dict[str, list[str]]) -> None:
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            if key in ("non_field_errors", "__all__"):
+                _flatten(value, path, out)
+            else:
+                _flatten(value, f"{path}.{key}" if path else str(key), out)
+    elif isinstance(detail, list) and detail and not all(isinstance(d, str) for d in detail):
+        for index, value in enumerate(detail):
+            if value:
+                _flatten(value, f"{path}[{index}]", out)
+    elif isinstance(detail, list):
+        out.setdefault(path, []).extend(str(d) for d in detail)
+    else:
+        out.setdefault(path, []).append(str(detail))
+
+
+def error_body(*, code: str, message: str, fields: dict[str, list[str]] | None = None) -> dict:
+    return {"error": {"code": code, "message": message, "fields": fields or {}}}
+
+
+def api_exception_handler(exc, context):
+    """DRF's handler (status, Retry-After, WWW-Authenticate), answering in the one error format."""
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(detail=get_error_detail(exc))
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        fields: dict[str, list[str]] = {}
+        _flatten(exc.detail, "", fields)
+        general = fields.pop("", [])
+        message = " ".join(general) or _("Some fields are not valid.")
+        response.data = error_body(code="invalid", message=message, fields=fields)
+    else:
+        detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
+        codes = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
+        response.data = error_body(
+            code=codes if isinstance(codes, str) else exc.default_code, message=str(detail)
+        )
+    return response
+
+
+class ApiPagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+class ConditionalGetMixin:
+    """`ETag` and `Last-Modified` on every successful GET; 304 when the client is up to date.
+
+    The ETag is the digest of the body, so it changes whenever anything shown changes.
+    Last-Modified is the latest `updated_at` of the rows served (see `row_last_modified`).
+    """
+
+    pagination_class = ApiPagination
+    _served_rows: list = ()
+
+    def row_last_modified(self, row):
+        return getattr(row, "updated_at", None)
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        self._served_rows = page if page is not None else []
+        return page
+
+    def get_object(self):
+        obj = super().get_object()
+        self._served_rows = [obj]
+        return obj
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if request.method not in ("GET", "HEAD") or response.status_code != 200:
+            return response
+        response.render()
+        etag = quote_etag(hashlib.sha256(response.content).hexdigest()[:32])
+        response["ETag"] = etag
+        stamps = [s for s in map(self.row_last_modified, self._served_rows) if s is not None]
+        last_modified = int(max(stamps).timestamp()) if stamps else None
+        if last_modified is not None:
+            response["Last-Modified"] = http_date(last_modified)
+        response["Cache-Control"] = "private, no-cache"
+        return get_conditional_response(
+            request, etag=etag, last_modified=last_modified, response=response
+        )
+
+
+ERROR_RESPONSES = {
+    "400": gettext_lazy("Invalid input; `fields` names each field and what is wrong with it."),
+    "401": gettext_lazy("No key or session, or the key is unknown, expired or revoked."),
+    "403": gettext_lazy("The key lacks the scope, or the account the permission."),
+    "404": gettext_lazy("No such object, or not one the caller may see; or no such page."),
+    "429": gettext_lazy("Too many requests; the Retry-After header says when to try again."),
+}
+
+
+class ApiAutoSchema(AutoSchema):
+    """Documents the error answers every operation may give, in the one error format."""
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        for code, description in ERROR_RESPONSES.items():
+            if code not in responses:
+                responses[code] = self._get_response_for_code(
+                    OpenApiResponse(response=ErrorSerializer, description=description),
+                    code,
+                    direction=direction,
+                )
+        if self.method == "GET":
+            responses.setdefault(
+                "304",
+                {
+                    "description": str(
+                        _("Not modified: the ETag or date the client sent is current.")
+                    )
+                },
+            )
+        return responses
+
+
+def not_found_view(request, *args, **kwargs):
+    """Unknown paths under /api/ answer in the API's error format, not with an HTML page."""
+    from django.http import JsonResponse
+
+    return JsonResponse(
+        error_body(code="not_found", message=_("No such API endpoint.")),
+        status=status.HTTP_404_NOT_FOUND,
+    )
+
+
+__all__ = [
+    "ApiAutoSchema",
+    "ApiPagination",
+    "ConditionalGetMixin",
+    "ErrorSerializer",
+    "api_exception_handler",
+    "error_body",
+    "not_found_view",
+]
