@@ -351,10 +351,10 @@ def invitations_from_council(*, conference: Conference, by=None, send: bool = Tr
 CSV_HEADER = list(INVITEE_FIELDS)
 
 
-def invitations_from_csv(*, conference: Conference, file, by=None, send: bool = True):
-    """Invite everyone in a CSV file with the header name,email,organization,position,language,
-    timezone. The file is taken whole or not at all: any bad line raises ValidationError whose
-    messages name the line (the header is line 1) and the reason; nothing is imported then.
+def invitees_from_csv(*, file) -> list[Invitee]:
+    """Read a CSV file (bytes, text or a file object) with the header
+    name,email,organization,position,language,timezone. Any bad line raises ValidationError on
+    `file` with one message per problem naming the line (the header is line 1) and the reason.
     """
     raw = file.read() if hasattr(file, "read") else file
     if isinstance(raw, bytes):
@@ -362,23 +362,26 @@ def invitations_from_csv(*, conference: Conference, file, by=None, send: bool = 
             raw = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise ValidationError({"file": [_("The file is not UTF-8 text.")]}) from None
-    reader = csv.DictReader(io.StringIO(raw, newline=""))
-    header = [name.strip() for name in (reader.fieldnames or [])]
-    if header != CSV_HEADER:
-        raise ValidationError(
-            {"file": [_("Line 1: the header must be %s.") % ",".join(CSV_HEADER)]}
-        )
-    reader.fieldnames = header
-    rows = []
-    messages = []
-    for line_index, row in enumerate(reader):
-        if None in row or any(value is None for value in row.values()):
-            messages.append(
-                _("Line %(line)d: expected %(count)d columns.")
-                % {"line": line_index + 2, "count": len(CSV_HEADER)}
+    try:
+        reader = csv.DictReader(io.StringIO(raw, newline=""))
+        header = [name.strip() for name in (reader.fieldnames or [])]
+        if header != CSV_HEADER:
+            raise ValidationError(
+                {"file": [_("Line 1: the header must be %s.") % ",".join(CSV_HEADER)]}
             )
-            row = {k: v for k, v in row.items() if k is not None and v is not None}
-        rows.append(row)
+        reader.fieldnames = header
+        rows = []
+        messages = []
+        for line_index, row in enumerate(reader):
+            if None in row or any(value is None for value in row.values()):
+                messages.append(
+                    _("Line %(line)d: expected %(count)d columns.")
+                    % {"line": line_index + 2, "count": len(CSV_HEADER)}
+                )
+                row = {k: v for k, v in row.items() if k is not None and v is not None}
+            rows.append(row)
+    except csv.Error as exc:
+        raise ValidationError({"file": [_("The file is not valid CSV: %s") % exc]}) from None
     invitees, errors = invitee_rows_validate(rows)
     messages.extend(
         _("Line %(line)d: %(field)s: %(message)s")
@@ -389,6 +392,13 @@ def invitations_from_csv(*, conference: Conference, file, by=None, send: bool = 
         raise ValidationError({"file": sorted(messages, key=_line_number)})
     if not invitees:
         raise ValidationError({"file": [_("The file has no rows.")]})
+    return invitees
+
+
+def invitations_from_csv(*, conference: Conference, file, by=None, send: bool = True):
+    """Invite everyone in a CSV file, all or nothing: see invitees_from_csv for the format and
+    the errors; a refused file imports nobody."""
+    invitees = invitees_from_csv(file=file)
     return invitations_add(
         conference=conference, invitees=invitees, source=Invitation.Source.CSV, by=by, send=send
     )
