@@ -154,6 +154,28 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BEAT_SCHEDULE: dict = {}
 
+# Invitations: the outbox sender, its sweeper and the reminder scan (README, "Invitations and
+# delivery"). The retry backoff stays below the broker's visibility timeout; the integration
+# tests shorten the lease and the intervals through these variables.
+INVITATIONS_BATCH_SIZE = env.int("INVITATIONS_BATCH_SIZE", default=50)
+INVITATIONS_LEASE_SECONDS = env.float("INVITATIONS_LEASE_SECONDS", default=300)
+INVITATIONS_REQUEUE_AFTER_SECONDS = env.float("INVITATIONS_REQUEUE_AFTER_SECONDS", default=120)
+INVITATIONS_MAX_ATTEMPTS = env.int("INVITATIONS_MAX_ATTEMPTS", default=8)
+INVITATIONS_RETRY_BACKOFF_SECONDS = env.float("INVITATIONS_RETRY_BACKOFF_SECONDS", default=30)
+INVITATIONS_RETRY_BACKOFF_MAX_SECONDS = env.float(
+    "INVITATIONS_RETRY_BACKOFF_MAX_SECONDS", default=1800
+)
+INVITATIONS_SWEEP_SECONDS = env.float("INVITATIONS_SWEEP_SECONDS", default=60)
+INVITATIONS_REMINDER_SCAN_SECONDS = env.float("INVITATIONS_REMINDER_SCAN_SECONDS", default=60)
+CELERY_BEAT_SCHEDULE["conferences.sweep_outbox"] = {
+    "task": "conferences.sweep_outbox",
+    "schedule": INVITATIONS_SWEEP_SECONDS,
+}
+CELERY_BEAT_SCHEDULE["conferences.queue_reminders"] = {
+    "task": "conferences.queue_reminders",
+    "schedule": INVITATIONS_REMINDER_SCAN_SECONDS,
+}
+
 # Mail: the console unless EMAIL_HOST is set.
 EMAIL_HOST = env("EMAIL_HOST", default="")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
