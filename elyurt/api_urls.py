@@ -6,6 +6,7 @@ from rest_framework.routers import SimpleRouter
 
 from conferences.api import ConferenceImportView, ConferenceViewSet, StatsViewSet
 from experts.api import CouncilViewSet, ExpertViewSet
+from partners.api import RegistrationViewSet
 from pressroom.api import PressReleaseViewSet
 
 from .api import not_found_view
@@ -19,6 +20,16 @@ router.register("stats", StatsViewSet, basename="stats")
 
 api_v1 = [
     path("conferences/import/", ConferenceImportView.as_view(), name="conference-import"),
+    path(
+        "conferences/<int:conference_pk>/registrations/",
+        RegistrationViewSet.as_view({"get": "list", "post": "create"}),
+        name="registration-list",
+    ),
+    path(
+        "conferences/<int:conference_pk>/registrations/<int:pk>/",
+        RegistrationViewSet.as_view({"get": "retrieve"}),
+        name="registration-detail",
+    ),
     *router.urls,
 ]
 

@@ -1,0 +1,231 @@
+"""The partner API's registrations: partners register their staff for a scheduled conference.
+
+Registration goes through the invitation pipeline (conferences.invitations), so a registered
+person gets the same invitation mail, answer link and reminders as anyone invited by staff.
+"""
+
+from django.db import IntegrityError
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework.response import Response
+
+from conferences.invitations import invitations_add, invitee_rows_validate
+from conferences.models import Conference, Invitation
+from elyurt.api import ConditionalGetMixin, ErrorSerializer
+from experts.models import Language
+
+from .models import ApiKey
+from .permissions import RegistrationsWrite
+from .selectors import registration_list
+
+h = gettext_lazy
+MAX_ROWS = 1000
+
+
+class RegistrationRowSerializer(serializers.Serializer):
+    """One person to register; only documents the row (the invitation pipeline validates)."""
+
+    name = serializers.CharField(max_length=200, help_text=h("Full name."))
+    email = serializers.CharField(
+        max_length=254, help_text=h("Email address; the key: registering it again updates the row.")
+    )
+    organization = serializers.CharField(
+        max_length=300, required=False, help_text=h("The person's organisation.")
+    )
+    position = serializers.CharField(
+        max_length=300, required=False, help_text=h("The person's position.")
+    )
+    language = serializers.ChoiceField(
+        choices=Language.values,
+        required=False,
+        help_text=h("Language of the invitation: uz-Cyrl (default), uz-Latn, ru or en."),
+    )
+    timezone = serializers.CharField(
+        max_length=64,
+        required=False,
+        help_text=h("IANA time zone for the times in the invitation; default Asia/Tashkent."),
+    )
+
+
+class RegistrationSerializer(serializers.ModelSerializer):
+    id = serializers.IntegerField(help_text=h("The registration's id."))
+    name = serializers.CharField(help_text=h("Full name."))
+    email = serializers.EmailField(help_text=h("Email address as registered by the partner."))
+    organization = serializers.CharField(help_text=h("The person's organisation; may be empty."))
+    position = serializers.CharField(help_text=h("The person's position; may be empty."))
+    language = serializers.CharField(help_text=h("Language of the invitation."))
+    timezone = serializers.CharField(help_text=h("Time zone of the invitation."))
+    answer = serializers.ChoiceField(
+        choices=Invitation.Answer.choices, help_text=h("none, accepted or declined.")
+    )
+    cancelled = serializers.SerializerMethodField(
+        help_text=h("True when staff cancelled this registration.")
+    )
+    created_at = serializers.DateTimeField(help_text=h("When the person was first registered."))
+    updated_at = serializers.DateTimeField(help_text=h("When the registration last changed."))
+
+    class Meta:
+        model = Invitation
+        fields = ["id", "name", "email", "organization", "position", "language", "timezone",
+                  "answer", "cancelled", "created_at", "updated_at"]  # fmt: skip
+
+    def get_cancelled(self, invitation: Invitation) -> bool:
+        return invitation.cancelled_at is not None
+
+
+class AcceptedRowSerializer(serializers.Serializer):
+    index = serializers.IntegerField(help_text=h("0-based position of the row in the request."))
+    id = serializers.IntegerField(help_text=h("The registration's id."))
+
+
+class RefusedRowSerializer(serializers.Serializer):
+    index = serializers.IntegerField(help_text=h("0-based position of the row in the request."))
+    field = serializers.CharField(help_text=h("The field at fault, or 'row'."))
+    message = serializers.CharField(help_text=h("Why the row was refused."))
+
+
+class RegistrationResultSerializer(serializers.Serializer):
+    accepted = AcceptedRowSerializer(
+        many=True, help_text=h("Rows registered (new or updated); each gets the invitation.")
+    )
+    refused = RefusedRowSerializer(
+        many=True, help_text=h("Refused rows, one entry per reason; nothing of them is stored.")
+    )
+
+
+class RegistrationViewSet(
+    ConditionalGetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """A partner's registrations for one conference: its own, never another partner's."""
+
+    serializer_class = RegistrationSerializer
+    permission_classes = [RegistrationsWrite]
+    filter_backends: list = []
+    lookup_value_regex = r"[0-9]+"
+
+    def caller_organization(self):
+        """The caller's organisation; None for a staff session, which sees every registration."""
+        if isinstance(self.request.auth, ApiKey):
+            return self.request.auth.organization
+        return None
+
+    def get_conference(self) -> Conference:
+        if not hasattr(self, "_conference"):
+            self._conference = get_object_or_404(
+                Conference.objects.exclude(status=Conference.Status.DRAFT),
+                pk=self.kwargs["conference_pk"],
+            )
+        return self._conference
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Invitation.objects.none()
+        return registration_list(
+            conference=self.get_conference(), organization=self.caller_organization()
+        )
+
+    @extend_schema(
+        request=RegistrationRowSerializer(many=True),
+        responses={
+            200: OpenApiResponse(
+                RegistrationResultSerializer,
+                description=h("Each row accepted or refused, by its index."),
+            ),
+            400: OpenApiResponse(
+                ErrorSerializer,
+                description=h(
+                    "The body is not a list of 1 to 1000 rows, or the conference is not "
+                    "scheduled (`fields.conference`)."
+                ),
+            ),
+            409: OpenApiResponse(
+                ErrorSerializer,
+                description=h("A simultaneous request registered the same people; send again."),
+            ),
+        },
+        description=h(
+            "Register up to 1000 people. Idempotent by email: sending a person again updates "
+            "the registration. Valid rows are registered and invited even when others are "
+            "refused."
+        ),
+    )
+    def create(self, request, *args, **kwargs):
+        conference = self.get_conference()
+        rows = request.data
+        if not isinstance(rows, list):
+            raise exceptions.ValidationError(
+                {"rows": [_("Send a JSON list of rows (objects with name, email, ...).")]}
+            )
+        if not 1 <= len(rows) <= MAX_ROWS:
+            raise exceptions.ValidationError(
+                {"rows": [_("Send from 1 to %(max)d rows a request.") % {"max": MAX_ROWS}]}
+            )
+        if conference.status != Conference.Status.SCHEDULED:
+            raise exceptions.ValidationError(
+                {
+                    "conference": [
+                        _("Only a scheduled conference takes registrations (this one is %s).")
+                        % conference.get_status_display()
+                    ]
+                }
+            )
+        invitees, errors = invitee_rows_validate(rows)
+        refused = [{"index": e.index, "field": e.field, "message": e.message} for e in errors]
+        refused_indexes = {e.index for e in errors}
+        valid = [
+            (index, invitee)
+            for index, invitee in zip(
+                [i for i in range(len(rows)) if i not in refused_indexes], invitees, strict=True
+            )
+        ]
+        organization = self.caller_organization()
+        # A person invited another way (by staff, or registered by another partner) stays as
+        # they are: a partner may only change its own registrations.
+        taken = set(
+            Invitation.objects.filter(
+                conference=conference, email_lower__in=[i.email.lower() for _x, i in valid]
+            )
+            .exclude(source=Invitation.Source.REGISTRATION, registered_by=organization)
+            .values_list("email_lower", flat=True)
+        )
+        accepted_rows = []
+        for index, invitee in valid:
+            if invitee.email.lower() in taken:
+                refused.append(
+                    {
+                        "index": index,
+                        "field": "email",
+                        "message": _("This person is already invited to this conference."),
+                    }
+                )
+            else:
+                accepted_rows.append((index, invitee))
+        accepted = []
+        if accepted_rows:
+            try:
+                invitations = invitations_add(
+                    conference=conference,
+                    invitees=[invitee for _index, invitee in accepted_rows],
+                    source=Invitation.Source.REGISTRATION,
+                    registered_by=organization,
+                    by=request.user if request.user.pk else None,
+                )
+            except IntegrityError:
+                raise Conflict() from None
+            accepted = [
+                {"index": index, "id": invitation.pk}
+                for (index, _invitee), invitation in zip(accepted_rows, invitations, strict=True)
+            ]
+        refused.sort(key=lambda r: (r["index"], r["field"]))
+        return Response({"accepted": accepted, "refused": refused}, status=status.HTTP_200_OK)
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = gettext_lazy(
+        "A simultaneous request registered the same people; send the rows again."
+    )
+    default_code = "conflict"
