@@ -5,7 +5,13 @@ from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from conferences.models import Conference, ConferenceOrganization, Presentation
+from conferences.models import (
+    Conference,
+    ConferenceOrganization,
+    Invitation,
+    OutboundMessage,
+    Presentation,
+)
 from experts.models import Council, CouncilMembership, Expert, FieldOfExpertise
 
 from . import login_limit
@@ -196,4 +202,30 @@ class MembershipForm(forms.Form):
     )
     end_date = forms.DateField(
         label=_("End date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class InvitationFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    answer = forms.ChoiceField(
+        label=_("Answer"),
+        required=False,
+        choices=[("", _("Any answer")), *Invitation.Answer.choices],
+    )
+    state = forms.ChoiceField(
+        label=_("Delivery"),
+        required=False,
+        choices=[("", _("Any delivery state")), *OutboundMessage.State.choices],
+    )
+    source = forms.ChoiceField(
+        label=_("Source"),
+        required=False,
+        choices=[("", _("Any source")), *Invitation.Source.choices],
+    )
+
+
+class InvitationCsvForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("Header: name,email,organization,position,language,timezone (UTF-8)."),
     )

@@ -39,9 +39,10 @@ def role_permissions(permission_model) -> dict:
             (Q(content_type__app_label__in=["experts", "conferences"]) & edit)
             | _view(["pressroom", "integrations"])
         ),
+        # The press reads conferences and people, not the invitation lists with their emails.
         PRESS: perms.filter(
             Q(content_type__app_label="pressroom") | _view(["experts", "conferences"])
-        ),
+        ).exclude(codename__in=["view_invitation", "view_outboundmessage"]),
         VIEWER: perms.filter(_view(PROJECT_APPS)),
     }
 

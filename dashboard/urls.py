@@ -34,3 +34,26 @@ urlpatterns = [
         name="membership_add",
     ),
 ]
+
+urlpatterns += [
+    path(
+        "conferences/<int:pk>/invitations/",
+        views.InvitationListView.as_view(),
+        name="invitation_list",
+    ),
+    path(
+        "conferences/<int:pk>/invitations/progress/",
+        views.InvitationProgressView.as_view(),
+        name="invitation_progress",
+    ),
+    path(
+        "conferences/<int:pk>/invitations/<int:invitation_pk>/cancel/",
+        views.InvitationCancelView.as_view(),
+        name="invitation_cancel",
+    ),
+    path(
+        "conferences/<int:pk>/invitations/<slug:action>/",
+        views.InvitationActionView.as_view(),
+        name="invitation_action",
+    ),
+]

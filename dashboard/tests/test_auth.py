@@ -1,0 +1,86 @@
+import pytest
+from django.urls import reverse
+
+from dashboard import roles
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "Correct-horse-9"
+
+
+def test_login_page_renders_and_logs_in_to_the_dashboard(client, make_user):
+    make_user(roles.SECRETARY, "sec")
+    assert client.get(reverse("login")).status_code == 200
+    response = client.post(reverse("login"), {"username": "sec", "password": PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("dashboard:home")
+    assert client.get(reverse("dashboard:home")).status_code == 200
+
+
+def test_failed_logins_lock_the_username_even_with_the_right_password(client, make_user, settings):
+    settings.LOGIN_FAILURE_LIMIT = 3
+    make_user(roles.SECRETARY, "sec")
+    for _ in range(3):
+        response = client.post(reverse("login"), {"username": "sec", "password": "wrong"})
+        assert response.status_code == 200
+        assert "_auth_user_id" not in client.session
+    response = client.post(reverse("login"), {"username": "sec", "password": PASSWORD})
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+    assert response.context["form"].errors["__all__"][0].startswith("Too many failed attempts")
+
+
+def test_failures_below_the_limit_are_forgotten_after_a_success(client, make_user, settings):
+    settings.LOGIN_FAILURE_LIMIT = 3
+    make_user(roles.SECRETARY, "sec")
+    for _ in range(2):
+        client.post(reverse("login"), {"username": "sec", "password": "wrong"})
+    client.post(reverse("login"), {"username": "sec", "password": PASSWORD})
+    assert "_auth_user_id" in client.session
+    client.post(reverse("logout"))
+    for _ in range(2):
+        client.post(reverse("login"), {"username": "sec", "password": "wrong"})
+    client.post(reverse("login"), {"username": "sec", "password": PASSWORD})
+    assert "_auth_user_id" in client.session
+
+
+def test_logout_is_a_post_and_ends_the_session(as_role):
+    client = as_role(roles.VIEWER)
+    response = client.post(reverse("logout"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("login")
+    assert client.get(reverse("dashboard:home")).status_code == 302
+
+
+def test_password_change(client, make_user):
+    user = make_user(roles.VIEWER, "viewer")
+    client.force_login(user)
+    assert client.get(reverse("password_change")).status_code == 200
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Another-long-pass-77",
+            "new_password2": "Another-long-pass-77",
+        },
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("Another-long-pass-77")
+
+
+def test_password_change_refuses_a_wrong_old_password(client, make_user):
+    user = make_user(roles.VIEWER, "viewer")
+    client.force_login(user)
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": "nope",
+            "new_password1": "Another-long-pass-77",
+            "new_password2": "Another-long-pass-77",
+        },
+    )
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["old_password"]
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
