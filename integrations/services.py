@@ -19,7 +19,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from conferences.models import Conference, ConferenceOrganization
+from conferences.models import Conference, ConferenceOrganization, Invitation
 from conferences.services import conference_set_status, conference_update
 
 from .attendance import attendance_import_rows
@@ -164,6 +164,8 @@ def _create(client: ZoomClient, conference: Conference, meeting: ZoomMeeting) ->
     body = client.request("POST", f"/users/{host}/{_collection(meeting)}", json=payload)
     zoom_id = str(body["id"])
     ZoomMeeting.objects.filter(pk=meeting.pk).update(zoom_id=zoom_id)
+    # Personal links of an earlier meeting (deleted, then scheduled again) no longer open it.
+    _registration_links_forget(conference)
     meeting.zoom_id = zoom_id
     with _as_sync():
         conference_update(
@@ -191,6 +193,7 @@ def _delete(client: ZoomClient, meeting: ZoomMeeting) -> None:
     client.request("DELETE", f"/{_collection(meeting)}/{meeting.zoom_id}", missing_ok=True)
     ZoomMeeting.objects.filter(pk=meeting.pk).update(zoom_id="")
     meeting.zoom_id = ""
+    _registration_links_forget(meeting.conference)
 
 
 def _add_panelists(client: ZoomClient, conference: Conference, meeting: ZoomMeeting) -> None:
@@ -261,32 +264,102 @@ def zoom_meeting_sync(*, conference: Conference) -> str:
         cache.delete(lock)
 
 
-def zoom_registrants_send(*, conference: Conference, meeting: ZoomMeeting, client: ZoomClient):
-    """Send partner registrations without a personal link as Zoom registrants."""
-    try:
-        from conferences.models import Invitation
-    except ImportError:  # the invitations model arrives separately
+def _registration_links_forget(conference: Conference) -> None:
+    Invitation.objects.filter(conference=conference, source=Invitation.Source.REGISTRATION).exclude(
+        join_url=""
+    ).update(join_url="")
+
+
+def _pending_registrations(conference: Conference):
+    return Invitation.objects.filter(
+        conference=conference,
+        source=Invitation.Source.REGISTRATION,
+        join_url="",
+        cancelled_at__isnull=True,
+    ).order_by("pk")
+
+
+def zoom_registrants_send(
+    *, conference: Conference, meeting: ZoomMeeting, client: ZoomClient
+) -> int:
+    """Send partner registrations still without a personal link as Zoom registrants.
+
+    Each registrant's own join link goes onto its invitation. A registration Zoom refuses
+    (a malformed email) is skipped and shown on the meeting; a transient failure stops the
+    round, and the sweeper sends the rest later. Returns how many links were stored.
+    """
+    if not meeting.zoom_id:
         return 0
-    pending = Invitation.objects.filter(
-        conference=conference, source="registration", join_url=""
-    ).exclude(email="")
     sent = 0
-    for invitation in pending.iterator():
-        first, _sep, last = (invitation.name or invitation.email).strip().partition(" ")
-        body = client.request(
-            "POST",
-            f"/{_collection(meeting)}/{meeting.zoom_id}/registrants",
-            json={
-                "email": invitation.email,
-                "first_name": first or invitation.email,
-                "last_name": last,
-            },
-        )
-        join_url = (body or {}).get("join_url", "")
+    refused = []
+    for invitation in _pending_registrations(conference).iterator():
+        first, _sep, last = " ".join(invitation.name.split()).partition(" ")
+        body = {
+            "email": invitation.email,
+            "first_name": (first or invitation.email)[:64],
+            "last_name": last[:64],
+        }
+        if invitation.organization:
+            body["org"] = invitation.organization[:200]
+        if invitation.position:
+            body["job_title"] = invitation.position[:200]
+        try:
+            answer = client.request(
+                "POST", f"/{_collection(meeting)}/{meeting.zoom_id}/registrants", json=body
+            )
+        except ZoomError as exc:
+            if exc.transient:
+                raise
+            refused.append(f"{invitation.email}: {exc}")
+            continue
+        join_url = ((answer or {}).get("join_url") or "")[:500]
         if join_url:
+            # A plain update: the link is Zoom's fact about this invitation, nothing to re-send.
             Invitation.objects.filter(pk=invitation.pk).update(join_url=join_url)
             sent += 1
+    if refused:
+        ZoomMeeting.objects.filter(pk=meeting.pk).update(last_error="\n".join(refused)[:1000])
+        meeting.last_error = "\n".join(refused)[:1000]
     return sent
+
+
+def zoom_registrants_sync(*, conference: Conference) -> int | str:
+    """Send pending registrations of a scheduled conference that already has its meeting."""
+    if not zoom_configured():
+        return "not configured"
+    lock = f"zoom:sync-lock:{conference.pk}"
+    if not cache.add(lock, 1, timeout=SYNC_LOCK_SECONDS):
+        return "busy"
+    try:
+        conference.refresh_from_db()
+        meeting = ZoomMeeting.objects.filter(conference=conference).first()
+        if conference.status != Status.SCHEDULED or meeting is None or not meeting.zoom_id:
+            return 0
+        try:
+            return zoom_registrants_send(
+                conference=conference, meeting=meeting, client=ZoomClient(conference=conference)
+            )
+        except ZoomError as exc:
+            ZoomMeeting.objects.filter(pk=meeting.pk).update(last_error=str(exc)[:1000])
+            return "failed"
+    finally:
+        cache.delete(lock)
+
+
+def conferences_with_pending_registrations() -> list[int]:
+    """Scheduled conferences whose meeting exists and who have registrations without a link."""
+    return list(
+        Invitation.objects.filter(
+            source=Invitation.Source.REGISTRATION,
+            join_url="",
+            cancelled_at__isnull=True,
+            conference__status=Status.SCHEDULED,
+            conference__zoom_meeting__zoom_id__gt="",
+        )
+        .order_by("conference_id")
+        .values_list("conference_id", flat=True)
+        .distinct()
+    )
 
 
 # After the event ---------------------------------------------------------------------------------

@@ -42,9 +42,18 @@ def zoom_after_event_task(*, conference_id: int) -> str:
     return services.zoom_after_event(conference=conference)
 
 
+@shared_task(name="integrations.zoom_registrants", acks_late=True, reject_on_worker_lost=True)
+def zoom_registrants_task(*, conference_id: int):
+    conference = _conference(conference_id)
+    if conference is None:
+        return "gone"
+    return services.zoom_registrants_sync(conference=conference)
+
+
 @shared_task(name="integrations.zoom_sweep")
 def zoom_sweep_task() -> dict:
-    """Retry syncs and report pulls whose task was lost or failed for a transient reason."""
+    """Retry syncs and report pulls whose task was lost or failed for a transient reason, and
+    send partner registrations made since the meeting was created."""
     if not zoom_configured():
         return {}
     now = timezone.now()
@@ -58,8 +67,14 @@ def zoom_sweep_task() -> dict:
             "conference_id", flat=True
         )
     )
+    # A sync sends registrations too; the others only need their registrants sent.
+    registrant_ids = [
+        pk for pk in services.conferences_with_pending_registrations() if pk not in sync_ids
+    ]
     for conference_id in sync_ids:
         zoom_sync_task.delay(conference_id=conference_id)
+    for conference_id in registrant_ids:
+        zoom_registrants_task.delay(conference_id=conference_id)
     for conference_id in pull_ids:
         zoom_after_event_task.delay(conference_id=conference_id)
-    return {"sync": len(sync_ids), "pull": len(pull_ids)}
+    return {"sync": len(sync_ids), "registrants": len(registrant_ids), "pull": len(pull_ids)}

@@ -241,11 +241,11 @@ def test_a_transient_failure_is_kept_and_swept_later(
     assert conference.join_url == ""
 
     # The sweeper leaves fresh marks to their own task, then takes the stale one.
-    assert zoom_sweep_task() == {"sync": 0, "pull": 0}
+    assert zoom_sweep_task() == {"sync": 0, "registrants": 0, "pull": 0}
     ZoomMeeting.objects.filter(pk=meeting.pk).update(
         sync_requested_at=meeting.sync_requested_at - datetime.timedelta(minutes=5)
     )
-    assert zoom_sweep_task() == {"sync": 1, "pull": 0}
+    assert zoom_sweep_task() == {"sync": 1, "registrants": 0, "pull": 0}
 
     meeting.refresh_from_db()
     conference.refresh_from_db()
