@@ -153,6 +153,11 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BEAT_SCHEDULE: dict = {}
+# Scheduled press releases go out within a minute of their time.
+CELERY_BEAT_SCHEDULE["pressroom.publish_due_releases"] = {
+    "task": "pressroom.publish_due_releases",
+    "schedule": 60.0,
+}
 
 # Invitations: the outbox sender, its sweeper and the reminder scan (README, "Invitations and
 # delivery"). The retry backoff stays below the broker's visibility timeout; the integration
