@@ -204,6 +204,11 @@ ZOOM_CLIENT_SECRET = env("ZOOM_CLIENT_SECRET", default="")
 ZOOM_WEBHOOK_SECRET_TOKEN = env("ZOOM_WEBHOOK_SECRET_TOKEN", default="")
 ZOOM_API_BASE_URL = env("ZOOM_API_BASE_URL", default="https://api.zoom.us/v2").rstrip("/")
 ZOOM_OAUTH_TOKEN_URL = env("ZOOM_OAUTH_TOKEN_URL", default="https://zoom.us/oauth/token")
+# Retries Zoom syncs and report pulls whose task was lost, and sends new registrations.
+CELERY_BEAT_SCHEDULE["integrations.zoom_sweep"] = {
+    "task": "integrations.zoom_sweep",
+    "schedule": 60.0,
+}
 
 # The address people see in links sent by mail (answer links, release links).
 SITE_URL = env("SITE_URL", default="http://localhost:8000").rstrip("/")
