@@ -1,6 +1,5 @@
 """The partner API's press releases: published only, in both Uzbek scripts and where written."""
 
-import nh3
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
@@ -10,21 +9,13 @@ from elyurt.api import ConditionalGetMixin
 from partners.permissions import ReleasesRead
 
 from .models import PressRelease
+from .rendering import body_html
+from .selectors import press_release_list_public
 from .transliteration import to_latin
 
 h = gettext_lazy
 
 LANGUAGES = [("uz-Cyrl", "cyrl"), ("uz-Latn", "latn"), ("ru", "ru"), ("en", "en")]
-
-
-def press_releases_published():
-    try:
-        from .selectors import press_release_list_public
-    except ImportError:  # the selector arrives with the press workflow
-        return PressRelease.objects.filter(status=PressRelease.Status.PUBLISHED).select_related(
-            "conference"
-        )
-    return press_release_list_public()
 
 
 class ReleaseTextSerializer(serializers.Serializer):
@@ -67,7 +58,7 @@ class PressReleaseSerializer(serializers.ModelSerializer):
                 title = title or to_latin(release.title_cyrl)
                 body = body or to_latin(release.body_cyrl)
             if title or body:
-                texts.append({"language": code, "title": title, "body": nh3.clean(body)})
+                texts.append({"language": code, "title": title, "body": body_html(body)})
         return texts
 
 
@@ -83,4 +74,4 @@ class PressReleaseViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"[0-9]+"
 
     def get_queryset(self):
-        return press_releases_published()
+        return press_release_list_public()

@@ -257,9 +257,9 @@ def test_press_releases_published_only_in_both_scripts(api):
     assert item["conference"] == published.conference_id
     assert item["published_at"] == "2030-03-15T09:00:00+05:00"
     assert item["texts"] == [
-        {"language": "uz-Cyrl", "title": "Конференция", "body": "Матн"},
-        {"language": "uz-Latn", "title": "Konferensiya", "body": "Matn"},
-        {"language": "ru", "title": "Конференция (ru)", "body": "Текст "},
+        {"language": "uz-Cyrl", "title": "Конференция", "body": "<p>Матн</p>"},
+        {"language": "uz-Latn", "title": "Konferensiya", "body": "<p>Matn</p>"},
+        {"language": "ru", "title": "Конференция (ru)", "body": "<p>Текст </p>"},
     ]
 
 
