@@ -1,0 +1,147 @@
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from conferences.invitations import (
+    InvalidToken,
+    Invitee,
+    invitation_answer,
+    invitation_cancel,
+    invitation_token,
+    invitations_add,
+)
+from conferences.models import Conference, Invitation
+from conferences.services import conference_set_status, conference_update
+
+from .factories import ConferenceFactory
+
+pytestmark = pytest.mark.django_db
+INVALID = "Link not valid"
+
+
+def _invitation(conference, email="a@x.org", language="en"):
+    [invitation] = invitations_add(
+        conference=conference,
+        invitees=[Invitee(name="Ali", email=email, language=language)],
+        source="manual",
+        send=False,
+    )
+    return invitation
+
+
+def _url(conference, token):
+    return f"/i/{conference.external_id}/{token}/"
+
+
+def test_valid_link_shows_the_page_and_records_accept_then_decline(client, scheduled_conference):
+    invitation = _invitation(scheduled_conference)
+    url = _url(scheduled_conference, invitation_token(invitation=invitation))
+    page = client.get(url)
+    assert page.status_code == 200
+    assert scheduled_conference.title in page.text
+    assert "You have not answered yet." in page.text
+    assert page["Referrer-Policy"] == "no-referrer"
+    assert "a@x.org" not in page.text
+
+    response = client.post(url, {"answer": "accepted"})
+    assert (response.status_code, response["Location"]) == (302, url + "?saved=1")
+    invitation.refresh_from_db()
+    assert invitation.answer == Invitation.Answer.ACCEPTED
+    first_answered = invitation.answered_at
+    assert first_answered is not None
+    assert "Your answer: you will take part." in client.get(url + "?saved=1").text
+
+    client.post(url, {"answer": "declined"})
+    invitation.refresh_from_db()
+    assert invitation.answer == Invitation.Answer.DECLINED
+    assert invitation.answered_at >= first_answered
+
+
+def test_page_speaks_the_invitees_language(client, scheduled_conference):
+    invitation = _invitation(scheduled_conference, language="uz-Cyrl")
+    page = client.get(_url(scheduled_conference, invitation_token(invitation=invitation)))
+    assert "Иштирок этасизми?" in page.text
+    assert "Тошкент вақти: 2030 йил 14 март, 10:00 (UTC+05)" in page.text
+
+
+def test_bad_answer_value_is_refused_and_changes_nothing(client, scheduled_conference):
+    invitation = _invitation(scheduled_conference)
+    url = _url(scheduled_conference, invitation_token(invitation=invitation))
+    response = client.post(url, {"answer": "maybe"})
+    assert response.status_code == 400
+    assert "Choose accept or decline." in response.text
+    invitation.refresh_from_db()
+    assert (invitation.answer, invitation.answered_at) == ("none", None)
+    with pytest.raises(ValidationError) as exc:
+        invitation_answer(token=invitation_token(invitation=invitation), answer="yes")
+    assert list(exc.value.message_dict) == ["answer"]
+
+
+def _assert_invalid(client, url):
+    for response in (
+        client.get(url, headers={"accept-language": "en"}),
+        client.post(url, {"answer": "accepted"}, headers={"accept-language": "en"}),
+    ):
+        assert response.status_code == 404
+        assert INVALID in response.text
+        assert "Ali" not in response.text
+    # Without a language preference: the portal's default, Uzbek Cyrillic.
+    assert "Ҳавола яроқсиз" in client.get(url).text
+
+
+def test_tampered_token_is_not_valid(client, scheduled_conference):
+    invitation = _invitation(scheduled_conference)
+    token = invitation_token(invitation=invitation)
+    tampered = token[:-1] + ("0" if token[-1] != "0" else "1")
+    _assert_invalid(client, _url(scheduled_conference, tampered))
+    _assert_invalid(client, _url(scheduled_conference, "x"))
+    _assert_invalid(client, _url(scheduled_conference, "z" * 500))
+    _assert_invalid(client, _url(scheduled_conference, invitation.token_hash))
+    invitation.refresh_from_db()
+    assert invitation.answer == "none"
+
+
+def test_another_conferences_link_is_not_valid(client, scheduled_conference):
+    other = ConferenceFactory()
+    conference_set_status(conference=other, status=Conference.Status.SCHEDULED)
+    invitation = _invitation(scheduled_conference)
+    token = invitation_token(invitation=invitation)
+    _assert_invalid(client, _url(other, token))
+    _assert_invalid(client, f"/i/no-such-conference/{token}/")
+    with pytest.raises(InvalidToken):
+        invitation_answer(token=token, answer="accepted", external_id=other.external_id)
+
+
+def test_link_after_the_start_is_not_valid(client, scheduled_conference):
+    invitation = _invitation(scheduled_conference)
+    token = invitation_token(invitation=invitation)
+    conference_update(
+        conference=scheduled_conference,
+        starts_at=timezone.now() - datetime.timedelta(minutes=1),
+    )
+    _assert_invalid(client, _url(scheduled_conference, token))
+    invitation.refresh_from_db()
+    assert invitation.answer == "none"
+
+
+def test_withdrawn_invitation_and_cancelled_conference_links_are_not_valid(
+    client, scheduled_conference
+):
+    withdrawn = _invitation(scheduled_conference, email="w@x.org")
+    kept = _invitation(scheduled_conference, email="k@x.org")
+    invitation_cancel(invitation=withdrawn)
+    _assert_invalid(client, _url(scheduled_conference, invitation_token(invitation=withdrawn)))
+    conference_set_status(conference=scheduled_conference, status=Conference.Status.CANCELLED)
+    _assert_invalid(client, _url(scheduled_conference, invitation_token(invitation=kept)))
+
+
+def test_token_is_long_random_and_only_its_hash_is_stored(scheduled_conference):
+    a = _invitation(scheduled_conference, email="a@x.org")
+    b = _invitation(scheduled_conference, email="b@x.org")
+    token_a, token_b = invitation_token(invitation=a), invitation_token(invitation=b)
+    assert len(token_a) == 64 and token_a != token_b
+    assert len(a.token_salt) == 32  # 128 random bits
+    stored = Invitation.objects.filter(pk=a.pk).values().get()
+    assert token_a not in {str(v) for v in stored.values()}

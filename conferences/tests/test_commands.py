@@ -1,0 +1,179 @@
+import io
+
+import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+
+from conferences.forms import InvitationCsvForm
+from conferences.invitations import invitations_from_csv
+from conferences.models import Invitation, OutboundMessage
+from experts.tests.factories import ExpertFactory, MembershipFactory
+
+from .factories import ConferenceFactory
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "name,email,organization,position,language,timezone\n"
+GOOD = HEADER + (
+    "Odilbek Kattaev,odilbek@example.org,Corporate University,Expert,ru,Europe/Moscow\n"
+    "Hamid Irgashev,hamid@example.org,Hult,Assistant professor,en,Europe/London\n"
+    '"Rustamov, Zafarbek",zafar@example.org,ZiyoTech,Head,uz-Latn,America/New_York\n'
+)
+BAD = HEADER + (
+    "Odilbek Kattaev,odilbek@example.org,Corporate University,Expert,ru,Europe/Moscow\n"
+    "Nobody,not-an-email,,,en,Europe/London\n"
+    "Hamid Irgashev,hamid@example.org,Hult,Assistant professor,de,Europe/London\n"
+    "Someone,some@example.org,,,en,Mars/Olympus\n"
+    "Again,ODILBEK@example.org,,,en,Asia/Tashkent\n"
+    "Short,short@example.org\n"
+)
+BAD_LINES = [
+    "Line 3: email: 'not-an-email' is not a valid email address.",
+    "Line 4: language: 'de' is not one of uz-Cyrl, uz-Latn, ru, en.",
+    "Line 5: timezone: 'Mars/Olympus' is not an IANA time zone name such as America/New_York.",
+    "Line 6: email: 'ODILBEK@example.org' already appears in row 0.",
+    "Line 7: expected 6 columns.",
+]
+
+
+@pytest.fixture
+def csv_file(tmp_path):
+    def write(text, name="people.csv"):
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        return str(path)
+
+    return write
+
+
+def test_csv_with_bad_rows_is_refused_whole(scheduled_conference, csv_file):
+    stderr = io.StringIO()
+    with pytest.raises(CommandError) as exc:
+        call_command("invite", scheduled_conference.external_id, csv=csv_file(BAD), stderr=stderr)
+    assert str(exc.value) == "Refused, nothing imported."
+    assert stderr.getvalue().splitlines() == [f"file: {line}" for line in BAD_LINES]
+    assert Invitation.objects.count() == 0
+    assert mail.outbox == []
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "Line 1: the header must be name,email,organization,position,language,timezone."),
+        (
+            "email,name\na@x.org,A\n",
+            "Line 1: the header must be name,email,organization,position,language,timezone.",
+        ),
+        (HEADER, "The file has no rows."),
+    ],
+)
+def test_csv_with_bad_header_or_no_rows(scheduled_conference, text, message):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as exc:
+        invitations_from_csv(conference=scheduled_conference, file=text.encode())
+    assert exc.value.message_dict == {"file": [message]}
+
+
+def test_csv_that_is_not_utf8_is_refused(scheduled_conference):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as exc:
+        invitations_from_csv(conference=scheduled_conference, file="Ўзбек".encode("cp1251"))
+    assert exc.value.message_dict == {"file": ["The file is not UTF-8 text."]}
+
+
+def test_good_csv_invites_and_sends(
+    scheduled_conference, csv_file, django_capture_on_commit_callbacks
+):
+    stdout = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("invite", scheduled_conference.external_id, csv=csv_file(GOOD), stdout=stdout)
+    assert stdout.getvalue() == f"3 people invited to {scheduled_conference.external_id}.\n"
+    rows = Invitation.objects.order_by("email").values_list(
+        "name", "email", "organization", "language", "timezone", "source"
+    )
+    assert list(rows) == [
+        ("Hamid Irgashev", "hamid@example.org", "Hult", "en", "Europe/London", "csv"),
+        (
+            "Odilbek Kattaev",
+            "odilbek@example.org",
+            "Corporate University",
+            "ru",
+            "Europe/Moscow",
+            "csv",
+        ),
+        (
+            "Rustamov, Zafarbek",
+            "zafar@example.org",
+            "ZiyoTech",
+            "uz-Latn",
+            "America/New_York",
+            "csv",
+        ),
+    ]
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "hamid@example.org",
+        "odilbek@example.org",
+        "zafar@example.org",
+    ]
+    # The same file again doubles nobody.
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("invite", scheduled_conference.external_id, csv=csv_file(GOOD), stdout=stdout)
+    assert Invitation.objects.count() == 3
+    assert len(mail.outbox) == 3
+
+
+def test_invite_council_then_send_later(scheduled_conference, django_capture_on_commit_callbacks):
+    expert = ExpertFactory(email="member@example.org")
+    MembershipFactory(expert=expert, council=scheduled_conference.council)
+    call_command(
+        "invite", scheduled_conference.external_id, council=True, no_send=True, stdout=io.StringIO()
+    )
+    assert mail.outbox == []
+    stdout = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_invitations", scheduled_conference.external_id, stdout=stdout)
+    assert stdout.getvalue() == f"1 messages queued for {scheduled_conference.external_id}.\n"
+    assert [m.to for m in mail.outbox] == [["member@example.org"]]
+    assert OutboundMessage.objects.get().state == "sent"
+
+
+def test_commands_refuse_unknown_conference_missing_file_and_draft(csv_file):
+    with pytest.raises(CommandError) as exc:
+        call_command("send_invitations", "no-such-thing")
+    assert str(exc.value) == "No conference with external id 'no-such-thing'."
+    with pytest.raises(CommandError) as exc:
+        call_command("invite", "no-such-thing", council=True)
+    assert str(exc.value) == "No conference with external id 'no-such-thing'."
+    draft = ConferenceFactory()
+    with pytest.raises(CommandError) as exc:
+        call_command("send_invitations", draft.external_id)
+    assert str(exc.value) == (
+        "conference: Only a scheduled conference takes invitations (this one is Draft)."
+    )
+    stderr = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("invite", draft.external_id, csv=csv_file(GOOD), stderr=stderr)
+    assert "conference: Only a scheduled conference" in stderr.getvalue()
+    with pytest.raises(CommandError) as exc:
+        call_command("invite", draft.external_id, csv="/nonexistent/people.csv")
+    assert str(exc.value) == "/nonexistent/people.csv: cannot be read (No such file or directory)"
+    assert Invitation.objects.count() == 0
+
+
+def test_csv_form_reports_lines_and_imports_nothing(scheduled_conference):
+    form = InvitationCsvForm(files={"file": SimpleUploadedFile("p.csv", BAD.encode())})
+    assert not form.is_valid()
+    assert form.errors == {"file": BAD_LINES}
+    assert Invitation.objects.count() == 0
+
+    form = InvitationCsvForm(files={"file": SimpleUploadedFile("p.csv", GOOD.encode())})
+    assert form.is_valid()
+    invitations = form.save(conference=scheduled_conference, send=False)
+    assert [i.email for i in invitations] == [
+        "odilbek@example.org",
+        "hamid@example.org",
+        "zafar@example.org",
+    ]
