@@ -1,0 +1,155 @@
+import io
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from conferences.models import Invitation, OutboundMessage
+from conferences.services import conference_set_status
+from conferences.tests.factories import ConferenceFactory
+from dashboard import roles
+from experts.tests.factories import ExpertFactory, MembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def secretary(as_role):
+    return as_role(roles.SECRETARY)
+
+
+@pytest.fixture
+def conference():
+    conference = ConferenceFactory(join_url="https://zoom.example/j/1")
+    conference_set_status(conference=conference, status="scheduled")
+    return conference
+
+
+def _action(conference, action):
+    return reverse("dashboard:invitation_action", args=[conference.pk, action])
+
+
+def test_add_council_then_send(secretary, conference, django_capture_on_commit_callbacks):
+    for name in ["Alpha", "Beta"]:
+        MembershipFactory(council=conference.council, expert=ExpertFactory(full_name=name))
+    response = secretary.post(_action(conference, "council"))
+    assert response.status_code == 302
+    assert sorted(Invitation.objects.values_list("name", flat=True)) == ["Alpha", "Beta"]
+    assert OutboundMessage.objects.count() == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        secretary.post(_action(conference, "send"))
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        Invitation.objects.values_list("email", flat=True)
+    )
+    page = secretary.get(reverse("dashboard:invitation_list", args=[conference.pk]))
+    assert [i.delivery_state for i in page.context["invitations"]] == ["sent", "sent"]
+    assert page.context["counts"]["delivery"]["sent"] == 2
+    assert page.context["in_progress"] is False
+
+
+def test_draft_conference_refuses_invitations_with_a_message(secretary):
+    draft = ConferenceFactory()
+    MembershipFactory(council=draft.council)
+    response = secretary.post(_action(draft, "council"), follow=True)
+    assert Invitation.objects.count() == 0
+    assert [str(m) for m in response.context["messages"]] == [
+        "Only a scheduled conference takes invitations (this one is Draft)."
+    ]
+
+
+CSV_OK = (
+    "name,email,organization,position,language,timezone\n"
+    "Rector One,rector@uni.example,TATU,Rector,uz-Cyrl,Asia/Tashkent\n"
+    "Dean Two,dean@uni.example,TATU,Dean,ru,Asia/Tashkent\n"
+)
+
+
+def _upload(text):
+    f = io.BytesIO(text.encode())
+    f.name = "people.csv"
+    return f
+
+
+def test_csv_upload(secretary, conference):
+    response = secretary.post(_action(conference, "csv"), {"file": _upload(CSV_OK)})
+    assert response.status_code == 302
+    assert sorted(Invitation.objects.values_list("email", flat=True)) == [
+        "dean@uni.example",
+        "rector@uni.example",
+    ]
+
+
+def test_bad_csv_names_the_line_and_imports_nothing(secretary, conference):
+    bad = CSV_OK.replace("dean@uni.example", "dean-at-uni")
+    response = secretary.post(_action(conference, "csv"), {"file": _upload(bad)})
+    assert response.status_code == 400
+    errors = response.context["csv_form"].errors["file"]
+    assert len(errors) == 1
+    assert errors[0].startswith("Line 3: email")
+    assert Invitation.objects.count() == 0
+    missing = secretary.post(_action(conference, "csv"), {})
+    assert missing.status_code == 400
+    assert list(missing.context["csv_form"].errors) == ["file"]
+
+
+def test_filters_and_withdraw(secretary, conference):
+    secretary.post(_action(conference, "csv"), {"file": _upload(CSV_OK)})
+    url = reverse("dashboard:invitation_list", args=[conference.pk])
+    names = lambda r: [i.name for i in r.context["invitations"]]  # noqa: E731
+    assert names(secretary.get(url, {"q": "dean"})) == ["Dean Two"]
+    assert names(secretary.get(url, {"answer": "accepted"})) == []
+    dean = Invitation.objects.get(name="Dean Two")
+    response = secretary.post(reverse("dashboard:invitation_cancel", args=[conference.pk, dean.pk]))
+    assert response.status_code == 302
+    dean.refresh_from_db()
+    assert dean.cancelled_at is not None
+
+
+def test_progress_polls_only_while_messages_wait(secretary, conference):
+    secretary.post(_action(conference, "csv"), {"file": _upload(CSV_OK)})
+    url = reverse("dashboard:invitation_progress", args=[conference.pk])
+    idle = secretary.get(url).content.decode()
+    assert "hx-trigger" not in idle
+    # Messages recorded but not yet sent (the worker has not woken): the block keeps polling.
+    OutboundMessage.objects.bulk_create(
+        [OutboundMessage(invitation=i, kind="invitation") for i in Invitation.objects.all()]
+    )
+    busy = secretary.get(url).content.decode()
+    assert 'hx-trigger="every 2s"' in busy
+    assert 'id="count-waiting">2<' in busy
+
+
+def test_resend_failed(secretary, conference):
+    secretary.post(_action(conference, "csv"), {"file": _upload(CSV_OK)})
+    invitation = Invitation.objects.first()
+    OutboundMessage.objects.create(
+        invitation=invitation, kind="invitation", state="failed", attempts=5, last_error="550"
+    )
+    secretary.post(_action(conference, "resend"))
+    message = OutboundMessage.objects.get()
+    assert message.state in ("pending", "sent")
+    assert message.attempts in (0, 1)
+
+
+@pytest.mark.parametrize("rows", [1, 4])
+def test_invitation_list_queries_do_not_grow(
+    secretary, conference, django_assert_num_queries, rows
+):
+    for n in range(rows):
+        invitation = Invitation.objects.create(
+            conference=conference,
+            name=f"P{n}",
+            email=f"p{n}@example.org",
+            email_lower=f"p{n}@example.org",
+            source="manual",
+            token_salt=f"s{n}",
+            token_hash=f"h{n}",
+        )
+        OutboundMessage.objects.create(invitation=invitation, kind="invitation", state="sent")
+    with django_assert_num_queries(10):
+        response = secretary.get(reverse("dashboard:invitation_list", args=[conference.pk]))
+    assert len(response.context["invitations"]) == rows
+
+
+def test_unknown_invitation_action_is_404(secretary, conference):
+    assert secretary.post(_action(conference, "explode")).status_code == 404
