@@ -132,7 +132,14 @@ class ZoomClient:
         return base + random.uniform(0, base / 2)
 
     def _send(
-        self, method: str, url: str, record_path: str, *, token: str | None = None, **kwargs
+        self,
+        method: str,
+        url: str,
+        record_path: str,
+        *,
+        token: str | None = None,
+        expected: frozenset = frozenset(),
+        **kwargs,
     ) -> requests.Response:
         """Send with bounded retries of 429, 5xx and network errors; record every attempt."""
         attempt = 0
@@ -186,13 +193,13 @@ class ZoomClient:
                     )
                 time.sleep(wait)
                 continue
-            ok = status < 400
+            ok = status < 400 or status in expected
             self._record(
                 method=method,
                 path=record_path,
                 status_code=status,
                 outcome=ZoomApiCall.Outcome.OK if ok else ZoomApiCall.Outcome.FAILED,
-                error="" if ok else self._error_text(response),
+                error="" if status < 400 else self._error_text(response),
                 started=started,
                 token=token,
             )
@@ -269,6 +276,7 @@ class ZoomClient:
                 json=json,
                 params=params,
                 headers={"Authorization": f"Bearer {token}"},
+                expected=frozenset({404}) if missing_ok else frozenset(),
             )
             # A cached token Zoom no longer accepts (revoked, clock skew): fetch one and retry once.
             if response.status_code == 401 and not fresh_token:

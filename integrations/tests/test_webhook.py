@@ -200,6 +200,9 @@ def test_a_webinar_brings_back_questions_and_answers(
     conference.refresh_from_db()
     assert conference.qa_held is True
     assert conference.recording_url == ""  # no recording: Zoom's 404 is not an error
+    recordings = ZoomApiCall.objects.get(path=f"/meetings/{zoom_id}/recordings")
+    assert (recordings.status_code, recordings.outcome) == (404, "ok")
+    assert recordings.error == "HTTP 404: This recording does not exist. (code 3301)"
     assert conference.status == Status.HELD
     assert conference.participants_count_recorded == 1
 
