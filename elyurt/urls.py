@@ -1,9 +1,11 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap as sitemap_view
 from django.urls import include, path
 
 from dashboard import views as dashboard_views
+from pressroom.sitemaps import SITEMAPS as PRESS_SITEMAPS
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -22,9 +24,19 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
+    # The press service's pages keep their own namespace ("pressroom_staff"), so they are
+    # mounted here rather than inside the dashboard's.
+    path("dashboard/press/", include("pressroom.urls_staff")),
     path("dashboard/", include("dashboard.urls")),
     path("i/", include("conferences.urls")),  # personal invitation answer links
     path("integrations/zoom/webhook/", include("integrations.urls")),
+    path("press/", include("pressroom.urls")),
+    path(
+        "sitemap.xml",
+        sitemap_view,
+        {"sitemaps": PRESS_SITEMAPS},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
     path("", include("elyurt.api_urls")),
 ]
 

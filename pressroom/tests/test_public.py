@@ -1,0 +1,324 @@
+import datetime
+import xml.etree.ElementTree as ET
+from io import BytesIO
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from conferences.services import conference_walk_to_status
+from conferences.tests.factories import ConferenceFactory
+from experts.tests.factories import CouncilFactory
+from pressroom.models import PressRelease
+from pressroom.services import (
+    press_release_draft,
+    press_release_edit,
+    press_release_set_status,
+)
+
+pytestmark = pytest.mark.django_db
+S = PressRelease.Status
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def publish(release, by):
+    for status in (S.IN_REVIEW, S.APPROVED, S.PUBLISHED):
+        press_release_set_status(release=release, status=status, by=by)
+    release.refresh_from_db()
+    return release
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run what the services queue for after commit (the cache version bump)."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def published(seed_conference, press, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        release = publish(press_release_draft(conference=seed_conference), press)
+    return release
+
+
+def make_releases(n: int, press, *, council=None, year=2030):
+    """n published releases of small conferences (a template that needs no data)."""
+    council = council or CouncilFactory()
+    releases = []
+    for i in range(n):
+        conference = ConferenceFactory(
+            council=council,
+            title=f"Мавзу {i}",
+            starts_at=datetime.datetime(year, 1 + i % 12, 1 + i % 28, 10, tzinfo=datetime.UTC),
+        )
+        conference_walk_to_status(conference=conference, status="held")
+        releases.append(publish(press_release_draft(conference=conference), press))
+    return releases
+
+
+def test_list_shows_published_only_newest_first(published, press, seed_conference, client):
+    drafts = make_releases(1, press)
+    press_release_set_status(release=drafts[0], status=S.WITHDRAWN, by=press)
+    response = client.get("/press/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert published.title_cyrl in html
+    assert "Мавзу 0" not in html
+
+
+def test_detail_has_title_description_open_graph_and_print_css(published, client):
+    response = client.get(f"/press/{published.slug}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f"<title>{published.title_cyrl} · " in html
+    assert '<meta property="og:type" content="article">' in html
+    assert f'<meta property="og:title" content="{published.title_cyrl}">' in html
+    assert '<meta name="description" content="Маълумки, “Эл-юрт умиди” жамғармаси' in html
+    assert 'href="/static/pressroom/print.css" media="print"' in html
+    assert '<html lang="uz-Cyrl">' in html
+    assert "<p>Тадбирда АҚШ, Канада, Австралия, Бельгия, Германия ва Жанубий Кореяда" in html
+
+
+def test_detail_switches_to_latin_and_to_languages_where_written(published, press, client):
+    latin = client.get(f"/press/{published.slug}/?lang=latn").content.decode()
+    assert '<html lang="uz-Latn">' in latin
+    assert f"<h1>{published.title_latn}</h1>" in latin
+    assert "Tadbirda AQSH, Kanada" in latin
+    assert ">English<" not in latin  # not written in English yet
+    press_release_edit(release=published, by=press, title_en="Press release", body_en="Text.")
+    english = client.get(f"/press/{published.slug}/?lang=en").content.decode()
+    assert '<html lang="en">' in english
+    assert "<h1>Press release</h1>" in english
+
+
+def test_interface_language_picks_the_script(published, client):
+    client.post("/i18n/setlang/", {"language": "uz-latn", "next": "/press/"})
+    html = client.get(f"/press/{published.slug}/").content.decode()
+    assert '<html lang="uz-Latn">' in html
+
+
+@pytest.mark.parametrize("status_path", [[], [S.IN_REVIEW], [S.IN_REVIEW, S.APPROVED]])
+def test_unpublished_releases_answer_404(seed_conference, press, client, status_path):
+    release = press_release_draft(conference=seed_conference)
+    for status in status_path:
+        press_release_set_status(release=release, status=status, by=press)
+    for url in (f"/press/{release.slug}/", f"/press/{release.slug}/docx/"):
+        assert client.get(url).status_code == 404
+
+
+def test_withdrawn_release_answers_404_and_leaves_the_list(published, press, client, committed):
+    assert client.get(f"/press/{published.slug}/").status_code == 200
+    assert published.title_cyrl in client.get("/press/").content.decode()
+    with committed():
+        press_release_set_status(release=published, status=S.WITHDRAWN, by=press)
+    assert client.get(f"/press/{published.slug}/").status_code == 404
+    assert published.title_cyrl not in client.get("/press/").content.decode()
+
+
+def test_unknown_slug_is_404(client, db):
+    assert client.get("/press/no-such-release/").status_code == 404
+
+
+def test_a_script_typed_by_an_editor_never_runs(published, press, client):
+    press_release_edit(
+        release=published,
+        by=press,
+        title_cyrl="Сарлавҳа <script>alert('t')</script>",
+        body_cyrl=(
+            "Биринчи <strong>муҳим</strong> хатбоши.<script>alert('x')</script>\n\n"
+            '<p onclick="alert(1)">Иккинчи <a href="javascript:alert(2)">ҳавола</a></p>\n\n'
+            '<img src=x onerror="alert(3)"><iframe src="https://evil.example"></iframe>'
+        ),
+    )
+    html = client.get(f"/press/{published.slug}/").content.decode()
+    assert "<script>alert" not in html
+    assert "alert(" not in html.replace("&#x27;", "'").split("<title>")[0]
+    for dangerous in ("onclick", "onerror", "javascript:", "<iframe", "<img"):
+        assert dangerous not in html
+    assert "<p>Биринчи <strong>муҳим</strong> хатбоши.</p>" in html
+    assert "<h1>Сарлавҳа &lt;script&gt;alert(&#x27;t&#x27;)&lt;/script&gt;</h1>" in html
+
+
+def test_no_email_or_phone_of_anyone_on_public_pages(published, client):
+    from experts.models import Expert
+
+    for n, expert in enumerate(Expert.objects.all()):
+        expert.email = f"person{n}@example.org"
+        expert.phone = f"+998 90 123 45 {n:02d}"
+        expert.save()
+    pages = [
+        client.get(url).content.decode()
+        for url in ("/press/", f"/press/{published.slug}/", "/press/feed/rss/", "/press/feed/atom/")
+    ]
+    for html in pages:
+        assert "@example.org" not in html
+        assert "123 45" not in html
+
+
+def test_search_year_and_council_filters(published, press, client):
+    other_council = CouncilFactory(name="Иккинчи кенгаш")
+    make_releases(2, press, council=other_council)
+    PressRelease.objects.filter(pk=published.pk).update(
+        published_at=datetime.datetime(2020, 9, 1, tzinfo=datetime.UTC)
+    )
+
+    def titles(query):
+        response = client.get("/press/" + query)
+        assert response.status_code == 200
+        return response.content.decode()
+
+    assert published.title_cyrl in titles("?q=онлайн+курслар")
+    assert "Мавзу" not in titles("?q=онлайн+курслар")
+    assert published.title_cyrl not in titles("?q=йўқ-сўз")
+    assert published.title_cyrl in titles("?year=2020")
+    this_year = timezone.now().year
+    assert published.title_cyrl not in titles(f"?year={this_year}")
+    only_other = titles(f"?council={other_council.pk}")
+    assert "Мавзу 0" in only_other and published.title_cyrl not in only_other
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [("?year=abc", "year"), ("?year=1066", "year"), ("?council=999999", "council")],
+)
+def test_bad_filters_name_their_field(published, client, query, field):
+    response = client.get("/press/" + query)
+    assert response.status_code == 400
+    assert f"({field}):" in response.content.decode()
+
+
+def test_pagination_newest_first(press, client):
+    releases = make_releases(12, press)
+    first = client.get("/press/").content.decode()
+    second = client.get("/press/?page=2").content.decode()
+    newest = sorted(releases, key=lambda r: r.published_at, reverse=True)
+    assert newest[0].title_cyrl in first and newest[0].title_cyrl not in second
+    assert newest[-1].title_cyrl in second
+    assert first.index(newest[0].title_cyrl) < first.index(newest[1].title_cyrl)
+    assert client.get("/press/?page=abc").status_code == 200
+
+
+@pytest.mark.parametrize("size", [1, 6])
+def test_list_queries_do_not_grow_with_releases(press, client, django_assert_num_queries, size):
+    make_releases(size, press)
+    # count, page, years, councils (the filter), all with related rows joined.
+    with django_assert_num_queries(4):
+        assert client.get("/press/").status_code == 200
+    with django_assert_num_queries(0):
+        assert client.get("/press/").status_code == 200  # from the cache
+
+
+@pytest.mark.parametrize("size", [1, 6])
+def test_detail_queries_do_not_grow_with_releases(press, client, django_assert_num_queries, size):
+    releases = make_releases(size, press)
+    with django_assert_num_queries(1):
+        assert client.get(f"/press/{releases[-1].slug}/").status_code == 200
+
+
+def test_cache_is_dropped_on_edit_publish_and_withdrawal(published, press, client, committed):
+    url = f"/press/{published.slug}/"
+    assert "Тадбирда АҚШ" in client.get(url).content.decode()
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as cached:
+        client.get(url)
+    assert len(cached) == 0
+    client.get("/press/")
+    # Until the change is committed, the cached page stays (readers never see uncommitted text).
+    press_release_edit(release=published, by=press, body_cyrl="Янгиланган матн.")
+    assert "Янгиланган матн." not in client.get(url).content.decode()
+    with committed():
+        press_release_edit(release=published, by=press, body_cyrl="Яна янгиланган матн.")
+    assert "Яна янгиланган матн." in client.get(url).content.decode()
+    assert "Яна янгиланган матн." in client.get("/press/").content.decode()
+    with committed():
+        press_release_set_status(release=published, status=S.WITHDRAWN, by=press)
+    assert client.get(url).status_code == 404
+    with committed():
+        press_release_set_status(release=published, status=S.PUBLISHED, by=press)
+    assert client.get(url).status_code == 200
+
+
+def test_cached_page_carries_each_visitors_own_csrf_token(published, client):
+    from django.test import Client
+
+    first = client.get(f"/press/{published.slug}/")
+    other = Client(enforce_csrf_checks=True)
+    page = other.get(f"/press/{published.slug}/").content.decode()
+    token = page.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    assert "__pressroom_csrf__" not in page and first.status_code == 200
+    switched = other.post(
+        "/i18n/setlang/", {"language": "en", "next": "/press/", "csrfmiddlewaretoken": token}
+    )
+    assert switched.status_code == 302
+
+
+def test_docx_downloads_and_opens_in_word(published, client):
+    from docx import Document
+
+    response = client.get(f"/press/{published.slug}/docx/?lang=latn")
+    assert response.status_code == 200
+    assert response["Content-Type"] == (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    assert response["Content-Disposition"] == f'attachment; filename="{published.slug}-latn.docx"'
+    document = Document(BytesIO(response.content))
+    texts = [p.text for p in document.paragraphs]
+    assert texts[0] == published.title_latn
+    assert texts[-1] == "Jamgʻarma Matbuot xizmati"
+    assert (
+        "Tadbirda AQSH, Kanada, Avstraliya, Belgiya, Germaniya va Janubiy Koreyada faoliyat "
+        "yuritayotgan jami 20 nafar vatandosh olim ekspertlar ishtirok etdi." in texts
+    )
+    cyrillic = Document(BytesIO(client.get(f"/press/{published.slug}/docx/").content))
+    assert cyrillic.paragraphs[0].text == published.title_cyrl
+
+
+def test_rss_feed_is_valid_xml_with_items(published, press, client):
+    make_releases(2, press)
+    response = client.get("/press/feed/rss/")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/rss+xml")
+    root = ET.fromstring(response.content)
+    assert root.tag == "rss" and root.get("version") == "2.0"
+    channel = root.find("channel")
+    assert channel.findtext("language") == "uz"
+    items = channel.findall("item")
+    assert len(items) == 3
+    titles = [i.findtext("title") for i in items]
+    assert published.title_cyrl in titles
+    seed_item = items[titles.index(published.title_cyrl)]
+    assert seed_item.findtext("link") == f"http://testserver/press/{published.slug}/"
+    assert seed_item.findtext("pubDate")
+    assert seed_item.findtext("description").startswith("Маълумки, “Эл-юрт умиди”")
+
+
+def test_atom_feed_is_valid_xml_with_sanitised_content(published, press, client):
+    press_release_edit(release=published, by=press, body_cyrl="Матн.<script>alert(1)</script>")
+    response = client.get("/press/feed/atom/")
+    assert response["Content-Type"].startswith("application/atom+xml")
+    root = ET.fromstring(response.content)
+    assert root.tag == f"{ATOM}feed"
+    entries = root.findall(f"{ATOM}entry")
+    assert len(entries) == 1
+    entry = entries[0]
+    assert entry.findtext(f"{ATOM}title") == published.title_cyrl
+    assert entry.find(f"{ATOM}link").get("href") == f"http://testserver/press/{published.slug}/"
+    assert entry.findtext(f"{ATOM}updated")
+    assert entry.findtext(f"{ATOM}summary") == "<p>Матн.</p>"
+
+
+def test_sitemap_lists_published_releases_only(published, seed_document, press, client):
+    drafts = make_releases(1, press)
+    press_release_set_status(release=drafts[0], status=S.WITHDRAWN, by=press)
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    ns = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+    root = ET.fromstring(response.content)
+    locations = [u.findtext(f"{ns}loc") for u in root.findall(f"{ns}url")]
+    assert locations == [
+        "http://testserver/press/",
+        f"http://testserver/press/{published.slug}/",
+    ]
+    assert reverse("pressroom:detail", kwargs={"slug": published.slug}) in locations[1]

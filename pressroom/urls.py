@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import feeds, views
+
+app_name = "pressroom"
+
+urlpatterns = [
+    path("", views.release_list, name="list"),
+    path("feed/rss/", feeds.LatestReleasesFeed(), name="feed_rss"),
+    path("feed/atom/", feeds.LatestReleasesAtomFeed(), name="feed_atom"),
+    path("<slug:slug>/", views.release_detail, name="detail"),
+    path("<slug:slug>/docx/", views.release_docx, name="docx"),
+]

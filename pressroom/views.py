@@ -1,0 +1,392 @@
+"""Public press pages (cached) and the press service's staff pages."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import get_token
+from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.http import require_GET
+
+from experts.models import Council
+
+from . import selectors, services
+from .forms import (
+    CompareForm,
+    PublicSearchForm,
+    ReleaseEditForm,
+    ScheduleForm,
+    StaffFilterForm,
+    StatusForm,
+)
+from .models import PressRelease
+from .rendering import available_texts, body_html, docx_bytes, pick_text, summary
+
+PAGE_SIZE = 10
+PUBLIC_CACHE_SECONDS = 60 * 60
+# Cached pages hold this in place of the CSRF token of the language form; each response gets
+# its visitor's own token.
+CSRF_PLACEHOLDER = "__pressroom_csrf__"
+
+Status = PressRelease.Status
+OG_LOCALES = {"cyrl": "uz_UZ", "latn": "uz_UZ", "ru": "ru_RU", "en": "en_GB"}
+
+
+# --- public pages -------------------------------------------------------------------------
+
+
+def _cache_key(request) -> str:
+    raw = f"{services.public_cache_version()}|{request.LANGUAGE_CODE}|{request.get_full_path()}"
+    return "pressroom:page:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def cached_public(view):
+    """Serve a public page from the cache; the services bump the version to drop every page.
+
+    Only 200 responses are kept. HTML pages have the visitor's CSRF token put back in.
+    """
+
+    def wrapper(request, *args, **kwargs):
+        key = _cache_key(request)
+        stored = cache.get(key)
+        if stored is None:
+            response = view(request, *args, **kwargs)
+            if response.status_code != 200:
+                return response
+            stored = (
+                response["Content-Type"],
+                response.content,
+                response.get("Content-Disposition", ""),
+            )
+            cache.set(key, stored, PUBLIC_CACHE_SECONDS)
+        content_type, content, disposition = stored
+        if content_type.startswith("text/html"):
+            content = content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
+        response = HttpResponse(content, content_type=content_type)
+        if disposition:
+            response["Content-Disposition"] = disposition
+        response["Vary"] = "Cookie, Accept-Language"
+        return response
+
+    wrapper.__name__ = view.__name__
+    wrapper.__doc__ = view.__doc__
+    return wrapper
+
+
+def _render_public(request, template: str, context: dict, status: int = 200) -> HttpResponse:
+    context = {**context, "csrf_token": CSRF_PLACEHOLDER}
+    html = render_to_string(template, context, request=request)
+    return HttpResponse(html, status=status)
+
+
+@require_GET
+@cached_public
+def release_list(request):
+    councils = Council.objects.filter(
+        conferences__press_release__status=Status.PUBLISHED
+    ).distinct()
+    form = PublicSearchForm(request.GET or None, councils=councils)
+    filters = form.filters() if request.GET else {}
+    releases = selectors.press_release_list_public(filters=filters)
+    page = Paginator(releases, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "items": [{"release": r, "summary": summary(r.body_cyrl, 30)} for r in page.object_list],
+        "years": selectors.press_release_years_public(),
+        "councils": list(councils),
+        "query_without_page": _query_without_page(request),
+    }
+    status = 400 if form.is_bound and not form.is_valid() else 200
+    return _render_public(request, "pressroom/release_list.html", context, status=status)
+
+
+def _query_without_page(request) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def _public_release(slug: str) -> PressRelease:
+    release = selectors.press_release_get_public(slug=slug)
+    if release is None:
+        raise Http404(_("No published press release at this address."))
+    return release
+
+
+@require_GET
+@cached_public
+def release_detail(request, slug: str):
+    release = _public_release(slug)
+    text = pick_text(release, request.GET.get("lang"), request.LANGUAGE_CODE)
+    context = {
+        "release": release,
+        "text": text,
+        "texts": available_texts(release),
+        "body": mark_safe(body_html(text.body)),  # sanitised by nh3 in body_html
+        "description": summary(text.body, 40),
+        "og_locale": OG_LOCALES[text.code],
+        "canonical": request.build_absolute_uri(release_url(release)),
+        "page_url": request.build_absolute_uri(),
+    }
+    return _render_public(request, "pressroom/release_detail.html", context)
+
+
+@require_GET
+@cached_public
+def release_docx(request, slug: str):
+    release = _public_release(slug)
+    text = pick_text(release, request.GET.get("lang"), request.LANGUAGE_CODE)
+    content = docx_bytes(title=text.title, body=text.body, lang=text.lang)
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    suffix = "" if text.code == "cyrl" else f"-{text.code}"
+    response["Content-Disposition"] = f'attachment; filename="{release.slug}{suffix}.docx"'
+    return response
+
+
+def release_url(release: PressRelease) -> str:
+    return reverse("pressroom:detail", kwargs={"slug": release.slug})
+
+
+# --- staff pages --------------------------------------------------------------------------
+
+
+class StaffMixin(LoginRequiredMixin, PermissionRequiredMixin):
+    """Anonymous visitors go to the login page; signed-in users without the permission get 403."""
+
+    permission_required = "pressroom.view_pressrelease"
+
+    def get_release(self) -> PressRelease:
+        release = selectors.press_release_get_staff(pk=self.kwargs["pk"])
+        if release is None:
+            raise Http404(_("No such press release."))
+        return release
+
+
+def staff_base_template() -> str:
+    from django.template import TemplateDoesNotExist
+    from django.template.loader import get_template
+
+    try:
+        get_template("dashboard/base.html")
+    except TemplateDoesNotExist:
+        return "base.html"
+    return "dashboard/base.html"
+
+
+def _actions_for(user, release: PressRelease) -> list[dict]:
+    labels = {
+        Status.DRAFT: _("Back to draft"),
+        Status.IN_REVIEW: _("Submit for review")
+        if release.status == Status.DRAFT
+        else _("Back to review"),
+        Status.APPROVED: _("Approve"),
+        Status.PUBLISHED: _("Publish") if release.status == Status.APPROVED else _("Publish again"),
+        Status.WITHDRAWN: _("Withdraw"),
+    }
+    actions = []
+    for target in Status.values:
+        if not services.press_release_transition_allowed(current=release.status, target=target):
+            continue
+        permission = services.required_permission(current=release.status, target=target)
+        if user.has_perm(permission):
+            actions.append({"status": target, "label": labels[target]})
+    return actions
+
+
+class StaffListView(StaffMixin, View):
+    def get(self, request):
+        form = StaffFilterForm(request.GET or None)
+        filters = form.cleaned_data if form.is_valid() else {}
+        releases = selectors.press_release_list_staff(filters=filters)
+        page = Paginator(releases, 25).get_page(request.GET.get("page"))
+        return render(
+            request,
+            "pressroom/staff/release_list.html",
+            {
+                "base_template": staff_base_template(),
+                "form": form,
+                "page": page,
+                "query_without_page": _query_without_page(request),
+            },
+        )
+
+
+class StaffEditView(StaffMixin, View):
+    def _context(self, release, form) -> dict:
+        versions = list(selectors.press_release_versions(release=release))
+        user = self.request.user
+        return {
+            "base_template": staff_base_template(),
+            "release": release,
+            "form": form,
+            "versions": versions,
+            "actions": _actions_for(user, release),
+            "can_edit": user.has_perm(
+                services.PERM_PUBLISH
+                if release.status in (Status.APPROVED, Status.PUBLISHED)
+                else services.PERM_CHANGE
+            ),
+            "can_schedule": user.has_perm(services.PERM_PUBLISH)
+            and release.status == Status.APPROVED,
+            "schedule_form": ScheduleForm(initial={"publish_at": release.publish_at}),
+            "public_url": release_url(release) if release.status == Status.PUBLISHED else "",
+            "status_changes": release.status_changes.all(),
+        }
+
+    def get(self, request, pk):
+        release = self.get_release()
+        initial = {name: getattr(release, name) for name in ReleaseEditForm.TEXT_FIELDS}
+        initial.update({"slug": release.slug, "pk": release.pk})
+        form = ReleaseEditForm(initial=initial)
+        return render(request, "pressroom/staff/release_edit.html", self._context(release, form))
+
+    def post(self, request, pk):
+        release = self.get_release()
+        form = ReleaseEditForm(request.POST, initial={"pk": release.pk})
+        if form.is_valid():
+            try:
+                services.press_release_edit(
+                    release=release, by=request.user, **form.service_fields()
+                )
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, _("Saved as a new version."))
+                return HttpResponseRedirect(reverse("pressroom_staff:edit", args=[release.pk]))
+        return render(
+            request,
+            "pressroom/staff/release_edit.html",
+            self._context(release, form),
+            status=400,
+        )
+
+
+class StaffStatusView(StaffMixin, View):
+    def post(self, request, pk):
+        release = self.get_release()
+        form = StatusForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("status: choose one of the offered steps."))
+        else:
+            try:
+                services.press_release_set_status(
+                    release=release, status=form.cleaned_data["status"], by=request.user
+                )
+            except ValidationError as exc:
+                messages.error(request, "; ".join(exc.messages))
+            else:
+                messages.success(
+                    request,
+                    _("Status is now: %(status)s.") % {"status": release.get_status_display()},
+                )
+        return HttpResponseRedirect(reverse("pressroom_staff:edit", args=[release.pk]))
+
+
+class StaffScheduleView(StaffMixin, View):
+    def post(self, request, pk):
+        release = self.get_release()
+        form = ScheduleForm(request.POST)
+        if not form.is_valid():
+            for field, errors in form.errors.items():
+                messages.error(request, f"{field}: {' '.join(errors)}")
+        else:
+            try:
+                services.press_release_schedule_publication(
+                    release=release, publish_at=form.cleaned_data["publish_at"], by=request.user
+                )
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    messages.error(request, f"{field}: {' '.join(errors)}")
+            else:
+                messages.success(request, _("Publication schedule saved."))
+        return HttpResponseRedirect(reverse("pressroom_staff:edit", args=[release.pk]))
+
+
+class StaffRedraftView(StaffMixin, View):
+    permission_required = "pressroom.change_pressrelease"
+
+    def post(self, request, pk):
+        release = self.get_release()
+        from .drafting import DraftingError
+
+        try:
+            services.press_release_draft(conference=release.conference, by=request.user)
+        except DraftingError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request, _("Drafted again from the conference's data; see the versions.")
+            )
+        return HttpResponseRedirect(reverse("pressroom_staff:edit", args=[release.pk]))
+
+
+class StaffCompareView(StaffMixin, View):
+    def get(self, request, pk):
+        release = self.get_release()
+        versions = {v.number: v for v in selectors.press_release_versions(release=release)}
+        numbers = sorted(versions)
+        data = request.GET.copy()
+        data.setdefault("b", str(numbers[-1]) if numbers else "1")
+        data.setdefault("a", str(numbers[-2] if len(numbers) > 1 else numbers[-1]))
+        form = CompareForm(data)
+        table, status = "", 200
+        if form.is_valid() and {form.cleaned_data["a"], form.cleaned_data["b"]} <= set(versions):
+            field = form.cleaned_data.get("field") or "body_cyrl"
+            old = versions[form.cleaned_data["a"]]
+            new = versions[form.cleaned_data["b"]]
+            # HtmlDiff escapes the texts itself; one line per paragraph keeps the table readable.
+            table = difflib.HtmlDiff(wrapcolumn=70).make_table(
+                getattr(old, field).split("\n"),
+                getattr(new, field).split("\n"),
+                fromdesc=_("Version %(n)s") % {"n": old.number},
+                todesc=_("Version %(n)s") % {"n": new.number},
+                context=True,
+                numlines=1,
+            )
+        elif form.is_valid():
+            form.add_error("a", _("No such version of this press release."))
+            status = 400
+        else:
+            status = 400
+        return render(
+            request,
+            "pressroom/staff/release_compare.html",
+            {
+                "base_template": staff_base_template(),
+                "release": release,
+                "form": form,
+                "versions": [versions[n] for n in reversed(numbers)],
+                "table": mark_safe(table),
+            },
+            status=status,
+        )
+
+
+@method_decorator(require_GET, name="dispatch")
+class StaffVersionView(StaffMixin, View):
+    def get(self, request, pk, number):
+        release = self.get_release()
+        version = get_object_or_404(release.versions.select_related("created_by"), number=number)
+        return render(
+            request,
+            "pressroom/staff/release_version.html",
+            {"base_template": staff_base_template(), "release": release, "version": version},
+        )
