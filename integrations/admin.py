@@ -1,5 +1,8 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from . import services
 from .models import Attendee, Question, ZoomApiCall, ZoomMeeting, ZoomWebhookEvent
 
 
@@ -41,6 +44,31 @@ class ZoomMeetingAdmin(admin.ModelAdmin):
         "last_error",
     ]
     raw_id_fields = ["conference"]
+    list_select_related = ["conference"]
+    actions = ["sync_now", "pull_reports_now"]
+
+    @admin.action(description=_("Sync with Zoom now"), permissions=["change"])
+    def sync_now(self, request, queryset):
+        for meeting in queryset.select_related("conference"):
+            services.zoom_request_sync(conference=meeting.conference)
+        count = queryset.count()
+        self.message_user(
+            request,
+            ngettext("%(count)d sync queued.", "%(count)d syncs queued.", count) % {"count": count},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Pull attendance and Q&A from Zoom now"), permissions=["change"])
+    def pull_reports_now(self, request, queryset):
+        count = 0
+        for meeting in queryset.select_related("conference").exclude(zoom_id=""):
+            services.zoom_request_pull(conference=meeting.conference)
+            count += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d pull queued.", "%(count)d pulls queued.", count) % {"count": count},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(ZoomApiCall)

@@ -69,6 +69,17 @@ def zoom_request_sync(*, conference: Conference) -> ZoomMeeting:
     return meeting
 
 
+def zoom_request_pull(*, conference: Conference) -> None:
+    """Ask for the reports again (staff, after fixing something on Zoom); queued after commit."""
+    from .tasks import zoom_after_event_task
+
+    ZoomMeeting.objects.filter(conference=conference).update(
+        pull_requested_at=timezone.now(), pull_attempts=0
+    )
+    conference_id = conference.pk
+    transaction.on_commit(lambda: zoom_after_event_task.delay(conference_id=conference_id))
+
+
 def zoom_on_status_change(*, conference: Conference, previous: str, by=None) -> None:
     """Scheduled: create the meeting. Cancelled after scheduling: delete it."""
     if not _wants_zoom(conference):
