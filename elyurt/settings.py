@@ -156,7 +156,7 @@ CELERY_BEAT_SCHEDULE: dict = {}
 # Scheduled press releases go out within a minute of their time.
 CELERY_BEAT_SCHEDULE["pressroom.publish_due_releases"] = {
     "task": "pressroom.publish_due_releases",
-    "schedule": 60.0,
+    "schedule": env.float("PRESS_PUBLISH_SCAN_SECONDS", default=60.0),
 }
 
 # Invitations: the outbox sender, its sweeper and the reminder scan (README, "Invitations and

@@ -1,6 +1,9 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
-from .models import PressRelease, PressReleaseStatusChange
+from .models import PressRelease, PressReleaseStatusChange, PressReleaseVersion, ReleaseTemplate
 
 
 class StatusChangeInline(admin.TabularInline):
@@ -13,19 +16,46 @@ class StatusChangeInline(admin.TabularInline):
         return False
 
 
+class VersionInline(admin.TabularInline):
+    model = PressReleaseVersion
+    extra = 0
+    can_delete = False
+    fields = ["number", "source", "title_cyrl", "created_by", "created_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(PressRelease)
 class PressReleaseAdmin(admin.ModelAdmin):
-    list_display = ["title_cyrl", "status", "published_at", "conference"]
+    """Read-only here: edits go through the press pages, which keep versions and the cache."""
+
+    list_display = ["title_cyrl", "status", "published_at", "conference", "editor_link"]
     list_filter = ["status", "conference__council", "published_at"]
     search_fields = ["title_cyrl", "title_latn", "body_cyrl", "body_latn", "slug"]
-    readonly_fields = ["status", "published_at", "created_at", "updated_at", "updated_by"]
-    autocomplete_fields = ["conference"]
     list_select_related = ["conference"]
-    inlines = [StatusChangeInline]
+    inlines = [VersionInline, StatusChangeInline]
 
-    def save_model(self, request, obj, form, change):
-        obj.updated_by = request.user
-        super().save_model(request, obj, form, change)
+    @admin.display(description=_("editor"))
+    def editor_link(self, obj):
+        return format_html(
+            '<a href="{}">{}</a>', reverse("pressroom_staff:edit", args=[obj.pk]), _("open")
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReleaseTemplate)
+class ReleaseTemplateAdmin(admin.ModelAdmin):
+    """The press service's wording of drafted releases (Django template syntax)."""
+
+    list_display = ["language", "name", "active", "updated_at"]
+    list_filter = ["language", "active"]
 
 
 @admin.register(PressReleaseStatusChange)
