@@ -45,6 +45,13 @@ class ZoomMeetingAdmin(admin.ModelAdmin):
     ]
     raw_id_fields = ["conference"]
     list_select_related = ["conference"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Once Zoom has the meeting, kind and host are Zoom's: changing them here would orphan it.
+        if obj is not None and obj.zoom_id:
+            return [*self.readonly_fields, "conference", "kind", "host"]
+        return self.readonly_fields
+
     actions = ["sync_now", "pull_reports_now"]
 
     @admin.action(description=_("Sync with Zoom now"), permissions=["change"])

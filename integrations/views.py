@@ -43,8 +43,11 @@ def zoom_webhook(request):
     timestamp = request.headers.get("x-zm-request-timestamp", "").strip()
     if not timestamp.isdigit():
         return _refuse(401, _("x-zm-request-timestamp: missing or not a number."))
-    if abs(time.time() - int(timestamp)) > MAX_SKEW_SECONDS:
+    skew = time.time() - int(timestamp)
+    if skew > MAX_SKEW_SECONDS:
         return _refuse(401, _("x-zm-request-timestamp: older than five minutes."))
+    if skew < -MAX_SKEW_SECONDS:
+        return _refuse(401, _("x-zm-request-timestamp: more than five minutes ahead."))
     expected = _signature(secret, timestamp.encode(), body)
     if not hmac.compare_digest(expected, request.headers.get("x-zm-signature", "")):
         logger.warning("zoom webhook with a bad signature refused")

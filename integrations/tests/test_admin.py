@@ -83,3 +83,13 @@ def test_pull_now_action(admin_client, fake_zoom, django_capture_on_commit_callb
     conference.refresh_from_db()
     assert conference.participants_count_recorded == 1
     assert conference.status == Conference.Status.HELD
+
+
+def test_kind_and_host_are_fixed_once_zoom_has_the_meeting(admin_client):
+    meeting = ZoomMeeting.objects.create(conference=ConferenceFactory(), kind="meeting")
+    change = reverse("admin:integrations_zoommeeting_change", args=[meeting.pk])
+    assert b'name="kind"' in admin_client.get(change).content
+
+    ZoomMeeting.objects.filter(pk=meeting.pk).update(zoom_id="85000000001")
+
+    assert b'name="kind"' not in admin_client.get(change).content

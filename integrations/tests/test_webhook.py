@@ -247,7 +247,11 @@ def test_report_not_ready_is_asked_again_later(
     ("sign", "message"),
     [
         ({"secret": "wrong-secret"}, "x-zm-signature: does not match."),
-        ({"timestamp": int(time.time()) - 301}, "x-zm-request-timestamp: older than five minutes."),
+        ({"timestamp": int(time.time()) - 600}, "x-zm-request-timestamp: older than five minutes."),
+        (
+            {"timestamp": int(time.time()) + 600},
+            "x-zm-request-timestamp: more than five minutes ahead.",
+        ),
         (
             {"headers": {"x-zm-signature": "v0=00"}},
             "x-zm-request-timestamp: missing or not a number.",
