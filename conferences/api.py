@@ -12,7 +12,7 @@ from rest_framework.filters import OrderingFilter, SearchFilter
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from elyurt.api import ConditionalGetMixin, ErrorSerializer
+from elyurt.api import ConditionalGetMixin, ErrorSerializer, StrictFilterSet
 from experts.models import Expert
 from partners.permissions import ConferencesRead, StaffImport
 
@@ -133,8 +133,8 @@ class ConferenceSerializer(serializers.ModelSerializer):
         source="presentations", many=True, help_text=h("The presentations, in order.")
     )
     figures = FiguresSerializer(source="*", help_text=h("Attendance figures."))
-    recording_url = serializers.URLField(
-        help_text=h("Link to the recording once published; may be empty.")
+    recording_url = serializers.CharField(
+        help_text=h("Link (URL) to the recording once published; empty until then.")
     )
     updated_at = serializers.DateTimeField(help_text=h("When the conference last changed."))
 
@@ -171,7 +171,7 @@ def conference_list_public():
     )
 
 
-class ConferenceFilter(filters.FilterSet):
+class ConferenceFilter(StrictFilterSet):
     starts_after = filters.DateFilter(
         field_name="starts_at",
         lookup_expr="date__gte",

@@ -8,11 +8,13 @@ import hashlib
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, quote_etag
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt
+from django_filters import rest_framework as filters
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers, status
@@ -93,6 +95,63 @@ class ApiPagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+    page_query_description = gettext_lazy("Page number, from 1.")
+    page_size_query_description = gettext_lazy("Rows per page, 1 to 200; default 50.")
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        if not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
+            # A typo must not silently give a different page than the one asked for.
+            raise exceptions.ValidationError(
+                {
+                    self.page_size_query_param: [
+                        _("Give a whole number from 1 to %(max)d.") % {"max": self.max_page_size}
+                    ]
+                }
+            )
+        return int(raw)
+
+    def get_page_number(self, request, paginator):
+        raw = request.query_params.get(self.page_query_param, "1")
+        if not raw.isdigit() or int(raw) < 1:
+            raise exceptions.ValidationError(
+                {self.page_query_param: [_("Give a whole number from 1.")]}
+            )
+        return int(raw)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update({"minimum": 1, "maximum": self.max_page_size})
+            if parameter["name"] == self.page_query_param:
+                parameter["schema"]["minimum"] = 1
+        return parameters
+
+    def get_paginated_response_schema(self, schema):
+        described = super().get_paginated_response_schema(schema)
+        props = described["properties"]
+        props["count"]["description"] = str(_("Number of rows in all pages."))
+        props["next"]["description"] = str(_("Address of the next page; null on the last."))
+        props["previous"]["description"] = str(
+            _("Address of the previous page; null on the first.")
+        )
+        props["results"]["description"] = str(_("The rows of this page."))
+        return described
+
+
+class StrictFilterSet(filters.FilterSet):
+    """A filter given with no value is an error, not a silently ignored filter."""
+
+    def is_valid(self):
+        valid = super().is_valid()
+        for name in self.filters:
+            if name in self.data and self.data.get(name) == "":
+                self.form.add_error(name, _("Give a value, or leave the parameter out."))
+                valid = False
+        return valid
 
 
 class ConditionalGetMixin:
@@ -168,10 +227,32 @@ class ApiAutoSchema(AutoSchema):
         return responses
 
 
+PATH_PARAMETERS = {
+    "id": gettext_lazy("The object's id, as given in lists."),
+    "conference_pk": gettext_lazy("The conference's id (see /api/v1/conferences/)."),
+}
+SUCCESS_DESCRIPTIONS = {
+    "200": gettext_lazy("Success."),
+    "201": gettext_lazy("Created."),
+}
+
+
+def describe_schema_hook(result, generator, request, public):
+    """Describe the parts drf-spectacular leaves bare: path ids and success answers."""
+    for item in result.get("paths", {}).values():
+        for operation in item.values():
+            for param in operation.get("parameters", []):
+                if param["in"] == "path" and not param.get("description"):
+                    param["description"] = str(PATH_PARAMETERS[param["name"]])
+            for code, response in operation.get("responses", {}).items():
+                if not response.get("description") and code in SUCCESS_DESCRIPTIONS:
+                    response["description"] = str(SUCCESS_DESCRIPTIONS[code])
+    return result
+
+
+@csrf_exempt  # it changes nothing; a CSRF refusal would answer in HTML
 def not_found_view(request, *args, **kwargs):
     """Unknown paths under /api/ answer in the API's error format, not with an HTML page."""
-    from django.http import JsonResponse
-
     return JsonResponse(
         error_body(code="not_found", message=_("No such API endpoint.")),
         status=status.HTTP_404_NOT_FOUND,
@@ -183,6 +264,7 @@ __all__ = [
     "ApiPagination",
     "ConditionalGetMixin",
     "ErrorSerializer",
+    "StrictFilterSet",
     "api_exception_handler",
     "error_body",
     "not_found_view",

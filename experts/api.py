@@ -7,7 +7,7 @@ from django_filters import rest_framework as filters
 from rest_framework import serializers, viewsets
 from rest_framework.filters import OrderingFilter, SearchFilter
 
-from elyurt.api import ConditionalGetMixin
+from elyurt.api import ConditionalGetMixin, StrictFilterSet
 from partners.permissions import ConferencesRead, ExpertsRead
 
 from .models import Council, CouncilMembership, Expert, FieldOfExpertise
@@ -56,7 +56,7 @@ class ExpertSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
-class ExpertFilter(filters.FilterSet):
+class ExpertFilter(StrictFilterSet):
     country = filters.ChoiceFilter(
         choices=list(countries), help_text=h("Only experts living in this country (ISO alpha-2).")
     )

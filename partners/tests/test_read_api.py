@@ -335,3 +335,14 @@ def test_responses_are_json_with_error_format_for_bad_json(api, staff_client):
     )
     assert response.status_code == 403  # keys never import, even before the body is read
     assert json.loads(response.content)["error"]["code"] == "permission_denied"
+
+
+@pytest.mark.parametrize(
+    "params, field",
+    [({"status": ""}, "status"), ({"page_size": "0"}, "page_size"),
+     ({"page_size": "201"}, "page_size"), ({"page": "first"}, "page"), ({"council": ""}, "council")],
+)  # fmt: skip
+def test_empty_filters_and_bad_paging_answer_400_naming_the_parameter(api, params, field):
+    response = api.get("/api/v1/conferences/", params)
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == [field]
