@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from conferences.models import Conference, ConferenceOrganization, Invitation
 from conferences.services import conference_set_status, conference_update
@@ -169,10 +170,27 @@ def _collection(meeting: ZoomMeeting) -> str:
     return "meetings" if meeting.kind == ZoomMeeting.Kind.MEETING else "webinars"
 
 
+def _refuses_alternative_host(exc: ZoomError) -> bool:
+    # Zoom names the refused alternative host in its message; 1115 is its code for it.
+    return exc.status_code == 400 and (exc.code == 1115 or "alternative host" in str(exc).lower())
+
+
 def _create(client: ZoomClient, conference: Conference, meeting: ZoomMeeting) -> None:
     payload = zoom_meeting_payload(conference=conference, meeting=meeting)
     host = meeting.host or "me"
-    body = client.request("POST", f"/users/{host}/{_collection(meeting)}", json=payload)
+    path = f"/users/{host}/{_collection(meeting)}"
+    try:
+        body = client.request("POST", path, json=payload)
+    except ZoomError as exc:
+        if not (payload["settings"]["alternative_hosts"] and _refuses_alternative_host(exc)):
+            raise
+        # Alternative hosts must be users of the Zoom account; one that is not must not keep
+        # the conference without a meeting. Staff see the note and fix the list.
+        payload["settings"]["alternative_hosts"] = ""
+        body = client.request("POST", path, json=payload)
+        meeting.last_error = (_("Created without alternative hosts: %(error)s") % {"error": exc})[
+            :1000
+        ]
     zoom_id = str(body["id"])
     ZoomMeeting.objects.filter(pk=meeting.pk).update(zoom_id=zoom_id)
     # Personal links of an earlier meeting (deleted, then scheduled again) no longer open it.
@@ -241,6 +259,8 @@ def zoom_meeting_sync(*, conference: Conference) -> str:
         requested = meeting.sync_requested_at
         client = ZoomClient(conference=conference)
         action = "nothing"
+        # Notes a successful run still leaves for staff (refused registrants, hosts dropped).
+        meeting.last_error = ""
         try:
             if conference.status == Status.SCHEDULED:
                 if meeting.zoom_id:
@@ -264,7 +284,7 @@ def zoom_meeting_sync(*, conference: Conference) -> str:
             logger.warning("zoom sync of conference %s failed: %s", conference.pk, exc)
             return "failed"
         ZoomMeeting.objects.filter(pk=meeting.pk).update(
-            last_synced_at=timezone.now(), last_error=""
+            last_synced_at=timezone.now(), last_error=meeting.last_error
         )
         # A change made while this run talked to Zoom bumped the mark: leave it for the next run.
         ZoomMeeting.objects.filter(pk=meeting.pk, sync_requested_at=requested).update(
@@ -276,18 +296,23 @@ def zoom_meeting_sync(*, conference: Conference) -> str:
 
 
 def _registration_links_forget(conference: Conference) -> None:
+    ZoomMeeting.objects.filter(conference=conference).update(registrations_refused=[])
     Invitation.objects.filter(conference=conference, source=Invitation.Source.REGISTRATION).exclude(
         join_url=""
     ).update(join_url="")
 
 
-def _pending_registrations(conference: Conference):
-    return Invitation.objects.filter(
-        conference=conference,
-        source=Invitation.Source.REGISTRATION,
-        join_url="",
-        cancelled_at__isnull=True,
-    ).order_by("pk")
+def _pending_registrations(conference: Conference, meeting: ZoomMeeting):
+    return (
+        Invitation.objects.filter(
+            conference=conference,
+            source=Invitation.Source.REGISTRATION,
+            join_url="",
+            cancelled_at__isnull=True,
+        )
+        .exclude(pk__in=meeting.registrations_refused)
+        .order_by("pk")
+    )
 
 
 def zoom_registrants_send(
@@ -303,7 +328,8 @@ def zoom_registrants_send(
         return 0
     sent = 0
     refused = []
-    for invitation in _pending_registrations(conference).iterator():
+    refused_ids = []
+    for invitation in _pending_registrations(conference, meeting).iterator():
         first, _sep, last = " ".join(invitation.name.split()).partition(" ")
         body = {
             "email": invitation.email,
@@ -322,6 +348,7 @@ def zoom_registrants_send(
             if exc.transient:
                 raise
             refused.append(f"{invitation.email}: {exc}")
+            refused_ids.append(invitation.pk)
             continue
         join_url = ((answer or {}).get("join_url") or "")[:500]
         if join_url:
@@ -329,8 +356,12 @@ def zoom_registrants_send(
             Invitation.objects.filter(pk=invitation.pk).update(join_url=join_url)
             sent += 1
     if refused:
-        ZoomMeeting.objects.filter(pk=meeting.pk).update(last_error="\n".join(refused)[:1000])
-        meeting.last_error = "\n".join(refused)[:1000]
+        meeting.registrations_refused = [*meeting.registrations_refused, *refused_ids]
+        notes = [meeting.last_error, *refused] if meeting.last_error else refused
+        meeting.last_error = "\n".join(notes)[:1000]
+        ZoomMeeting.objects.filter(pk=meeting.pk).update(
+            registrations_refused=meeting.registrations_refused, last_error=meeting.last_error
+        )
     return sent
 
 
@@ -358,19 +389,15 @@ def zoom_registrants_sync(*, conference: Conference) -> int | str:
 
 
 def conferences_with_pending_registrations() -> list[int]:
-    """Scheduled conferences whose meeting exists and who have registrations without a link."""
-    return list(
-        Invitation.objects.filter(
-            source=Invitation.Source.REGISTRATION,
-            join_url="",
-            cancelled_at__isnull=True,
-            conference__status=Status.SCHEDULED,
-            conference__zoom_meeting__zoom_id__gt="",
-        )
-        .order_by("conference_id")
-        .values_list("conference_id", flat=True)
-        .distinct()
-    )
+    """Scheduled conferences whose meeting exists and who have registrations to send."""
+    pending = Invitation.objects.filter(
+        source=Invitation.Source.REGISTRATION,
+        join_url="",
+        cancelled_at__isnull=True,
+        conference__status=Status.SCHEDULED,
+        conference__zoom_meeting__zoom_id__gt="",
+    ).values_list("conference_id", "pk", "conference__zoom_meeting__registrations_refused")
+    return sorted({conference_id for conference_id, pk, refused in pending if pk not in refused})
 
 
 # After the event ---------------------------------------------------------------------------------
@@ -495,7 +522,7 @@ def zoom_after_event(*, conference: Conference) -> str:
 
 def _after_event(conference: Conference) -> str:
     meeting = ZoomMeeting.objects.get(conference=conference)
-    if meeting.pull_requested_at is None:
+    if meeting.pull_requested_at is None or not meeting.zoom_id:
         return "nothing to do"
     ZoomMeeting.objects.filter(pk=meeting.pk).update(pull_attempts=meeting.pull_attempts + 1)
     outcome = "pulled"

@@ -32,10 +32,19 @@ ERROR_TEXT_LIMIT = 500
 class ZoomError(Exception):
     """A Zoom call failed. `transient` says whether trying later may succeed."""
 
-    def __init__(self, message: str, *, status_code: int | None = None, transient: bool = False):
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int | None = None,
+        transient: bool = False,
+        code: int | None = None,
+    ):
         super().__init__(message)
         self.status_code = status_code
         self.transient = transient
+        # Zoom's own error code from the body ({"code": 3001, "message": ...}), when it sent one.
+        self.code = code
 
 
 class ZoomNotConfigured(ZoomError):
@@ -206,6 +215,14 @@ class ZoomClient:
             return response
 
     @staticmethod
+    def _error_code(response: requests.Response) -> int | None:
+        try:
+            code = response.json().get("code")
+        except (ValueError, AttributeError):
+            return None
+        return code if isinstance(code, int) else None
+
+    @staticmethod
     def _error_text(response: requests.Response) -> str:
         try:
             body = response.json()
@@ -289,6 +306,7 @@ class ZoomClient:
             raise ZoomError(
                 self._scrub(self._error_text(response), token),
                 status_code=response.status_code,
+                code=self._error_code(response),
             )
         if response.status_code == 204 or not response.content:
             return None

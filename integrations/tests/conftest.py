@@ -33,6 +33,7 @@ def fake_zoom(fake_zoom_server, settings):
         state.failures.clear()
         state.calls.clear()
         state.token_lifetime = 3600
+        state.account_users = None
     settings.ZOOM_ACCOUNT_ID = state.account_id
     settings.ZOOM_CLIENT_ID = state.client_id
     settings.ZOOM_CLIENT_SECRET = state.client_secret

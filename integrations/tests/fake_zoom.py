@@ -49,6 +49,8 @@ class FakeZoomState:
     participants: dict = field(default_factory=dict)  # (kind, id) -> list of rows
     qa: dict = field(default_factory=dict)  # webinar id -> questions list
     recordings: dict = field(default_factory=dict)  # meeting/webinar id -> body
+    # Emails of the account's users; None accepts any alternative host.
+    account_users: set | None = None
     failures: list = field(default_factory=list)
     calls: list = field(default_factory=list)
     ids: itertools.count = field(default_factory=lambda: itertools.count(85_000_000_001))
@@ -252,6 +254,11 @@ class _Handler(BaseHTTPRequestHandler):
         password = body.get("password") or secrets.token_hex(3)
         if len(password) > 10:
             return self._error(400, 300, "Invalid parameter: password.")
+        alternative = (body.get("settings") or {}).get("alternative_hosts") or ""
+        if self.state.account_users is not None:
+            for email in filter(None, alternative.split(";")):
+                if email.lower() not in self.state.account_users:
+                    return self._error(400, 1115, f"Invalid alternative host: {email}.")
         zoom_id = next(self.state.ids)
         pwd = secrets.token_urlsafe(12)
         path = "j" if kind == "meetings" else "w"

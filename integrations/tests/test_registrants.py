@@ -85,9 +85,17 @@ def test_later_registrations_are_sent_by_the_sweeper(
     assert links["b@edu.uz"].startswith("https://zoom.us/j/")
     assert ZoomMeeting.objects.get().last_error == "a@edu.uz: HTTP 400: Server error. (code 400)"
 
-    assert zoom_sweep_task() == {"sync": 0, "registrants": 1, "pull": 0}
+    # Zoom refused a@edu.uz: it is not offered to this meeting again, every minute.
+    calls = len(fake_zoom.state.calls)
     assert zoom_sweep_task() == {"sync": 0, "registrants": 0, "pull": 0}
-    assert Invitation.objects.filter(join_url="").count() == 0
+    assert len(fake_zoom.state.calls) == calls
+    assert ZoomMeeting.objects.get().registrations_refused == [
+        Invitation.objects.get(email="a@edu.uz").pk
+    ]
+    # A later registration still goes.
+    register(conference, ministry, ("C Three", "c@edu.uz"))
+    assert zoom_sweep_task() == {"sync": 0, "registrants": 1, "pull": 0}
+    assert Invitation.objects.get(email="c@edu.uz").join_url.startswith("https://zoom.us/j/")
 
 
 def test_links_of_a_deleted_meeting_are_forgotten(

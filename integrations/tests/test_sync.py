@@ -267,3 +267,24 @@ def test_a_refused_payload_is_shown_and_not_retried(
     assert meeting.sync_requested_at is None
     assert len(fake_zoom.calls_to("POST", "/v2/users/me/meetings")) == 1
     assert conference.status == Status.SCHEDULED
+
+
+def test_alternative_hosts_zoom_refuses_are_dropped_with_a_note(
+    fake_zoom, conference, django_capture_on_commit_callbacks
+):
+    fake_zoom.state.account_users = {"mamurjon@ziyotech.example"}
+
+    schedule(conference, django_capture_on_commit_callbacks)
+
+    creates = fake_zoom.calls_to("POST", "/v2/users/me/meetings")
+    assert [c.body["settings"]["alternative_hosts"] for c in creates] == [
+        "mamurjon@ziyotech.example;zafar@ziyotech.example",
+        "",
+    ]
+    assert conference.meeting_id in fake_zoom.state.meetings
+    meeting = ZoomMeeting.objects.get(conference=conference)
+    assert meeting.last_error == (
+        "Created without alternative hosts: HTTP 400: Invalid alternative host: "
+        "zafar@ziyotech.example. (code 1115)"
+    )
+    assert meeting.sync_requested_at is None
