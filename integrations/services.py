@@ -171,8 +171,8 @@ def _collection(meeting: ZoomMeeting) -> str:
 
 
 def _refuses_alternative_host(exc: ZoomError) -> bool:
-    # Zoom names the refused alternative host in its message; 1115 is its code for it.
-    return exc.status_code == 400 and (exc.code == 1115 or "alternative host" in str(exc).lower())
+    # Zoom's refusal names the alternative host in its message; its code is not documented.
+    return exc.status_code == 400 and "alternative host" in str(exc).lower()
 
 
 def _create(client: ZoomClient, conference: Conference, meeting: ZoomMeeting) -> None:
