@@ -19,9 +19,8 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
-from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from django.views.generic import DetailView, FormView, ListView, TemplateView, View
 from django_countries import countries
 
@@ -48,6 +47,46 @@ from . import forms
 from .selectors import conference_list, expert_directory, upcoming_conferences
 
 Status = Conference.Status
+
+# Our own month and weekday names: Django's "uz" catalogue is in Latin script, so its names
+# would show in Latin on Cyrillic pages.
+MONTH_NAMES = [
+    pgettext_lazy("month", "January"),
+    pgettext_lazy("month", "February"),
+    pgettext_lazy("month", "March"),
+    pgettext_lazy("month", "April"),
+    pgettext_lazy("month", "May"),
+    pgettext_lazy("month", "June"),
+    pgettext_lazy("month", "July"),
+    pgettext_lazy("month", "August"),
+    pgettext_lazy("month", "September"),
+    pgettext_lazy("month", "October"),
+    pgettext_lazy("month", "November"),
+    pgettext_lazy("month", "December"),
+]
+MONTH_ABBR = [
+    pgettext_lazy("month abbreviation", "Jan"),
+    pgettext_lazy("month abbreviation", "Feb"),
+    pgettext_lazy("month abbreviation", "Mar"),
+    pgettext_lazy("month abbreviation", "Apr"),
+    pgettext_lazy("month abbreviation", "May"),
+    pgettext_lazy("month abbreviation", "Jun"),
+    pgettext_lazy("month abbreviation", "Jul"),
+    pgettext_lazy("month abbreviation", "Aug"),
+    pgettext_lazy("month abbreviation", "Sep"),
+    pgettext_lazy("month abbreviation", "Oct"),
+    pgettext_lazy("month abbreviation", "Nov"),
+    pgettext_lazy("month abbreviation", "Dec"),
+]
+WEEKDAY_ABBR = [
+    pgettext_lazy("weekday abbreviation", "Mon"),
+    pgettext_lazy("weekday abbreviation", "Tue"),
+    pgettext_lazy("weekday abbreviation", "Wed"),
+    pgettext_lazy("weekday abbreviation", "Thu"),
+    pgettext_lazy("weekday abbreviation", "Fri"),
+    pgettext_lazy("weekday abbreviation", "Sat"),
+    pgettext_lazy("weekday abbreviation", "Sun"),
+]
 
 
 class StaffView(LoginRequiredMixin, PermissionRequiredMixin):
@@ -136,7 +175,7 @@ class HomeView(StaffView, TemplateView):
                     "label": _("Experts"),
                 },
                 "months": {
-                    "labels": [str(MONTHS_3[m]).capitalize() for m in range(1, 13)],
+                    "labels": [str(label) for label in MONTH_ABBR],
                     "values": [by_month.get(m, 0) for m in range(1, 13)],
                     "label": _("Conferences held"),
                 },
@@ -231,7 +270,8 @@ class ConferenceCalendarView(StaffView, TemplateView):
             month=month,
             today=today,
             weeks=[[(day, by_day.get(day, [])) for day in week] for week in weeks],
-            weekday_names=[WEEKDAYS_ABBR[d] for d in range(7)],
+            weekday_names=WEEKDAY_ABBR,
+            month_name=MONTH_NAMES[month.month - 1],
             previous_month=previous.strftime("%Y-%m"),
             next_month=following.strftime("%Y-%m"),
         )

@@ -1,0 +1,309 @@
+"""The dashboard end to end in headless Chromium, against a live server, a Celery worker on
+Redis and a real SMTP server: the secretary runs a conference from creation to "held", an
+expert answers through the link in the mail, the press service publishes the release.
+
+Screenshots of each main page land in test-artifacts/ (git-ignored) for a person to look at.
+"""
+
+import datetime
+import re
+
+import pytest
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from conferences.models import Conference, Invitation
+from conferences.tests.smtp import SmtpServer
+from dashboard import roles
+from experts.models import CouncilMembership
+from experts.tests.factories import CouncilFactory, ExpertFactory, OrganizationFactory
+
+from .browser import CHROMIUM, CHROMIUM_ARGS, LiveServer, Worker, screenshot, wait_for
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "Correct-horse-9"
+ANSWER_LINK = re.compile(r"https?://[^\s\"'<>]+/i/[^\s\"'<>]+/")
+
+
+@pytest.fixture
+def smtp():
+    server = SmtpServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def live_site(settings):
+    # Plain HTTP on localhost: no HTTPS redirect, cookies without the Secure flag.
+    settings.SECURE_SSL_REDIRECT = False
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+    server = LiveServer().start()
+    settings.SITE_URL = server.url
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def worker(smtp, live_site):
+    worker = Worker(smtp_port=smtp.port, site_url=live_site.url).start()
+    yield worker
+    worker.stop()
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop in this thread; the test's own ORM calls are
+    # still plain synchronous code.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def people(django_user_model):
+    council = CouncilFactory(name="Халқаро экспертлар кенгаши")
+    members = [
+        ExpertFactory(
+            full_name="Одилбек Каттаев",
+            email="kattaev@example.org",
+            country="RU",
+            time_zone="Europe/Moscow",
+            preferred_language="ru",
+        ),
+        ExpertFactory(
+            full_name="Ҳамид Иргашев",
+            email="irgashev@example.org",
+            country="GB",
+            time_zone="Europe/London",
+            preferred_language="uz-Latn",
+        ),
+        ExpertFactory(
+            full_name="Маъмуржон Азимов",
+            email="azimov@example.org",
+            country="US",
+            time_zone="America/New_York",
+            preferred_language="uz-Cyrl",
+        ),
+    ]
+    for expert in members:
+        CouncilMembership.objects.create(
+            expert=expert, council=council, start_date=datetime.date(2020, 1, 1)
+        )
+    users = {}
+    for role, username in [(roles.SECRETARY, "secretary"), (roles.PRESS, "press")]:
+        user = django_user_model.objects.create_user(username, password=PASSWORD)
+        user.groups.add(Group.objects.get(name=role))
+        users[username] = user
+    return {
+        "council": council,
+        "members": members,
+        "organisation": OrganizationFactory(name="Республика олий таълим кенгаши"),
+        "users": users,
+    }
+
+
+def _log_in(page, base, username):
+    page.goto(f"{base}/dashboard/")
+    assert "/accounts/login/" in page.url
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("form button[type=submit]")
+    page.wait_for_url(f"{base}/dashboard/")
+
+
+def _confirm(page, action):
+    page.click(f"#action-{action}")
+    page.check("#id_confirm")
+    page.click("#confirm-action")
+    page.wait_for_selector(".alert-success")
+
+
+def test_secretary_to_press_service_end_to_end(browser, live_site, worker, smtp, people):
+    base = live_site.url
+    context = browser.new_context(locale="uz-Cyrl", viewport={"width": 1400, "height": 900})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+
+    # The secretary logs in; an anonymous visit went to the login page first.
+    page.goto(f"{base}/dashboard/")
+    screenshot(page, "01-login")
+    _log_in(page, base, "secretary")
+    screenshot(page, "02-home")
+
+    # A conference with two presentations and a co-organiser, typed in Tashkent time.
+    starts = timezone.localtime() + datetime.timedelta(days=20)
+    starts = starts.replace(hour=15, minute=0, second=0, microsecond=0)
+    page.goto(f"{base}/dashboard/conferences/new/")
+    page.select_option("#id_conference-council", label=people["council"].name)
+    page.fill("#id_conference-title", "Олий таълим тизимида онлайн курслар")
+    page.fill("#id_conference-starts_at", starts.strftime("%Y-%m-%dT%H:%M"))
+    page.fill("#id_conference-join_url", "https://zoom.example/j/85218486288")
+    page.select_option("#id_orgs-0-organization", label=people["organisation"].name)
+    page.select_option("#id_orgs-0-role", "co_organizer")
+    page.fill("#id_orgs-0-order", "1")
+    titles = [
+        "Оммавий очиқ онлайн курслар: Coursera ва бошқа онлайн платформалар",
+        "Масофавий таълимни жорий этишнинг долзарб масалалари",
+    ]
+    for index, (title, presenter) in enumerate(zip(titles, people["members"][:2], strict=True)):
+        page.fill(f"#id_agenda-{index}-order", str(index + 1))
+        page.fill(f"#id_agenda-{index}-title", title)
+        page.select_option(f"#id_agenda-{index}-presenter", label=presenter.full_name)
+    # The members' local times follow what is typed.
+    page.wait_for_function("document.querySelectorAll('#live-local-times tbody tr').length === 3")
+    screenshot(page, "03-conference-form")
+    page.click("#save-conference")
+    page.wait_for_selector("#agenda")
+    conference = Conference.objects.get()
+    assert page.locator("#agenda li").all_inner_texts() == [
+        f"«{titles[0]}» — Одилбек Каттаев",
+        f"«{titles[1]}» — Ҳамид Иргашев",
+    ]
+    assert conference.starts_at == starts
+    screenshot(page, "04-conference-detail")
+
+    _confirm(page, "schedule")
+    assert Conference.objects.get().status == "scheduled"
+
+    # Invite the council and send; the figures update by themselves while the worker sends.
+    page.click("#tab-invitations")
+    page.click("#invite-council")
+    page.wait_for_selector("#invitation-table")
+    assert page.locator("#invitation-table tbody tr").count() == 3
+    page.click("#send-invitations")
+    page.wait_for_function("document.querySelector('#count-sent').textContent.trim() === '3'")
+    smtp.wait_for(lambda: len(smtp.received) == 3, timeout=30, what="three invitations")
+    assert sorted(smtp.count_by_recipient()) == [
+        "azimov@example.org",
+        "irgashev@example.org",
+        "kattaev@example.org",
+    ]
+    page.reload()
+    assert page.locator("#invitation-table .delivery-sent").count() == 3
+    screenshot(page, "05-invitations")
+
+    # Kattaev answers through the link in his mail.
+    mail = next(r for r in smtp.received if r.rcpt == ["kattaev@example.org"]).message()
+    text = mail.get_body(preferencelist=("plain",)).get_content()
+    link = ANSWER_LINK.search(text).group(0)
+    assert link.startswith(base)
+    expert_page = context.new_page()
+    # The answer page sends "Referrer-Policy: no-referrer", so Chromium posts its form with
+    # "Origin: null" and Django's CSRF check refuses it (test_answer_page_form_in_chromium
+    # shows this); an explicit Origin stands in until the conferences app changes its policy.
+    expert_page.set_extra_http_headers({"Origin": base})
+    expert_page.goto(link)
+    expert_page.click("button[value=accepted]")
+    expert_page.wait_for_url(re.compile(r".*\?saved=1$"))
+    screenshot(expert_page, "06-answer-page")
+    expert_page.close()
+    assert Invitation.objects.get(email="kattaev@example.org").answer == "accepted"
+    page.reload()
+    assert page.locator("#count-accepted").inner_text() == "1"
+    assert page.locator("#invitation-table .answer-accepted").count() == 1
+
+    # Declared audience, then the conference is held: the worker drafts its release.
+    page.click("#tab-audience")
+    page.fill("#id_participants_count_declared", "1000")
+    page.check("#id_participants_approximate")
+    page.fill("#id_expert_count_declared", "20")
+    page.click("#declared-form button[type=submit]")
+    page.wait_for_selector(".alert-success")
+    assert page.locator("#participants-count").inner_text() == "≈ 1000"
+    screenshot(page, "07-audience")
+    page.goto(f"{base}/dashboard/conferences/{conference.pk}/")
+    _confirm(page, "held")
+    assert Conference.objects.get().status == "held"
+
+    page.goto(f"{base}/dashboard/conferences/calendar/?month={starts:%Y-%m}")
+    assert page.locator(".calendar-event").count() == 1
+    screenshot(page, "08-calendar")
+    page.goto(f"{base}/dashboard/conferences/")
+    screenshot(page, "09-conference-list")
+    page.goto(f"{base}/dashboard/experts/")
+    assert page.locator("#expert-table tbody tr").count() == 3
+    screenshot(page, "10-experts")
+
+    # The language switcher: Russian, then back to Uzbek Cyrillic.
+    page.select_option("#language-select", "ru")
+    page.wait_for_function("document.documentElement.lang === 'ru'")
+    screenshot(page, "11-experts-ru")
+    page.select_option("#language-select", "uz-cyrl")
+    page.wait_for_function("document.documentElement.lang === 'uz-cyrl'")
+
+    page.click("#user-menu")
+    page.click("#logout-button")
+    page.wait_for_url(re.compile(r".*/accounts/login/.*"))
+
+    from pressroom.models import PressRelease
+
+    release = wait_for(lambda: PressRelease.objects.first(), timeout=30, what="the drafted release")
+    assert release.conference_id == conference.pk
+    _press_service_publishes(page, base, release)
+    context.close()
+
+
+def _press_service_publishes(page, base, release):
+    from pressroom.models import PressRelease
+
+    _log_in(page, base, "press")
+    page.click("#dash-nav a[href='/dashboard/press/']")
+    page.wait_for_selector("#press-releases")
+    screenshot(page, "12-press-list")
+    page.goto(f"{base}/dashboard/press/{release.pk}/")
+    body = page.input_value("#id_body_cyrl")
+    page.fill("#id_body_cyrl", body + "\n\nСаволларга жамғарма раҳбарияти жавоб берди.")
+    # Browsers post textareas with CRLF line ends, which the press room takes for a hand edit
+    # of the Latin text; ticking "Latin follows" says plainly that it should be transliterated.
+    page.check("#id_latin_follows")
+    page.click("#release-form button[type=submit]")
+    page.wait_for_selector(".alert-success")
+    assert PressRelease.objects.get(pk=release.pk).body_cyrl.endswith("жавоб берди.")
+    screenshot(page, "13-press-edit")
+    for status in ["in_review", "approved", "published"]:
+        page.click(f"#release-actions form:has(input[name=status][value={status}]) button")
+        page.wait_for_selector(".alert-success")
+        assert PressRelease.objects.get(pk=release.pk).status == status
+    screenshot(page, "14-press-published")
+
+    # The public page, in both scripts, for anyone.
+    release = PressRelease.objects.get(pk=release.pk)
+    public = page.context.browser.new_page()
+    public.goto(f"{base}/press/{release.slug}/?lang=cyrl")
+    assert "Саволларга жамғарма раҳбарияти жавоб берди." in public.inner_text("body")
+    screenshot(public, "15-public-cyrillic")
+    public.goto(f"{base}/press/{release.slug}/?lang=latn")
+    assert "Savollarga jamgʻarma rahbariyati javob berdi." in public.inner_text("body")
+    screenshot(public, "16-public-latin")
+    public.close()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="conferences' answer page sends Referrer-Policy: no-referrer, so Chromium posts "
+    "with Origin: null and CSRF refuses it; a same-origin policy would fix it",
+)
+def test_answer_page_form_in_chromium(browser, live_site, people):
+    """The expert's answer page, posted by a real browser with no help (see the flow above)."""
+    from conferences.invitations import invitation_token, invitations_from_council
+    from conferences.services import conference_create, conference_set_status
+
+    conference = conference_create(
+        council=people["council"],
+        title="Topic",
+        starts_at=timezone.now() + datetime.timedelta(days=3),
+    )
+    conference_set_status(conference=conference, status="scheduled")
+    invitation = invitations_from_council(conference=conference, send=False)[0]
+    token = invitation_token(invitation=invitation)
+    page = browser.new_page()
+    page.goto(f"{live_site.url}/i/{conference.external_id}/{token}/")
+    page.click("button[value=accepted]")
+    invitation.refresh_from_db()
+    assert invitation.answer == "accepted"
