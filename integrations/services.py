@@ -276,10 +276,12 @@ def zoom_meeting_sync(*, conference: Conference) -> str:
                 action = "deleted"
                 _delete(client, meeting)
         except ZoomError as exc:
-            updates = {"last_error": str(exc)[:1000]}
-            if not exc.transient:
-                # Trying again cannot help until someone changes the conference.
-                updates["sync_requested_at"] = None
+            # Transient: the sweeper tries again once the mark is old enough. Permanent: trying
+            # again cannot help until someone changes the conference.
+            updates = {
+                "last_error": str(exc)[:1000],
+                "sync_requested_at": timezone.now() if exc.transient else None,
+            }
             ZoomMeeting.objects.filter(pk=meeting.pk).update(**updates)
             logger.warning("zoom sync of conference %s failed: %s", conference.pk, exc)
             return "failed"
@@ -532,6 +534,8 @@ def _after_event(conference: Conference) -> str:
         ZoomMeeting.objects.filter(pk=meeting.pk).update(last_error=str(exc)[:1000])
         logger.warning("zoom reports of conference %s: %s", conference.pk, exc)
         if exc.transient and meeting.pull_attempts + 1 < MAX_PULL_ATTEMPTS:
+            # The sweeper asks again once this is PULL_INTERVAL old.
+            ZoomMeeting.objects.filter(pk=meeting.pk).update(pull_requested_at=timezone.now())
             return "retry later"
         outcome = "given up"
     else:

@@ -327,3 +327,32 @@ def test_without_a_secret_the_webhook_is_off(client, no_zoom):
     assert response.status_code == 404
     assert ZoomWebhookEvent.objects.count() == 0
     assert ZoomApiCall.objects.count() == 0
+
+
+def test_the_sweeper_asks_for_the_report_again_then_gives_up(
+    client, fake_zoom, scheduled, django_capture_on_commit_callbacks
+):
+    from integrations.services import MAX_PULL_ATTEMPTS
+    from integrations.tasks import zoom_sweep_task
+
+    conference = scheduled()
+    with django_capture_on_commit_callbacks(execute=True):
+        post(client, ended(conference.meeting_id))
+    meeting = ZoomMeeting.objects.get(conference=conference)
+
+    # Asked again only once the last attempt is five minutes old.
+    assert zoom_sweep_task()["pull"] == 0
+    for attempt in range(2, MAX_PULL_ATTEMPTS + 1):
+        ZoomMeeting.objects.filter(pk=meeting.pk).update(
+            pull_requested_at=datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=6)
+        )
+        assert zoom_sweep_task()["pull"] == 1
+        meeting.refresh_from_db()
+        assert meeting.pull_attempts == attempt
+
+    conference.refresh_from_db()
+    assert meeting.pull_requested_at is None
+    assert conference.status == Status.HELD
+    assert conference.participants_count_recorded is None
+    assert meeting.last_error == "HTTP 404: Meeting does not exist or has not ended. (code 3001)"
+    assert len(fake_zoom.calls_to("GET", "/v2/report/")) == MAX_PULL_ATTEMPTS
