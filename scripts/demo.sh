@@ -3,9 +3,12 @@
 # Embedded defaults: SQLite file db.sqlite3, Celery tasks in process, mail to the console.
 REQUIREMENTS=requirements.txt
 source "$(dirname "$0")/_venv.sh"
+bash scripts/assets.sh
 export DEBUG=${DEBUG:-1}
 .venv/bin/python manage.py migrate --noinput -v0
-.venv/bin/python manage.py compilemessages -v0 2>/dev/null || true
+.venv/bin/python manage.py compilemessages -v0 --ignore=.venv --ignore=node_modules 2>/dev/null || true
 .venv/bin/python manage.py load_demo
-echo "Open http://127.0.0.1:${PORT:-8000}/admin/ and log in with the staff login above."
+.venv/bin/python manage.py create_role_logins
+echo "Open http://127.0.0.1:${PORT:-8000}/dashboard/ and log in with a role's login above"
+echo "(or http://127.0.0.1:${PORT:-8000}/admin/ with the staff login)."
 exec .venv/bin/python manage.py runserver "0.0.0.0:${PORT:-8000}"
