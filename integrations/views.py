@@ -59,6 +59,8 @@ def zoom_webhook(request):
     if not isinstance(data, dict) or not isinstance(data.get("payload"), dict):
         return _refuse(400, _("payload: missing."))
     event = data.get("event")
+    if not isinstance(event, str):
+        return _refuse(400, _("event: missing."))
     payload = data["payload"]
     if event == "endpoint.url_validation":
         plain = payload.get("plainToken")

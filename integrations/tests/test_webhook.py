@@ -289,6 +289,7 @@ def test_a_body_changed_after_signing_is_refused(client, fake_zoom, scheduled):
     [
         (b"{not json", "body: not JSON."),
         (b"[]", "payload: missing."),
+        (json.dumps({"event": ["meeting.ended"], "payload": {}}).encode(), "event: missing."),
         (
             json.dumps({"event": "meeting.ended", "payload": {"object": {}}}).encode(),
             "payload.object.id: missing.",
