@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import get_connection
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -186,16 +186,17 @@ def messages_deliver(*, message_ids: list[int]) -> DeliveryReport:
         return report
 
     margin = min(float(_setting("EMAIL_TIMEOUT", 30) or 30), lease_seconds() / 2)
-    connection = get_connection(fail_silently=False)
+    smtp = get_connection(fail_silently=False)
     remaining = list(to_send)
     try:
-        connection.open()
+        smtp.open()
     except Exception as exc:  # noqa: BLE001 — any failure to connect is transient
         error = _classify(exc)[1]
         logger.warning("SMTP connection failed: %s", error)
         for message in remaining:
             _postpone_into(report, message, error)
         return report
+    _async_commit(True)
     try:
         while remaining:
             message = remaining[0]
@@ -207,7 +208,7 @@ def messages_deliver(*, message_ids: list[int]) -> DeliveryReport:
                 break
             email = renderer.build(message=message)
             try:
-                connection.send_messages([email])
+                smtp.send_messages([email])
             except Exception as exc:  # noqa: BLE001 — classified below
                 permanent, answer = _classify(exc)
                 if permanent:
@@ -223,11 +224,23 @@ def messages_deliver(*, message_ids: list[int]) -> DeliveryReport:
             report.sent += 1
             remaining.pop(0)
     finally:
+        _async_commit(False)
         try:
-            connection.close()
+            smtp.close()
         except Exception:  # noqa: BLE001 — the server may already be gone
             pass
     return report
+
+
+def _async_commit(on: bool) -> None:
+    """Marking rows sent without waiting for the WAL flush: the row's update is visible to
+    every other transaction at once, so a killed worker widens nothing; only a crash of the
+    database server itself within its WAL writer delay (about 0.2 s) could lose a `sent` mark
+    and let the sweeper send that message again. It saves a disk flush per message."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO %s" % ("off" if on else "DEFAULT"))
 
 
 def _postpone_into(report: DeliveryReport, message: OutboundMessage, error: str) -> None:

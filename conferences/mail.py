@@ -8,15 +8,19 @@ from __future__ import annotations
 
 import datetime
 import zoneinfo
+from email.utils import formatdate
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.message import sanitize_address
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from .calendar import invitation_ics
+from .calendar import END_EVENT, attendee_line, conference_ics, with_attendee
 from .invitations import invitation_token
 from .models import Conference, Invitation, OutboundMessage, Presentation
 
@@ -50,6 +54,10 @@ def format_when(moment: datetime.datetime, zone: str, language: str) -> str:
     return f"{text} ({offset})"
 
 
+def _host() -> str:
+    return urlsplit(settings.SITE_URL).hostname or "localhost"
+
+
 def answer_url(*, invitation: Invitation, conference: Conference) -> str:
     token = invitation_token(invitation=invitation)
     return f"{settings.SITE_URL}/i/{conference.external_id}/{token}/"
@@ -81,8 +89,49 @@ def _intro(kind: str, invitation: Invitation, conference: Conference) -> str:
     return _("A reminder: the videoconference starts in one hour.")
 
 
+# Stand-ins for what is personal. An audience (same conference, kind, language, zone, link)
+# is rendered once with these and each person's message made by replacing them in the bytes.
+# The bodies are 8bit UTF-8 parts (Django's choice for short-lined UTF-8 text), so a replaced
+# value lands in the message as it would had it been rendered.
+NAME_TEXT = "XelyurtNameTextX"
+NAME_HTML = "XelyurtNameHtmlX"
+TOKEN = "XelyurtAnswerTokenX"
+RECIPIENT = "xelyurt-recipient@placeholder.invalid"
+MESSAGE_ID = "xelyurt-message-id@placeholder.invalid"
+DATE = "XelyurtDateX"
+
+# Audiences rendered by this process, kept across batches: the key holds everything the
+# rendering reads, so a changed conference, agenda or setting is a new key, never a stale hit.
+_AUDIENCES: dict[tuple, _Audience] = {}
+_AUDIENCES_MAX = 512
+
+
+class _RawMessage:
+    """What EmailMessage.message() returns to a mail backend: the merged bytes."""
+
+    def __init__(self, raw: bytes) -> None:
+        self.raw = raw
+
+    def as_bytes(self, linesep: str = "\r\n") -> bytes:
+        return self.raw
+
+
+class MergedEmail(EmailMultiAlternatives):
+    """An EmailMultiAlternatives whose wire form was merged from its audience's template."""
+
+    raw: bytes = b""
+
+    def message(self, *, policy=None):
+        return _RawMessage(self.raw)
+
+
+class _Audience:
+    def __init__(self, *, subject, text, html, ics, raw) -> None:
+        self.subject, self.text, self.html, self.ics, self.raw = subject, text, html, ics, raw
+
+
 class MessageRenderer:
-    """Builds emails for one batch; caches the agenda per conference."""
+    """Builds the emails of one batch; renders each audience once."""
 
     def __init__(self) -> None:
         self._agenda: dict[int, list[dict]] = {}
@@ -111,13 +160,30 @@ class MessageRenderer:
             ]
         return self._agenda[conference.pk]
 
-    def build(self, *, message: OutboundMessage) -> EmailMultiAlternatives:
+    def _audience(self, *, message: OutboundMessage, show_answer: bool) -> _Audience:
         invitation = message.invitation
         conference = invitation.conference
         language = (invitation.language or settings.LANGUAGE_CODE).lower()
+        join_url = invitation.effective_join_url
+        agenda = self.agenda(conference)
+        key = (
+            conference.pk,
+            conference.updated_at,
+            conference.sequence,
+            conference.status,
+            repr(agenda),
+            message.kind,
+            language,
+            invitation.timezone,
+            join_url,
+            show_answer,
+            settings.SITE_URL,
+            settings.DEFAULT_FROM_EMAIL,
+        )
+        if key in _AUDIENCES:
+            return _AUDIENCES[key]
+        cancel = message.kind == Kind.CANCELLATION
         with translation.override(language):
-            cancel = message.kind == Kind.CANCELLATION
-            agenda = self.agenda(conference)
             if language == "uz-latn":
                 agenda = [
                     {**item, "presenter": item["presenter_latin"] or item["presenter"]}
@@ -126,48 +192,90 @@ class MessageRenderer:
             context = {
                 "kind": message.kind,
                 "cancel": cancel,
-                "invitation": invitation,
                 "conference": conference,
                 "intro": _intro(message.kind, invitation, conference),
                 "agenda": agenda,
                 "when_local": format_when(conference.starts_at, invitation.timezone, language),
                 "local_zone": invitation.timezone,
                 "when_tashkent": format_when(conference.starts_at, "Asia/Tashkent", language),
-                "join_url": invitation.effective_join_url,
+                "join_url": join_url,
                 "answer_url": ""
                 if cancel
-                else answer_url(invitation=invitation, conference=conference),
-                "answer": invitation.answer,
-                "show_answer": message.kind in (Kind.INVITATION, Kind.UPDATE)
-                or invitation.answer == Invitation.Answer.NONE,
+                else f"{settings.SITE_URL}/i/{conference.external_id}/{TOKEN}/",
+                "show_answer": show_answer,
             }
             subject = _subject(message.kind, conference.title)
-            text = render_to_string("conferences/email/message.txt", context)
-            html = render_to_string("conferences/email/message.html", context)
-            description = render_to_string("conferences/email/calendar.txt", context)
+            text = render_to_string("conferences/email/message.txt", {**context, "name": NAME_TEXT})
+            html = render_to_string(
+                "conferences/email/message.html", {**context, "name": NAME_HTML}
+            )
+            ics = None
+            if message.kind in (Kind.INVITATION, Kind.UPDATE, Kind.CANCELLATION):
+                ics = conference_ics(
+                    conference=conference,
+                    description=render_to_string("conferences/email/calendar.txt", context),
+                    join_url=join_url,
+                    cancel=cancel,
+                )
             signature = pgettext("email sender", "El-yurt umidi foundation")
         email = EmailMultiAlternatives(
             subject=subject,
             body=text,
             from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[invitation.email],
-            headers={
-                "Message-ID": f"<outbox-{message.pk}-{message.kind}@elyurt>",
-                "X-Elyurt-Message": str(message.pk),
-                "Organization": signature,
-            },
+            to=[RECIPIENT],
+            headers={"Message-ID": f"<{MESSAGE_ID}>", "Date": DATE, "Organization": signature},
         )
         email.attach_alternative(html, "text/html")
-        if message.kind in (Kind.INVITATION, Kind.UPDATE, Kind.CANCELLATION):
-            ics = invitation_ics(
-                invitation=invitation,
-                conference=conference,
-                description=description,
-                cancel=cancel,
-            )
+        if ics is not None:
+            method = "CANCEL" if cancel else "REQUEST"
+            email.attach("invite.ics", ics.decode(), f"text/calendar; method={method}")
+        raw = email.message().as_bytes(linesep="\r\n")
+        # A person's name may be non-ASCII where the template was not.
+        raw = raw.replace(b"Content-Transfer-Encoding: 7bit", b"Content-Transfer-Encoding: 8bit")
+        audience = _Audience(subject=subject, text=text, html=html, ics=ics, raw=raw)
+        if len(_AUDIENCES) >= _AUDIENCES_MAX:
+            _AUDIENCES.clear()
+        _AUDIENCES[key] = audience
+        return audience
+
+    def build(self, *, message: OutboundMessage) -> MergedEmail:
+        invitation = message.invitation
+        show_answer = (
+            message.kind in (Kind.INVITATION, Kind.UPDATE)
+            or invitation.answer == Invitation.Answer.NONE
+        )
+        audience = self._audience(message=message, show_answer=show_answer)
+        token = invitation_token(invitation=invitation)
+        recipient = sanitize_address(invitation.email, "utf-8")
+        message_id = f"outbox-{message.pk}@{_host()}"
+        name_text = " ".join(invitation.name.split())  # no line breaks into the body
+        name_html = escape(name_text)
+        attendee = attendee_line(invitation)
+        raw = (
+            audience.raw.replace(NAME_TEXT.encode(), name_text.encode())
+            .replace(NAME_HTML.encode(), name_html.encode())
+            .replace(TOKEN.encode(), token.encode())
+            .replace(RECIPIENT.encode(), recipient.encode())
+            .replace(MESSAGE_ID.encode(), message_id.encode())
+            .replace(DATE.encode(), formatdate(localtime=settings.EMAIL_USE_LOCALTIME).encode())
+        )
+        email = MergedEmail(
+            subject=audience.subject,
+            body=audience.text.replace(NAME_TEXT, name_text).replace(TOKEN, token),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[invitation.email],
+            headers={"Message-ID": f"<{message_id}>"},
+        )
+        email.attach_alternative(
+            audience.html.replace(NAME_HTML, name_html).replace(TOKEN, token), "text/html"
+        )
+        if audience.ics is not None:
+            raw = raw.replace(END_EVENT, attendee + END_EVENT, 1)
+            method = "CANCEL" if message.kind == Kind.CANCELLATION else "REQUEST"
             email.attach(
                 "invite.ics",
-                ics.decode(),
-                f"text/calendar; method={'CANCEL' if cancel else 'REQUEST'}",
+                with_attendee(audience.ics, invitation).decode(),
+                f"text/calendar; method={method}",
             )
+        email.raw = raw
         return email

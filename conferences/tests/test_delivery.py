@@ -204,3 +204,38 @@ def test_reminder_is_not_sent_after_the_start(scheduled_conference, smtp_server)
     ids = list(OutboundMessage.objects.filter(kind=Kind.REMINDER_1H).values_list("pk", flat=True))
     assert delivery.messages_deliver(message_ids=ids).skipped == 1
     assert smtp_server.received == []
+
+
+def test_what_the_server_receives_is_personal_and_well_formed(scheduled_conference, smtp_server):
+    import icalendar
+
+    from conferences.invitations import invitation_token
+
+    invitations = invitations_add(
+        conference=scheduled_conference,
+        invitees=[
+            Invitee(name="Ҳамид <Иргашев> & Co", email="Hamid@X.org", language="en"),
+            Invitee(name="Odil\nKattaev", email="odil@x.org", language="en"),
+        ],
+        source="manual",
+        send=False,
+    )
+    ids = _queue_invitations(scheduled_conference)
+    assert delivery.messages_deliver(message_ids=ids).sent == 2
+    by_rcpt = {r.rcpt[0]: r.message() for r in smtp_server.received}
+    hamid, odil = by_rcpt["Hamid@X.org"], by_rcpt["odil@x.org"]
+    assert hamid["To"] == "Hamid@X.org"
+    assert hamid["Message-ID"] != odil["Message-ID"]
+    text = hamid.get_body(("plain",)).get_content().replace("\r\n", "\n")
+    html = hamid.get_body(("html",)).get_content()
+    assert text.startswith("Dear Ҳамид <Иргашев> & Co,\n")
+    assert "<p>Dear Ҳамид &lt;Иргашев&gt; &amp; Co,</p>" in html
+    token = invitation_token(invitation=invitations[0])
+    link = f"http://localhost:8000/i/{scheduled_conference.external_id}/{token}/"
+    assert link in text and link in html
+    assert invitation_token(invitation=invitations[1]) in odil.get_body(("plain",)).get_content()
+    assert odil.get_body(("plain",)).get_content().startswith("Dear Odil Kattaev,\r\n")
+    [part] = [p for p in hamid.walk() if p.get_content_type() == "text/calendar"]
+    [event] = icalendar.Calendar.from_ical(part.get_content()).walk("VEVENT")
+    assert str(event["ATTENDEE"]) == "mailto:Hamid@X.org"
+    assert event["ATTENDEE"].params["CN"] == "Ҳамид <Иргашев> & Co"
