@@ -367,6 +367,17 @@ def zoom_registrants_send(
     return sent
 
 
+def zoom_registrants_queue(*, conference: Conference) -> None:
+    """Send new partner registrations to Zoom soon after commit (the sweeper does it anyway
+    within a minute); for callers that register people and want the personal links early."""
+    if not _wants_zoom(conference):
+        return
+    from .tasks import zoom_registrants_task
+
+    conference_id = conference.pk
+    transaction.on_commit(lambda: zoom_registrants_task.delay(conference_id=conference_id))
+
+
 def zoom_registrants_sync(*, conference: Conference) -> int | str:
     """Send pending registrations of a scheduled conference that already has its meeting."""
     if not zoom_configured():

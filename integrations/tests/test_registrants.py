@@ -120,3 +120,18 @@ def test_links_of_a_deleted_meeting_are_forgotten(
     link = Invitation.objects.get().join_url
     assert link.startswith(f"https://zoom.us/j/{conference.meeting_id}?tk=")
     assert link != first_link
+
+
+def test_registrations_can_be_queued_right_away(
+    fake_zoom, ministry, django_capture_on_commit_callbacks
+):
+    from integrations.services import zoom_registrants_queue
+
+    conference = ConferenceFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        conference_set_status(conference=conference, status=Status.SCHEDULED)
+    with django_capture_on_commit_callbacks(execute=True):
+        register(conference, ministry, ("A One", "a@edu.uz"))
+        zoom_registrants_queue(conference=conference)
+
+    assert Invitation.objects.get().join_url.startswith("https://zoom.us/j/")
