@@ -1,0 +1,113 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from conferences.models import Conference, Invitation, OutboundMessage
+from conferences.services import conference_set_status
+from conferences.tests.factories import ConferenceFactory
+from dashboard import roles
+from experts.tests.factories import ExpertFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _invite(conference, n, answer="none", state=None):
+    invitation = Invitation.objects.create(
+        conference=conference,
+        name=f"P{n}",
+        email=f"p{n}@example.org",
+        email_lower=f"p{n}@example.org",
+        source="manual",
+        token_salt=f"s{n}",
+        token_hash=f"h{n}",
+        answer=answer,
+    )
+    if state:
+        OutboundMessage.objects.create(invitation=invitation, kind="invitation", state=state)
+    return invitation
+
+
+def _held_this_year(**fields):
+    now = timezone.localtime()
+    conference = ConferenceFactory(
+        starts_at=now.replace(month=1, day=15, hour=10, minute=0, second=0, microsecond=0),
+        **fields,
+    )
+    conference_set_status(conference=conference, status="scheduled")
+    conference_set_status(conference=conference, status="held")
+    return conference
+
+
+def test_figures_of_the_year(as_role):
+    first = _held_this_year(participants_count_declared=1000)
+    second = _held_this_year(participants_count_declared=900)
+    # The recorded figure wins over the declared one.
+    Conference.objects.filter(pk=second.pk).update(participants_count_recorded=850)
+    us, ca = ExpertFactory(country="US"), ExpertFactory(country="CA")
+    first.experts.add(us, ca)
+    second.experts.add(us)
+    last_year = ConferenceFactory(
+        starts_at=timezone.now() - datetime.timedelta(days=400), participants_count_declared=5
+    )
+    conference_set_status(conference=last_year, status="scheduled")
+    conference_set_status(conference=last_year, status="held")
+
+    response = as_role(roles.VIEWER).get(reverse("dashboard:home"))
+
+    assert response.context["held_count"] == 2
+    assert response.context["participants_total"] == 1850
+    assert response.context["experts_total"] == 2
+    assert response.context["experts_by_country"] == [
+        ("Canada", 1),
+        ("United States of America", 1),
+    ]
+    month = timezone.localdate().replace(month=1).month
+    assert response.context["chart_data"]["months"]["values"][month - 1] == 2
+
+
+def test_upcoming_with_answer_counts_and_work_waiting(as_role):
+    upcoming = ConferenceFactory(starts_at=timezone.now() + datetime.timedelta(days=10))
+    conference_set_status(conference=upcoming, status="scheduled")
+    _invite(upcoming, 1, "accepted", "sent")
+    _invite(upcoming, 2, "accepted", "sent")
+    _invite(upcoming, 3, "declined", "sent")
+    _invite(upcoming, 4, "none", "failed")
+    ConferenceFactory(starts_at=timezone.now() - datetime.timedelta(days=1))  # past: not listed
+
+    response = as_role(roles.SECRETARY).get(reverse("dashboard:home"))
+
+    [row] = response.context["upcoming"]
+    assert (row.pk, row.invited_count, row.accepted_count, row.declined_count) == (
+        upcoming.pk,
+        4,
+        2,
+        1,
+    )
+    [failing] = response.context["failed_invitations"]
+    assert (failing.pk, failing.failed) == (upcoming.pk, 1)
+
+
+def test_releases_waiting_for_review_are_shown_to_those_who_may_read_them(as_role):
+    from pressroom.models import PressRelease
+
+    conference = _held_this_year()
+    PressRelease.objects.filter(conference=conference).delete()
+    release = PressRelease.objects.create(
+        conference=conference, slug="r", title_cyrl="Пресс-релиз", body_cyrl="Матн"
+    )
+    PressRelease.objects.filter(pk=release.pk).update(status="in_review")
+    press = as_role(roles.PRESS).get(reverse("dashboard:home"))
+    assert [r.pk for r in press.context["releases_to_review"]] == [release.pk]
+
+
+@pytest.mark.parametrize("rows", [1, 4])
+def test_home_queries_do_not_grow(as_role, django_assert_num_queries, rows):
+    for n in range(rows):
+        conference = ConferenceFactory(starts_at=timezone.now() + datetime.timedelta(days=n + 1))
+        _invite(conference, n, "accepted", "failed")
+    client = as_role(roles.ADMINISTRATOR)
+    with django_assert_num_queries(11):
+        response = client.get(reverse("dashboard:home"))
+    assert len(response.context["upcoming"]) == rows
