@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Max
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -290,7 +290,12 @@ def invitations_add(
                 **fields,
                 **_new_token_fields(),
             )
-            invitation.full_clean(exclude=["conference", "expert", "registered_by", "token_hash"])
+            # Uniqueness is the database's job (and the conference row is locked): no query per row.
+            invitation.full_clean(
+                exclude=["conference", "expert", "registered_by", "token_hash"],
+                validate_unique=False,
+                validate_constraints=False,
+            )
             to_create.append(invitation)
             existing[key] = invitation
         else:
@@ -521,10 +526,18 @@ def invitation_answer(*, token: str, answer: str, external_id: str | None = None
 
 
 def _sequence_raise(conference: Conference) -> int:
-    Conference.objects.filter(pk=conference.pk).update(sequence=F("sequence") + 1)
-    conference.sequence = Conference.objects.values_list("sequence", flat=True).get(
-        pk=conference.pk
+    """The next calendar SEQUENCE: above the stored one and above any already mailed, since a
+    save from a stale copy of the conference may have written an older number back."""
+    stored = (
+        Conference.objects.select_for_update()
+        .values_list("sequence", flat=True)
+        .get(pk=conference.pk)
     )
+    mailed = OutboundMessage.objects.filter(invitation__conference=conference).aggregate(
+        top=Max("sequence")
+    )["top"]
+    conference.sequence = max(stored, mailed or 0) + 1
+    Conference.objects.filter(pk=conference.pk).update(sequence=conference.sequence)
     return conference.sequence
 
 

@@ -192,3 +192,16 @@ def test_list_and_counts_do_not_grow_with_rows(conference, django_assert_num_que
                 list(row.messages.all())
         with django_assert_num_queries(2):
             invitation_counts(conference=conference)
+
+
+def test_adding_many_costs_the_same_queries_as_adding_few(conference):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for size in (2, 40):
+        invitees = [Invitee(name=f"P{i}", email=f"n{size}-{i}@x.org") for i in range(size)]
+        with CaptureQueriesContext(connection) as queries:
+            invitations_add(conference=conference, invitees=invitees, source="csv")
+        counts.append(len(queries))
+    assert counts[0] == counts[1]

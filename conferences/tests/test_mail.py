@@ -5,7 +5,7 @@ import pytest
 from django.core import mail
 
 from conferences.invitations import Invitee, invitations_add
-from conferences.models import OutboundMessage
+from conferences.models import Conference, OutboundMessage
 from conferences.services import conference_update
 from experts.tests.factories import ExpertFactory, OrganizationFactory
 
@@ -210,3 +210,21 @@ def test_cancelling_the_conference_sends_cancel_to_everyone_mailed(
     [event] = _calendar(cancels[0])[1].walk("VEVENT")
     assert (event["SEQUENCE"], event["STATUS"]) == (1, "CANCELLED")
     assert OutboundMessage.objects.filter(kind="cancellation", state="sent").count() == 2
+
+
+def test_a_stale_copy_saved_back_does_not_reuse_a_sequence(
+    scheduled_conference, django_capture_on_commit_callbacks
+):
+    _invite(scheduled_conference, django_capture_on_commit_callbacks, language="en")
+    stale = Conference.objects.get(pk=scheduled_conference.pk)  # sequence 0
+    with django_capture_on_commit_callbacks(execute=True):
+        conference_update(
+            conference=scheduled_conference,
+            starts_at=datetime.datetime(2030, 3, 15, 12, 0, tzinfo=UTC),
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        conference_update(
+            conference=stale, starts_at=datetime.datetime(2030, 3, 16, 12, 0, tzinfo=UTC)
+        )
+    sequences = [_calendar(m)[1].walk("VEVENT")[0]["SEQUENCE"] for m in mail.outbox]
+    assert sequences == [0, 1, 2]
