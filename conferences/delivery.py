@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime
 import logging
 import smtplib
-import socket
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -145,10 +144,12 @@ def _classify(exc: Exception) -> tuple[bool, str]:
     return False, f"{type(exc).__name__}: {exc}"
 
 
-def _connection_lost(exc: Exception) -> bool:
-    return isinstance(exc, (smtplib.SMTPServerDisconnected, OSError, socket.timeout)) and not (
-        isinstance(exc, smtplib.SMTPResponseException)
-    )
+def _connection_broken(exc: Exception) -> bool:
+    """True when the connection is gone (the rest of the batch must wait), False when the
+    server answered about this one message."""
+    if isinstance(exc, (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused)):
+        return False
+    return isinstance(exc, OSError)  # SMTPServerDisconnected, refused, reset, timeout
 
 
 def messages_deliver(*, message_ids: list[int]) -> DeliveryReport:
@@ -206,7 +207,14 @@ def messages_deliver(*, message_ids: list[int]) -> DeliveryReport:
                     _finish(rest, state=State.PENDING)
                 messages_queue_now(message_ids=[m.pk for m in remaining])
                 break
-            email = renderer.build(message=message)
+            try:
+                email = renderer.build(message=message)
+            except Exception as exc:  # noqa: BLE001 — a broken row must not stall the batch
+                logger.exception("cannot render outbox row %s", message.pk)
+                _finish(message, state=State.FAILED, last_error=f"rendering: {exc!r}"[:2000])
+                report.failed += 1
+                remaining.pop(0)
+                continue
             try:
                 smtp.send_messages([email])
             except Exception as exc:  # noqa: BLE001 — classified below
@@ -216,7 +224,11 @@ def messages_deliver(*, message_ids: list[int]) -> DeliveryReport:
                     report.failed += 1
                     remaining.pop(0)
                     continue
-                logger.warning("SMTP transient error, postponing %d: %s", len(remaining), answer)
+                if not _connection_broken(exc):
+                    _postpone_into(report, message, answer)  # e.g. 451 greylisting
+                    remaining.pop(0)
+                    continue
+                logger.warning("SMTP connection lost, postponing %d: %s", len(remaining), answer)
                 for rest in remaining:
                     _postpone_into(report, rest, answer)
                 break

@@ -239,3 +239,11 @@ def test_what_the_server_receives_is_personal_and_well_formed(scheduled_conferen
     [event] = icalendar.Calendar.from_ical(part.get_content()).walk("VEVENT")
     assert str(event["ATTENDEE"]) == "mailto:Hamid@X.org"
     assert event["ATTENDEE"].params["CN"] == "Ҳамид <Иргашев> & Co"
+
+
+def test_one_greylisted_address_does_not_hold_back_the_batch(scheduled_conference, smtp_server):
+    smtp_server.handler.refuse["grey@x.org"] = "451 4.7.1 Greylisted, try later"
+    _add(scheduled_conference, ["a@x.org", "grey@x.org", "b@x.org"])
+    report = delivery.messages_deliver(message_ids=_queue_invitations(scheduled_conference))
+    assert (report.sent, report.postponed) == (2, 1)
+    assert _states() == {"a@x.org": "sent", "grey@x.org": "pending", "b@x.org": "sent"}
