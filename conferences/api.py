@@ -1,7 +1,12 @@
 """The partner API's conferences: list, detail, statistics and the staff import."""
 
-from django.db.models import Count, F, Prefetch, Sum
-from django.db.models.functions import Coalesce, ExtractYear
+import datetime
+from collections import defaultdict
+
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db import connection
+from django.db.models import Count, F, OuterRef, Sum
+from django.db.models.functions import Coalesce, ExtractYear, JSONObject
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_countries.serializer_fields import CountryField
@@ -98,14 +103,25 @@ class FiguresSerializer(serializers.Serializer):
     qa_held = serializers.BooleanField(help_text=h("Whether a question-and-answer part was held."))
 
     def get_experts(self, conference: Conference) -> int | None:
-        listed = conference.experts.all()
-        return len(listed) if listed else conference.expert_count_declared
+        return _figures_experts(conference)
 
     def get_expert_countries(self, conference: Conference) -> list[str]:
-        listed = conference.experts.all()
-        if listed:
-            return sorted({str(e.country) for e in listed if e.country})
-        return list(conference.expert_countries_declared)
+        return _figures_expert_countries(conference)
+
+
+def _figures_experts(conference: Conference) -> int | None:
+    listed = conference.expert_country_rows
+    return len(listed) if listed else conference.expert_count_declared
+
+
+def _figures_expert_countries(conference: Conference) -> list[str]:
+    listed = conference.expert_country_rows
+    if listed:
+        return sorted({country for country in listed if country})
+    return list(conference.expert_countries_declared)
+
+
+_datetime = serializers.DateTimeField()
 
 
 class ConferenceSerializer(serializers.ModelSerializer):
@@ -149,26 +165,143 @@ class ConferenceSerializer(serializers.ModelSerializer):
     def get_council(self, conference: Conference) -> dict:
         return {"id": conference.council_id, "name": conference.council.name}
 
+    def to_representation(self, c: Conference) -> dict:
+        # Written out by hand: this is the API's busiest answer, and DRF's field machinery
+        # (copying the declared fields, a lookup per attribute) cost more than the queries.
+        # The declared fields above still describe it in the schema; the tests pin the output.
+        return {
+            "id": c.pk,
+            "external_id": c.external_id,
+            "title": c.title,
+            "language": c.language,
+            "starts_at": _datetime.to_representation(c.starts_at),
+            "ends_at": _datetime.to_representation(c.ends_at),
+            "duration_minutes": c.duration_minutes,
+            "status": c.status,
+            "council": {"id": c.council_id, "name": c.council.name},
+            "platform": c.platform,
+            "organizations": [
+                {
+                    "id": row["organization_id"],
+                    "name": row["organization__name"],
+                    "name_latin": row["organization__name_latin"],
+                    "kind": row["organization__kind"],
+                    "role": row["role"],
+                }
+                for row in c.organization_rows
+            ],
+            "agenda": [
+                {
+                    "order": row["order"],
+                    "title": row["title"],
+                    "presenter": {
+                        "id": row["presenter_id"] if row["presenter__is_public"] else None,
+                        "full_name": row["presenter__full_name"],
+                        "full_name_latin": row["presenter__full_name_latin"],
+                        "country": row["presenter__country"],
+                        "organization": row["presenter__organization__name"] or "",
+                        "position": row["presenter__position"],
+                    },
+                }
+                for row in c.agenda_rows
+            ],
+            "figures": {
+                "participants": c.participants_count,
+                "participants_approximate": c.participants_count_is_approximate,
+                "participant_groups": list(c.participant_groups),
+                "experts": _figures_experts(c),
+                "expert_countries": _figures_expert_countries(c),
+                "qa_held": c.qa_held,
+            },
+            "recording_url": c.recording_url,
+            "updated_at": _datetime.to_representation(c.updated_at),
+        }
+
+
+AGENDA_COLUMNS = (
+    "order", "title", "presenter_id", "presenter__is_public", "presenter__full_name",
+    "presenter__full_name_latin", "presenter__country", "presenter__position",
+    "presenter__organization__name", "presenter__updated_at",
+)  # fmt: skip
+ORGANIZATION_COLUMNS = (
+    "role", "organization_id", "organization__name", "organization__name_latin",
+    "organization__kind", "organization__updated_at",
+)  # fmt: skip
+
+
+def _agenda(**filters):
+    return Presentation.objects.filter(**filters).order_by("conference_id", "order")
+
+
+def _organizations(**filters):
+    return ConferenceOrganization.objects.filter(**filters).order_by("conference_id", "order", "pk")
+
+
+def _expert_countries(**filters):
+    return Conference.experts.through.objects.filter(**filters).order_by("pk")
+
 
 def conference_list_public():
-    """Conferences partners may see (not drafts), with everything the API shows loaded."""
-    return (
-        Conference.objects.exclude(status=Conference.Status.DRAFT)
-        .select_related("council")
-        .prefetch_related(
-            Prefetch(
-                "presentations",
-                queryset=Presentation.objects.select_related(
-                    "presenter", "presenter__organization"
-                ).order_by("order"),
+    """Conferences partners may see (not drafts), with their nested rows.
+
+    On PostgreSQL the agenda, organisations and expert countries come in the same query as
+    JSON arrays; elsewhere conferences_related_load fetches them once the page is known.
+    """
+    qs = Conference.objects.exclude(status=Conference.Status.DRAFT).select_related("council")
+    if connection.vendor == "postgresql":
+        inner = OuterRef("pk")
+        qs = qs.annotate(
+            agenda_json=ArraySubquery(
+                _agenda(conference_id=inner).values(
+                    json=JSONObject(**{c: F(c) for c in AGENDA_COLUMNS})
+                )
             ),
-            Prefetch(
-                "organization_roles",
-                queryset=ConferenceOrganization.objects.select_related("organization"),
+            organizations_json=ArraySubquery(
+                _organizations(conference_id=inner).values(
+                    json=JSONObject(**{c: F(c) for c in ORGANIZATION_COLUMNS})
+                )
             ),
-            Prefetch("experts", queryset=Expert.objects.only("id", "country")),
+            expert_countries_json=ArraySubquery(
+                _expert_countries(conference_id=inner).values("expert__country")
+            ),
         )
-    )
+    return qs
+
+
+def _stamps_parsed(rows: list[dict], key: str) -> list[dict]:
+    for row in rows:
+        if isinstance(row[key], str):
+            row[key] = datetime.datetime.fromisoformat(row[key])
+    return rows
+
+
+def conferences_related_load(conferences: list[Conference]) -> list[Conference]:
+    """Attach agenda, organisations and expert countries to each conference as plain rows.
+
+    No model instances for the nested rows (about twenty per conference): from the JSON the
+    PostgreSQL query brought, else in three queries for any number of conferences.
+    """
+    if all(hasattr(c, "agenda_json") for c in conferences):
+        for c in conferences:
+            c.agenda_rows = _stamps_parsed(c.agenda_json, "presenter__updated_at")
+            c.organization_rows = _stamps_parsed(c.organizations_json, "organization__updated_at")
+            c.expert_country_rows = c.expert_countries_json
+        return conferences
+    ids = [c.pk for c in conferences]
+    agenda, organizations, countries = defaultdict(list), defaultdict(list), defaultdict(list)
+    for row in _agenda(conference_id__in=ids).values("conference_id", *AGENDA_COLUMNS):
+        agenda[row["conference_id"]].append(row)
+    for row in _organizations(conference_id__in=ids).values("conference_id", *ORGANIZATION_COLUMNS):
+        organizations[row["conference_id"]].append(row)
+    for conference_id, country in _expert_countries(conference_id__in=ids).values_list(
+        "conference_id", "expert__country"
+    ):
+        countries[conference_id].append(country)
+    for c in conferences:
+        c.agenda_rows = agenda[c.pk]
+        c.organization_rows = organizations[c.pk]
+        c.expert_country_rows = countries[c.pk]
+    return conferences
 
 
 class ConferenceFilter(StrictFilterSet):
@@ -228,12 +361,16 @@ class ConferenceViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return conference_list_public()
 
+    def paginate_queryset(self, queryset):
+        return conferences_related_load(super().paginate_queryset(queryset))
+
+    def get_object(self):
+        return conferences_related_load([super().get_object()])[0]
+
     def row_last_modified(self, conference):
         stamps = [conference.updated_at]
-        for pres in conference.presentations.all():
-            stamps.append(pres.presenter.updated_at)
-        for role in conference.organization_roles.all():
-            stamps.append(role.organization.updated_at)
+        stamps += [row["presenter__updated_at"] for row in conference.agenda_rows]
+        stamps += [row["organization__updated_at"] for row in conference.organization_rows]
         return max(stamps)
 
 

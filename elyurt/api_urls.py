@@ -1,5 +1,7 @@
 """/api/v1/ (the partner API) and /api/schema/ with its documentation pages."""
 
+import os
+
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
@@ -32,6 +34,43 @@ api_v1 = [
     ),
     *router.urls,
 ]
+
+if os.environ.get("ELYURT_API_BENCH") == "1":
+    # bench/api.py's baseline, served by the same process as the API: a bare DRF view of the
+    # same conferences, flat, with no authentication, throttling or conditional GET.
+    from drf_spectacular.utils import extend_schema
+    from rest_framework import generics, serializers
+    from rest_framework.pagination import PageNumberPagination
+    from rest_framework.permissions import AllowAny
+
+    from conferences.models import Conference
+
+    class _BareConferenceSerializer(serializers.ModelSerializer):
+        class Meta:
+            model = Conference
+            fields = ["id", "external_id", "title", "language", "starts_at", "duration_minutes",
+                      "status", "platform", "recording_url", "updated_at"]  # fmt: skip
+
+    class _Bare:
+        serializer_class = _BareConferenceSerializer
+        authentication_classes: list = []
+        permission_classes = [AllowAny]
+        throttle_classes: list = []
+        pagination_class = PageNumberPagination
+        queryset = Conference.objects.exclude(status="draft").order_by("-starts_at", "-id")
+
+    @extend_schema(exclude=True)
+    class BareList(_Bare, generics.ListAPIView):
+        pass
+
+    @extend_schema(exclude=True)
+    class BareDetail(_Bare, generics.RetrieveAPIView):
+        pass
+
+    api_v1 += [
+        path("bench-baseline/conferences/", BareList.as_view()),
+        path("bench-baseline/conferences/<int:pk>/", BareDetail.as_view()),
+    ]
 
 urlpatterns = [
     path("api/v1/", include((api_v1, "api"), namespace="api")),
