@@ -420,22 +420,23 @@ def invitations_send(*, conference: Conference, by=None) -> int:
 
     Returns how many messages are waiting to go out.
     """
+    from .delivery import messages_queue
+
     conference = _require_scheduled(conference)
     active = _active(conference)
-    _queue_kind(
+    new = _queue_kind(
         invitations=list(active.exclude(messages__kind=Kind.INVITATION)),
         kind=Kind.INVITATION,
         sequence=conference.sequence,
     )
-    from .delivery import messages_queue
-
-    pending = list(
-        OutboundMessage.objects.filter(
-            invitation__conference=conference, state=State.PENDING
-        ).values_list("pk", flat=True)
+    # Rows already waiting (their task may be lost): wake them too, without queueing twice.
+    waiting = list(
+        OutboundMessage.objects.filter(invitation__conference=conference, state=State.PENDING)
+        .exclude(pk__in=new)
+        .values_list("pk", flat=True)
     )
-    messages_queue(message_ids=pending)
-    return len(pending)
+    messages_queue(message_ids=waiting)
+    return len(new) + len(waiting)
 
 
 @transaction.atomic
