@@ -8,7 +8,6 @@ Callers (the staff dashboard, the partner API, Celery tasks) rely on three promi
 
 import datetime
 
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from conferences.models import Conference
 
+from . import public_cache
 from .models import PressRelease, PressReleaseStatusChange, PressReleaseVersion
 from .transliteration import to_latin
 
@@ -49,23 +49,9 @@ TEXT_FIELDS = (
 )
 LATIN_FIELDS = ("title_latn", "body_latn")
 
-# The public pages cache under a key that includes this counter; bumping it drops them all.
-PUBLIC_CACHE_VERSION_KEY = "pressroom:public-version"
-
-
-def public_cache_version() -> int:
-    version = cache.get(PUBLIC_CACHE_VERSION_KEY)
-    if version is None:
-        cache.add(PUBLIC_CACHE_VERSION_KEY, 1, timeout=None)
-        version = cache.get(PUBLIC_CACHE_VERSION_KEY) or 1
-    return version
-
 
 def public_cache_invalidate() -> None:
-    try:
-        cache.incr(PUBLIC_CACHE_VERSION_KEY)
-    except ValueError:
-        cache.set(PUBLIC_CACHE_VERSION_KEY, 2, timeout=None)
+    public_cache.invalidate()
 
 
 def _invalidate_on_commit() -> None:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import secrets
+import string
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseRedirect
@@ -23,7 +25,7 @@ from django.views.decorators.http import require_GET
 
 from experts.models import Council
 
-from . import selectors, services
+from . import public_cache, selectors, services
 from .forms import (
     CompareForm,
     PublicSearchForm,
@@ -36,7 +38,6 @@ from .models import PressRelease
 from .rendering import available_texts, body_html, docx_bytes, pick_text, summary
 
 PAGE_SIZE = 10
-PUBLIC_CACHE_SECONDS = 60 * 60
 # Cached pages hold this in place of the CSRF token of the language form; each response gets
 # its visitor's own token.
 CSRF_PLACEHOLDER = "__pressroom_csrf__"
@@ -49,19 +50,20 @@ OG_LOCALES = {"cyrl": "uz_UZ", "latn": "uz_UZ", "ru": "ru_RU", "en": "en_GB"}
 
 
 def _cache_key(request) -> str:
-    raw = f"{services.public_cache_version()}|{request.LANGUAGE_CODE}|{request.get_full_path()}"
+    raw = f"{request.LANGUAGE_CODE}|{request.get_full_path()}"
     return "pressroom:page:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
 def cached_public(view):
-    """Serve a public page from the cache; the services bump the version to drop every page.
+    """Serve a public page from the cache (pressroom.public_cache), which the services make
+    stale on publish, edit and withdrawal.
 
     Only 200 responses are kept. HTML pages have the visitor's CSRF token put back in.
     """
 
     def wrapper(request, *args, **kwargs):
         key = _cache_key(request)
-        stored = cache.get(key)
+        stored, current = public_cache.get(key)
         if stored is None:
             response = view(request, *args, **kwargs)
             if response.status_code != 200:
@@ -71,11 +73,15 @@ def cached_public(view):
                 response.content,
                 response.get("Content-Disposition", ""),
             )
-            cache.set(key, stored, PUBLIC_CACHE_SECONDS)
+            public_cache.set(key, stored, made_under=current)
         content_type, content, disposition = stored
+        new_secret = ""
         if content_type.startswith("text/html"):
-            content = content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
+            token, new_secret = _visitor_csrf_token(request)
+            content = content.replace(CSRF_PLACEHOLDER.encode(), token.encode())
         response = HttpResponse(content, content_type=content_type)
+        if new_secret:
+            _set_csrf_cookie(response, new_secret)
         if disposition:
             response["Content-Disposition"] = disposition
         response["Vary"] = "Cookie, Accept-Language"
@@ -84,6 +90,48 @@ def cached_public(view):
     wrapper.__name__ = view.__name__
     wrapper.__doc__ = view.__doc__
     return wrapper
+
+
+# Django's get_token() draws 64 random characters one system call each, which doubled the cost
+# of a cached page. A public page instead carries the visitor's CSRF secret as it is (Django
+# accepts an unmasked secret as the form token), and a first visit gets a new secret drawn in
+# one call and set as Django's CSRF cookie would be. Masking guards against BREACH on compressed
+# responses; these pages are not compressed.
+_CSRF_CHARS = string.ascii_letters + string.digits
+_CSRF_SECRET_LENGTH = 32
+
+
+def _new_csrf_secret() -> str:
+    chars: list[str] = []
+    limit = 256 - 256 % len(_CSRF_CHARS)  # rejection keeps every character equally likely
+    while len(chars) < _CSRF_SECRET_LENGTH:
+        drawn = secrets.token_bytes(48)
+        chars.extend(_CSRF_CHARS[b % len(_CSRF_CHARS)] for b in drawn if b < limit)
+    return "".join(chars[:_CSRF_SECRET_LENGTH])
+
+
+def _visitor_csrf_token(request) -> tuple[str, str]:
+    """(token for the form, new secret to set as the cookie or "")."""
+    if settings.CSRF_USE_SESSIONS:
+        return get_token(request), ""
+    secret = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
+    if len(secret) == _CSRF_SECRET_LENGTH and all(c in _CSRF_CHARS for c in secret):
+        return secret, ""
+    secret = _new_csrf_secret()
+    return secret, secret
+
+
+def _set_csrf_cookie(response, secret: str) -> None:
+    response.set_cookie(
+        settings.CSRF_COOKIE_NAME,
+        secret,
+        max_age=settings.CSRF_COOKIE_AGE,
+        domain=settings.CSRF_COOKIE_DOMAIN,
+        path=settings.CSRF_COOKIE_PATH,
+        secure=settings.CSRF_COOKIE_SECURE,
+        httponly=settings.CSRF_COOKIE_HTTPONLY,
+        samesite=settings.CSRF_COOKIE_SAMESITE,
+    )
 
 
 def _render_public(request, template: str, context: dict, status: int = 200) -> HttpResponse:

@@ -9,6 +9,7 @@ from django.core.cache import cache
 
 from conferences.imports import conference_import
 from experts.services import council_get_or_create, membership_add, organization_get_or_create
+from pressroom import public_cache
 
 DEMO = Path(__file__).resolve().parents[2] / "conferences" / "demo"
 SEED_FILE = DEMO / "iec-2020-08-28-online-courses.json"
@@ -52,8 +53,10 @@ def _default_release_template(request):
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     cache.clear()
+    public_cache.clear_local()
     yield
     cache.clear()
+    public_cache.clear_local()
 
 
 def import_document(document: dict):

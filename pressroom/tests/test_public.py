@@ -248,10 +248,21 @@ def test_cached_page_carries_each_visitors_own_csrf_token(published, client):
     page = other.get(f"/press/{published.slug}/").content.decode()
     token = page.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
     assert "__pressroom_csrf__" not in page and first.status_code == 200
+    assert other.cookies["csrftoken"].value == token
+    again = other.get(f"/press/{published.slug}/")
+    assert "csrftoken" not in again.cookies  # a returning visitor keeps the secret
+    assert f'name="csrfmiddlewaretoken" value="{token}"' in again.content.decode()
     switched = other.post(
         "/i18n/setlang/", {"language": "en", "next": "/press/", "csrfmiddlewaretoken": token}
     )
     assert switched.status_code == 302
+    assert other.cookies["django_language"].value == "en"
+    forged = Client(enforce_csrf_checks=True)
+    forged.get(f"/press/{published.slug}/")
+    refused = forged.post(
+        "/i18n/setlang/", {"language": "ru", "next": "/press/", "csrfmiddlewaretoken": "x" * 32}
+    )
+    assert refused.status_code == 403
 
 
 def test_docx_downloads_and_opens_in_word(published, client):
