@@ -1,6 +1,6 @@
 """How fast the partner API serves conferences, next to a bare DRF view in the same server.
 
-    .venv/bin/python bench/api.py            # BENCH_SECONDS=8 per run, BENCH_ROUNDS=2
+    .venv/bin/python bench/api.py    # BENCH_SECONDS=4 a run, BENCH_ROUNDS=5, BENCH_CONNECTIONS=4
 
 Builds its own PostgreSQL database (BENCH_DATABASE_NAME, default bench_api; dropped and made
 again each run), loads 100 public conferences with agendas, organisations and experts, creates a
@@ -13,8 +13,10 @@ in production. `wrk` then loads, in turns:
                                   authentication, throttle or ETag), served only when the
                                   ELYURT_API_BENCH=1 environment variable is set;
 
-and the same for one conference's detail. It prints requests per second and the ratio
-API/baseline; the target is at least 0.5. Needs `wrk` (apt-get install wrk).
+and the same for one conference's detail. Baseline and API runs alternate, round after round,
+so a machine busy with other work slows both alike; it prints the median requests per second of
+each and the median of the rounds' ratios API/baseline. The target is at least 0.5. Needs `wrk`
+(apt-get install wrk).
 """
 
 import datetime
@@ -22,6 +24,7 @@ import os
 import re
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -34,9 +37,9 @@ sys.path.insert(0, str(ROOT))
 DB_NAME = os.environ.get("BENCH_DATABASE_NAME", "bench_api")
 PG = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
-SECONDS = int(os.environ.get("BENCH_SECONDS", "8"))
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "2"))
-CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "4"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "4"))
 CONFERENCES = 100
 TARGET = 0.5
 
@@ -123,7 +126,7 @@ def check(url: str, headers: dict) -> None:
 
 
 def wrk(url: str, headers: dict) -> float:
-    args = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency"]
+    args = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{SECONDS}s"]
     for name, value in headers.items():
         args += ["-H", f"{name}: {value}"]
     out = subprocess.run(args + [url], capture_output=True, text=True, check=True).stdout
@@ -168,17 +171,21 @@ def main() -> None:
             check(base + api_path, auth)
             check(base + base_path, {})
         print(f"gunicorn 2 workers, PostgreSQL {DB_NAME}, wrk {CONNECTIONS} connections, "
-              f"{ROUNDS} rounds of {SECONDS}s each, best round shown")  # fmt: skip
-        print(f"{'endpoint':<18} {'API req/s':>10} {'baseline req/s':>15} {'ratio':>6}")
+              f"{ROUNDS} alternating rounds of {SECONDS}s; medians")  # fmt: skip
+        print(f"{'endpoint':<18} {'API req/s':>10} {'baseline req/s':>15} {'ratio':>6}  rounds")
         ratios = []
         for name, api_path, base_path in pairs:
-            api_rps, base_rps = 0.0, 0.0
+            api_runs, base_runs = [], []
             for _round in range(ROUNDS):
-                base_rps = max(base_rps, wrk(base + base_path, {}))
-                api_rps = max(api_rps, wrk(base + api_path, auth))
-            ratio = api_rps / base_rps
+                base_runs.append(wrk(base + base_path, {}))
+                api_runs.append(wrk(base + api_path, auth))
+            ratio = statistics.median(a / b for a, b in zip(api_runs, base_runs, strict=True))
             ratios.append(ratio)
-            print(f"{name:<18} {api_rps:>10.0f} {base_rps:>15.0f} {ratio:>6.2f}")
+            each = " ".join(f"{a / b:.2f}" for a, b in zip(api_runs, base_runs, strict=True))
+            print(
+                f"{name:<18} {statistics.median(api_runs):>10.0f} "
+                f"{statistics.median(base_runs):>15.0f} {ratio:>6.2f}  {each}"
+            )
         verdict = "met" if min(ratios) >= TARGET else "NOT met"
         print(f"target: ratio >= {TARGET} -> {verdict}")
     finally:

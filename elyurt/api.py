@@ -177,6 +177,12 @@ class ConditionalGetMixin:
         self._served_rows = [obj]
         return obj
 
+    def filter_queryset(self, queryset):
+        # Filters, search and ordering shape lists; a detail answers whatever the query string.
+        if getattr(self, "action", None) != "list":
+            return queryset
+        return super().filter_queryset(queryset)
+
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         if request.method not in ("GET", "HEAD") or response.status_code != 200:

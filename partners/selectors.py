@@ -10,7 +10,11 @@ from .services import api_key_hash
 
 def api_key_by_raw(raw: str) -> ApiKey | None:
     """The key row for a key in clear (active or not), with its organisation loaded."""
-    return ApiKey.objects.select_related("organization").filter(key_hash=api_key_hash(raw)).first()
+    # get(), not first(): first() would order by the model's ordering, a join on every request.
+    try:
+        return ApiKey.objects.select_related("organization").get(key_hash=api_key_hash(raw))
+    except ApiKey.DoesNotExist:
+        return None
 
 
 def api_key_list(*, organization=None) -> QuerySet[ApiKey]:
