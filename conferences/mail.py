@@ -246,7 +246,10 @@ class MessageRenderer:
         )
         audience = self._audience(message=message, show_answer=show_answer)
         token = invitation_token(invitation=invitation)
-        recipient = sanitize_address(invitation.email, "utf-8")
+        email_address = invitation.email
+        recipient = (
+            email_address if email_address.isascii() else sanitize_address(email_address, "utf-8")
+        )
         message_id = f"outbox-{message.pk}@{_host()}"
         name_text = " ".join(invitation.name.split())  # no line breaks into the body
         name_html = escape(name_text)
