@@ -270,6 +270,7 @@ def invitations_add(
     result: list[Invitation] = []
     to_create: list[Invitation] = []
     changed: list[Invitation] = []
+    reactivated: list[Invitation] = []
     for invitee, key in zip(invitees, keys, strict=True):
         fields = {
             "name": invitee.name.strip(),
@@ -279,7 +280,11 @@ def invitations_add(
             "timezone": invitee.timezone,
         }
         invitation = existing.get(key)
-        if invitation is None:
+        if invitation is not None and invitation.pk is None:
+            # The same person twice in one call: the later row wins, still one invitation.
+            for name, value in fields.items():
+                setattr(invitation, name, value)
+        elif invitation is None:
             invitation = Invitation(
                 conference=conference,
                 email=invitee.email.strip(),
@@ -303,6 +308,7 @@ def invitations_add(
             if invitation.cancelled_at is not None:
                 invitation.cancelled_at = None
                 dirty.append("cancelled_at")
+                reactivated.append(invitation)
             if invitation.expert_id is None and key in experts:
                 invitation.expert = experts[key]
                 dirty.append("expert")
@@ -324,10 +330,50 @@ def invitations_add(
             batch_size=500,
         )
     if send:
-        unsent = _active(conference).filter(pk__in=[inv.pk for inv in result])
-        unsent = unsent.exclude(messages__kind=Kind.INVITATION)
-        _queue_kind(invitations=list(unsent), kind=Kind.INVITATION, sequence=conference.sequence)
+        _invitations_queue(
+            conference=conference,
+            invitations=_active(conference).filter(pk__in=[inv.pk for inv in result]),
+            reactivated=reactivated,
+        )
     return result
+
+
+def _invitations_queue(*, conference: Conference, invitations, reactivated=()) -> list[int]:
+    """Queue the invitation mail of these people where none is on its way or delivered.
+
+    A withdrawn invitation's unsent mail was skipped; it goes out again. Someone mailed, then
+    withdrawn (and sent a CANCEL), then invited again needs a REQUEST with a higher SEQUENCE
+    than the CANCEL, so the conference's sequence is raised for them.
+    """
+    revived = list(
+        OutboundMessage.objects.filter(
+            invitation__in=invitations, kind=Kind.INVITATION, state=State.SKIPPED
+        ).values_list("pk", flat=True)
+    )
+    OutboundMessage.objects.filter(pk__in=revived).update(
+        state=State.PENDING, attempts=0, next_attempt_at=None, updated_at=timezone.now()
+    )
+    from .delivery import messages_queue
+
+    messages_queue(message_ids=revived)
+    queued = _queue_kind(
+        invitations=list(invitations.exclude(messages__kind=Kind.INVITATION)),
+        kind=Kind.INVITATION,
+        sequence=conference.sequence,
+    )
+    again = [
+        inv
+        for inv in Invitation.objects.filter(
+            pk__in=[inv.pk for inv in reactivated],
+            messages__kind=Kind.CANCELLATION,
+            messages__state__in=[State.SENT, State.SENDING],
+        ).distinct()
+    ]
+    if again:
+        queued += _queue_kind(
+            invitations=again, kind=Kind.INVITATION, sequence=_sequence_raise(conference)
+        )
+    return revived + queued
 
 
 def invitations_from_council(*, conference: Conference, by=None, send: bool = True):
@@ -423,12 +469,7 @@ def invitations_send(*, conference: Conference, by=None) -> int:
     from .delivery import messages_queue
 
     conference = _require_scheduled(conference)
-    active = _active(conference)
-    new = _queue_kind(
-        invitations=list(active.exclude(messages__kind=Kind.INVITATION)),
-        kind=Kind.INVITATION,
-        sequence=conference.sequence,
-    )
+    new = _invitations_queue(conference=conference, invitations=_active(conference))
     # Rows already waiting (their task may be lost): wake them too, without queueing twice.
     waiting = list(
         OutboundMessage.objects.filter(invitation__conference=conference, state=State.PENDING)

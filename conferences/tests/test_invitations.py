@@ -205,3 +205,55 @@ def test_adding_many_costs_the_same_queries_as_adding_few(conference):
             invitations_add(conference=conference, invitees=invitees, source="csv")
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_the_same_person_twice_in_one_call_is_one_invitation(conference):
+    result = invitations_add(
+        conference=conference,
+        invitees=[Invitee(name="A", email="a@x.org"), Invitee(name="A. Again", email="A@X.org")],
+        source="manual",
+        send=False,
+    )
+    assert result[0] is result[1]
+    assert list(Invitation.objects.values_list("name", "email_lower")) == [("A. Again", "a@x.org")]
+
+
+def test_withdrawn_before_mailing_then_invited_again_gets_the_invitation(
+    conference, django_capture_on_commit_callbacks
+):
+    [invitation] = invitations_add(
+        conference=conference, invitees=[Invitee(name="A", email="a@x.org")], source="manual"
+    )  # queued, not yet sent (the commit callbacks did not run)
+    invitation_cancel(invitation=invitation)
+    assert OutboundMessage.objects.get().state == State.SKIPPED
+    with django_capture_on_commit_callbacks(execute=True):
+        invitations_add(
+            conference=conference, invitees=[Invitee(name="A", email="a@x.org")], source="manual"
+        )
+    assert [m.to for m in mail.outbox] == [["a@x.org"]]
+    assert OutboundMessage.objects.get().state == State.SENT
+
+
+def test_mailed_withdrawn_and_invited_again_gets_a_newer_request(
+    conference, django_capture_on_commit_callbacks
+):
+    import icalendar
+
+    def add():
+        with django_capture_on_commit_callbacks(execute=True):
+            return invitations_add(
+                conference=conference,
+                invitees=[Invitee(name="A", email="a@x.org", language="en")],
+                source="manual",
+            )[0]
+
+    invitation = add()
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation_cancel(invitation=invitation)
+    add()
+    calendars = [icalendar.Calendar.from_ical(m.attachments[0][1]) for m in mail.outbox]
+    assert [(c["METHOD"], c.walk("VEVENT")[0]["SEQUENCE"]) for c in calendars] == [
+        ("REQUEST", 0),
+        ("CANCEL", 0),
+        ("REQUEST", 1),
+    ]
