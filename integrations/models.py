@@ -46,6 +46,9 @@ class ZoomMeeting(models.Model):
     last_pulled_at = models.DateTimeField(_("reports last pulled at"), null=True, blank=True)
     pull_attempts = models.PositiveSmallIntegerField(_("report pull attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
+    # The join link this integration wrote onto the conference; any other link there was pasted
+    # by hand for a meeting made elsewhere, and is left alone.
+    join_url_written = models.URLField(max_length=500, blank=True, editable=False)
     # Invitations Zoom refused as registrants (a malformed email): not offered again to this
     # meeting, so the sweeper does not call Zoom about them every minute.
     registrations_refused = models.JSONField(default=list, blank=True, editable=False)

@@ -93,7 +93,9 @@ def zoom_on_status_change(*, conference: Conference, previous: str, by=None) -> 
 
 def zoom_on_conference_change(*, conference: Conference, changed: set, by=None) -> None:
     """A scheduled conference's topic, time, length or passcode changed: Zoom follows."""
-    if _syncing.get() or not (changed & ZOOM_FIELDS):
+    # A cleared join link asks for a meeting (see _pasted_by_hand); other link changes do not.
+    link_cleared = "join_url" in changed and not conference.join_url
+    if _syncing.get() or not (changed & ZOOM_FIELDS or link_cleared):
         return
     if conference.status != Status.SCHEDULED or not _wants_zoom(conference):
         return
@@ -192,14 +194,16 @@ def _create(client: ZoomClient, conference: Conference, meeting: ZoomMeeting) ->
             :1000
         ]
     zoom_id = str(body["id"])
-    ZoomMeeting.objects.filter(pk=meeting.pk).update(zoom_id=zoom_id)
+    join_url = body.get("join_url") or ""
+    ZoomMeeting.objects.filter(pk=meeting.pk).update(zoom_id=zoom_id, join_url_written=join_url)
+    meeting.join_url_written = join_url
     # Personal links of an earlier meeting (deleted, then scheduled again) no longer open it.
     _registration_links_forget(conference)
     meeting.zoom_id = zoom_id
     with _as_sync():
         conference_update(
             conference=conference,
-            join_url=body.get("join_url", conference.join_url),
+            join_url=join_url or conference.join_url,
             meeting_id=zoom_id,
             passcode=body.get("password") or conference.passcode,
         )
@@ -241,6 +245,14 @@ def _add_panelists(client: ZoomClient, conference: Conference, meeting: ZoomMeet
         )
 
 
+def _pasted_by_hand(conference: Conference, meeting: ZoomMeeting) -> bool:
+    return (
+        not meeting.zoom_id
+        and bool(conference.join_url)
+        and conference.join_url != meeting.join_url_written
+    )
+
+
 def zoom_meeting_sync(*, conference: Conference) -> str:
     """Make Zoom match the conference; returns what was done.
 
@@ -262,7 +274,13 @@ def zoom_meeting_sync(*, conference: Conference) -> str:
         # Notes a successful run still leaves for staff (refused registrants, hosts dropped).
         meeting.last_error = ""
         try:
-            if conference.status == Status.SCHEDULED:
+            if conference.status == Status.SCHEDULED and _pasted_by_hand(conference, meeting):
+                action = "left alone"
+                meeting.last_error = _(
+                    "The conference's join link was pasted by hand, so no Zoom meeting is made "
+                    "for it. Clear the link and sync to have one made."
+                )
+            elif conference.status == Status.SCHEDULED:
                 if meeting.zoom_id:
                     action = "updated"
                     _update(client, conference, meeting)

@@ -288,3 +288,25 @@ def test_alternative_hosts_zoom_refuses_are_dropped_with_a_note(
         "zafar@ziyotech.example. (code 1115)"
     )
     assert meeting.sync_requested_at is None
+
+
+def test_a_link_pasted_by_hand_is_left_alone(
+    fake_zoom, conference, django_capture_on_commit_callbacks
+):
+    conference_update(conference=conference, join_url="https://zoom.us/j/777?pwd=byhand")
+
+    schedule(conference, django_capture_on_commit_callbacks)
+
+    assert fake_zoom.api_calls() == []
+    assert conference.join_url == "https://zoom.us/j/777?pwd=byhand"
+    meeting = ZoomMeeting.objects.get(conference=conference)
+    assert meeting.zoom_id == ""
+    assert meeting.last_error == (
+        "The conference's join link was pasted by hand, so no Zoom meeting is made for it. "
+        "Clear the link and sync to have one made."
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        conference_update(conference=conference, join_url="")
+    conference.refresh_from_db()
+    assert conference.join_url == fake_zoom.state.meetings[conference.meeting_id]["join_url"]
