@@ -1,9 +1,11 @@
 from django.contrib import admin, messages
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import services
 from .models import Attendee, Question, ZoomApiCall, ZoomMeeting, ZoomWebhookEvent
+from .selectors import zoom_api_calls_for_conference
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -33,6 +35,7 @@ class ZoomMeetingAdmin(admin.ModelAdmin):
         "last_pulled_at",
         "pull_attempts",
         "last_error",
+        "recent_calls",
     ]
     readonly_fields = [
         "zoom_id",
@@ -42,9 +45,32 @@ class ZoomMeetingAdmin(admin.ModelAdmin):
         "last_pulled_at",
         "pull_attempts",
         "last_error",
+        "recent_calls",
     ]
     raw_id_fields = ["conference"]
     list_select_related = ["conference"]
+
+    @admin.display(description=_("Recent calls to Zoom"))
+    def recent_calls(self, obj):
+        if obj is None or obj.conference_id is None:
+            return "—"
+        calls = zoom_api_calls_for_conference(conference=obj.conference, limit=20)
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{} {}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    f"{call.at:%Y-%m-%d %H:%M:%S}",
+                    call.method,
+                    call.path,
+                    call.status_code or "—",
+                    call.get_outcome_display(),
+                    call.error,
+                )
+                for call in calls
+            ),
+        )
+        return format_html("<table>{}</table>", rows) if rows else "—"
 
     def get_readonly_fields(self, request, obj=None):
         # Once Zoom has the meeting, kind and host are Zoom's: changing them here would orphan it.

@@ -93,3 +93,19 @@ def test_kind_and_host_are_fixed_once_zoom_has_the_meeting(admin_client):
     ZoomMeeting.objects.filter(pk=meeting.pk).update(zoom_id="85000000001")
 
     assert b'name="kind"' not in admin_client.get(change).content
+
+
+def test_the_meeting_page_shows_its_recent_calls(
+    admin_client, fake_zoom, django_capture_on_commit_callbacks
+):
+    conference = ConferenceFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        conference_set_status(conference=conference, status=Conference.Status.SCHEDULED)
+    meeting = ZoomMeeting.objects.get()
+
+    page = admin_client.get(reverse("admin:integrations_zoommeeting_change", args=[meeting.pk]))
+
+    content = page.content.decode()
+    assert "POST /users/me/meetings</td><td>201</td><td>Succeeded</td>" in content
+    assert "POST /oauth/token</td><td>200</td>" in content
+    assert "Bearer" not in content
