@@ -346,3 +346,22 @@ def test_empty_filters_and_bad_paging_answer_400_naming_the_parameter(api, param
     response = api.get("/api/v1/conferences/", params)
     assert response.status_code == 400
     assert list(response.json()["error"]["fields"]) == [field]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        datetime.datetime(2030, 3, 14, 5, 0, tzinfo=datetime.UTC),
+        datetime.datetime(2026, 11, 25, 19, 18, 1, 123456, tzinfo=datetime.UTC),
+        datetime.datetime(2030, 1, 1, 0, 30, tzinfo=TASHKENT),
+    ],
+)
+def test_hand_written_datetimes_match_drf(value, settings):
+    from django.utils import timezone
+    from rest_framework import serializers
+
+    from conferences.api import _iso
+
+    assert _iso(value, timezone.get_current_timezone()) == (
+        serializers.DateTimeField().to_representation(value)
+    )
