@@ -46,6 +46,9 @@ class ZoomMeeting(models.Model):
     last_pulled_at = models.DateTimeField(_("reports last pulled at"), null=True, blank=True)
     pull_attempts = models.PositiveSmallIntegerField(_("report pull attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
+    # A create call failed without a clear answer (5xx, lost connection): Zoom may have made the
+    # meeting, so the next sync looks for it before making another.
+    create_uncertain = models.BooleanField(default=False, editable=False)
     # The join link this integration wrote onto the conference; any other link there was pasted
     # by hand for a meeting made elsewhere, and is left alone.
     join_url_written = models.URLField(max_length=500, blank=True, editable=False)

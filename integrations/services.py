@@ -177,25 +177,55 @@ def _refuses_alternative_host(exc: ZoomError) -> bool:
     return exc.status_code == 400 and "alternative host" in str(exc).lower()
 
 
-def _create(client: ZoomClient, conference: Conference, meeting: ZoomMeeting) -> None:
-    payload = zoom_meeting_payload(conference=conference, meeting=meeting)
-    host = meeting.host or "me"
-    path = f"/users/{host}/{_collection(meeting)}"
+def _post_create(client: ZoomClient, path: str, payload: dict, meeting: ZoomMeeting) -> dict:
     try:
-        body = client.request("POST", path, json=payload)
+        return client.request("POST", path, json=payload, creates=True)
     except ZoomError as exc:
         if not (payload["settings"]["alternative_hosts"] and _refuses_alternative_host(exc)):
             raise
         # Alternative hosts must be users of the Zoom account; one that is not must not keep
         # the conference without a meeting. Staff see the note and fix the list.
         payload["settings"]["alternative_hosts"] = ""
-        body = client.request("POST", path, json=payload)
+        body = client.request("POST", path, json=payload, creates=True)
         meeting.last_error = (_("Created without alternative hosts: %(error)s") % {"error": exc})[
             :1000
         ]
+        return body
+
+
+def _find_made(client: ZoomClient, conference: Conference, meeting: ZoomMeeting, payload: dict):
+    """The meeting an unanswered create call made, found by topic and start, or None."""
+    collection = _collection(meeting)
+    items = client.paginate(
+        f"/users/{meeting.host or 'me'}/{collection}", key=collection, params={"type": "scheduled"}
+    )
+    for item in items:
+        try:
+            start = datetime.datetime.fromisoformat(item.get("start_time") or "")
+        except ValueError:
+            continue
+        if item.get("topic") == payload["topic"] and start == conference.starts_at:
+            return client.request("GET", f"/{collection}/{item['id']}")
+    return None
+
+
+def _create(client: ZoomClient, conference: Conference, meeting: ZoomMeeting) -> None:
+    payload = zoom_meeting_payload(conference=conference, meeting=meeting)
+    body = _find_made(client, conference, meeting, payload) if meeting.create_uncertain else None
+    if body is None:
+        try:
+            body = _post_create(
+                client, f"/users/{meeting.host or 'me'}/{_collection(meeting)}", payload, meeting
+            )
+        except ZoomError as exc:
+            if exc.transient and (exc.status_code is None or exc.status_code >= 500):
+                ZoomMeeting.objects.filter(pk=meeting.pk).update(create_uncertain=True)
+            raise
     zoom_id = str(body["id"])
     join_url = body.get("join_url") or ""
-    ZoomMeeting.objects.filter(pk=meeting.pk).update(zoom_id=zoom_id, join_url_written=join_url)
+    ZoomMeeting.objects.filter(pk=meeting.pk).update(
+        zoom_id=zoom_id, join_url_written=join_url, create_uncertain=False
+    )
     meeting.join_url_written = join_url
     # Personal links of an earlier meeting (deleted, then scheduled again) no longer open it.
     _registration_links_forget(conference)

@@ -148,9 +148,14 @@ class ZoomClient:
         *,
         token: str | None = None,
         expected: frozenset = frozenset(),
+        creates: bool = False,
         **kwargs,
     ) -> requests.Response:
-        """Send with bounded retries of 429, 5xx and network errors; record every attempt."""
+        """Send with bounded retries of 429, 5xx and network errors; record every attempt.
+
+        A request that `creates` something is retried on 429 only: after a 5xx or a lost
+        answer Zoom may have made it, and sending again could make a second one.
+        """
         attempt = 0
         while True:
             attempt += 1
@@ -158,7 +163,7 @@ class ZoomClient:
             try:
                 response = self.session.request(method, url, timeout=TIMEOUT_SECONDS, **kwargs)
             except requests.RequestException as exc:
-                wait = self._wait_before(attempt, None)
+                wait = None if creates else self._wait_before(attempt, None)
                 outcome = (
                     ZoomApiCall.Outcome.FAILED if wait is None else ZoomApiCall.Outcome.RETRIED
                 )
@@ -178,7 +183,7 @@ class ZoomClient:
                 continue
             status = response.status_code
             if status == 429 or status >= 500:
-                wait = self._wait_before(attempt, response)
+                wait = None if creates and status != 429 else self._wait_before(attempt, response)
                 outcome = (
                     ZoomApiCall.Outcome.FAILED if wait is None else ZoomApiCall.Outcome.RETRIED
                 )
@@ -276,10 +281,12 @@ class ZoomClient:
         json: dict | None = None,
         params: dict | None = None,
         missing_ok: bool = False,
+        creates: bool = False,
     ) -> Any:
         """Call `path` (relative to the API base); return the decoded JSON body, or None.
 
         Raises ZoomError for a failed call; with `missing_ok` a 404 returns None instead.
+        With `creates`, only a 429 is retried (see _send).
         """
         token = self.token()
         for fresh_token in (False, True):
@@ -294,6 +301,7 @@ class ZoomClient:
                 params=params,
                 headers={"Authorization": f"Bearer {token}"},
                 expected=frozenset({404}) if missing_ok else frozenset(),
+                creates=creates,
             )
             # A cached token Zoom no longer accepts (revoked, clock skew): fetch one and retry once.
             if response.status_code == 401 and not fresh_token:
@@ -315,10 +323,13 @@ class ZoomClient:
         except ValueError as exc:
             raise ZoomError(f"Zoom answered {path} with a body that is not JSON.") from exc
 
-    def paginate(self, path: str, *, key: str, page_size: int = 300) -> list[dict]:
+    def paginate(
+        self, path: str, *, key: str, page_size: int = 300, params: dict | None = None
+    ) -> list[dict]:
         """Every item under `key` across pages linked by next_page_token."""
         items: list[dict] = []
-        params: dict[str, Any] = {"page_size": page_size}
+        base = {**(params or {}), "page_size": page_size}
+        params = dict(base)
         seen_tokens: set[str] = set()
         while True:
             body = self.request("GET", path, params=params) or {}
@@ -328,4 +339,4 @@ class ZoomClient:
             if not next_token or next_token in seen_tokens:
                 return items
             seen_tokens.add(next_token)
-            params = {"page_size": page_size, "next_page_token": next_token}
+            params = {**base, "next_page_token": next_token}

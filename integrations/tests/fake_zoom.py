@@ -8,6 +8,7 @@ Tests script failures with `fail_next` (429 with Retry-After, 5xx) and read `cal
 from __future__ import annotations
 
 import base64
+import datetime
 import itertools
 import json
 import secrets
@@ -16,6 +17,7 @@ import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
+from zoneinfo import ZoneInfo
 
 
 @dataclass
@@ -33,6 +35,9 @@ class Failure:
     status: int
     retry_after: str | None
     remaining: int
+    # After: the request is carried out, then its answer replaced (Zoom made it; the answer
+    # was lost).
+    after: bool = False
 
 
 @dataclass
@@ -105,11 +110,20 @@ class FakeZoom:
 
     # Scripting ---------------------------------------------------------------------------------
 
-    def fail_next(self, prefix: str, status: int, *, count: int = 1, retry_after=None) -> None:
-        """The next `count` requests whose path starts with `prefix` get `status`."""
+    def fail_next(
+        self, prefix: str, status: int, *, count: int = 1, retry_after=None, after=False
+    ) -> None:
+        """The next `count` requests whose path starts with `prefix` get `status`; with `after`
+        each is carried out first."""
         with self.state.lock:
             self.state.failures.append(
-                Failure(prefix, status, None if retry_after is None else str(retry_after), count)
+                Failure(
+                    prefix,
+                    status,
+                    None if retry_after is None else str(retry_after),
+                    count,
+                    after,
+                )
             )
 
     def calls_to(self, method: str, prefix: str) -> list[Call]:
@@ -141,6 +155,10 @@ class _Handler(BaseHTTPRequestHandler):
     # Plumbing ----------------------------------------------------------------------------------
 
     def _reply(self, status: int, body=None, headers: dict | None = None) -> None:
+        override = getattr(self, "_override", None)
+        if override is not None:
+            self._override = None
+            status, body, headers = override, {"code": override, "message": "Server error."}, {}
         data = b"" if body is None else json.dumps(body).encode()
         self.send_response(status)
         if body is not None:
@@ -168,11 +186,15 @@ class _Handler(BaseHTTPRequestHandler):
         query = {k: v[0] for k, v in parse_qs(parts.query).items()}
         body = self._read_body()
         state = self.state
+        self._override = None
         with state.lock:
             state.calls.append(Call(method, parts.path, query, dict(self.headers), body))
             for failure in state.failures:
                 if failure.remaining > 0 and parts.path.startswith(failure.prefix):
                     failure.remaining -= 1
+                    if failure.after:
+                        self._override = failure.status
+                        break
                     headers = {"Retry-After": failure.retry_after} if failure.retry_after else {}
                     message = "Too many requests." if failure.status == 429 else "Server error."
                     self._reply(
@@ -284,6 +306,28 @@ class _Handler(BaseHTTPRequestHandler):
             item["registration_url"] = f"https://zoom.us/{kind[:-1]}/register/{zoom_id}"
         self._store(kind)[str(zoom_id)] = item
         self._reply(201, item)
+
+    def list_items(self, query, body, user_id, kind):
+        items = [
+            {
+                "id": item["id"],
+                "uuid": item["uuid"],
+                "host_id": item["host_id"],
+                "topic": item["topic"],
+                "type": item["type"],
+                "start_time": _utc(item["start_time"], item["timezone"]),
+                "duration": item["duration"],
+                "timezone": item["timezone"],
+                "created_at": item["created_at"],
+                "join_url": item["join_url"],
+            }
+            for item in self._store(kind).values()
+            if item["host_id"] == "host-" + user_id
+        ]
+        self._reply(
+            200,
+            {"page_size": 300, "total_records": len(items), "next_page_token": "", kind: items},
+        )
 
     def read(self, query, body, kind, zoom_id):
         item = self._store(kind).get(zoom_id)
@@ -400,11 +444,22 @@ class _Handler(BaseHTTPRequestHandler):
         self._reply(200, recording)
 
 
+def _utc(local: str | None, zone: str | None) -> str | None:
+    """Zoom lists start times in UTC: "2030-03-14T05:00:00Z"."""
+    if not local:
+        return local
+    moment = datetime.datetime.fromisoformat(local)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo(zone or "UTC"))
+    return moment.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def _route(method: str, s: list[str]):
     h = _Handler
     n = len(s)
-    if n == 3 and s[0] == "users" and s[2] in ("meetings", "webinars") and method == "POST":
-        return h.create, (s[1], s[2])
+    if n == 3 and s[0] == "users" and s[2] in ("meetings", "webinars"):
+        handler = {"POST": h.create, "GET": h.list_items}.get(method)
+        return (handler, (s[1], s[2])) if handler else None
     if n == 2 and s[0] in ("meetings", "webinars"):
         handler = {"GET": h.read, "PATCH": h.update, "DELETE": h.delete}.get(method)
         return (handler, (s[0], s[1])) if handler else None

@@ -227,10 +227,16 @@ def test_without_credentials_everything_works_by_hand(
     assert conference.join_url == "https://zoom.us/j/123?pwd=pasted"
 
 
+def age_sync_mark(meeting):
+    ZoomMeeting.objects.filter(pk=meeting.pk).update(
+        sync_requested_at=datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=5)
+    )
+
+
 def test_a_transient_failure_is_kept_and_swept_later(
     fake_zoom, conference, django_capture_on_commit_callbacks
 ):
-    fake_zoom.fail_next("/v2/users/me/meetings", 503, count=3)
+    fake_zoom.fail_next("/v2/users/me/meetings", 503)
 
     schedule(conference, django_capture_on_commit_callbacks)
 
@@ -238,20 +244,52 @@ def test_a_transient_failure_is_kept_and_swept_later(
     assert meeting.zoom_id == ""
     assert meeting.last_error == "HTTP 503: Server error. (code 503)"
     assert meeting.sync_requested_at is not None
+    assert meeting.create_uncertain is True
     assert conference.join_url == ""
+    # A create is not sent again at once: Zoom may have made the meeting before failing.
+    assert len(fake_zoom.calls_to("POST", "/v2/users/me/meetings")) == 1
 
     # The sweeper leaves fresh marks to their own task, then takes the stale one.
     assert zoom_sweep_task() == {"sync": 0, "registrants": 0, "pull": 0}
-    ZoomMeeting.objects.filter(pk=meeting.pk).update(
-        sync_requested_at=meeting.sync_requested_at - datetime.timedelta(minutes=5)
-    )
+    age_sync_mark(meeting)
     assert zoom_sweep_task() == {"sync": 1, "registrants": 0, "pull": 0}
 
     meeting.refresh_from_db()
     conference.refresh_from_db()
     assert meeting.sync_requested_at is None
     assert meeting.last_error == ""
+    assert meeting.create_uncertain is False
     assert conference.meeting_id == meeting.zoom_id != ""
+    # It looked for a meeting made by the failed call, found none, and made one.
+    assert [
+        (c.method, c.query.get("type"))
+        for c in fake_zoom.state.calls
+        if c.path == "/v2/users/me/meetings"
+    ] == [("POST", None), ("GET", "scheduled"), ("POST", None)]
+    assert len(fake_zoom.state.meetings) == 1
+
+
+def test_a_meeting_made_by_an_unanswered_create_is_adopted_not_doubled(
+    fake_zoom, conference, django_capture_on_commit_callbacks
+):
+    fake_zoom.fail_next("/v2/users/me/meetings", 502, after=True)
+
+    schedule(conference, django_capture_on_commit_callbacks)
+
+    assert len(fake_zoom.state.meetings) == 1  # Zoom made it; the answer was lost
+    meeting = ZoomMeeting.objects.get(conference=conference)
+    assert (meeting.zoom_id, meeting.create_uncertain) == ("", True)
+
+    age_sync_mark(meeting)
+    zoom_sweep_task()
+
+    conference.refresh_from_db()
+    made = next(iter(fake_zoom.state.meetings.values()))
+    assert len(fake_zoom.state.meetings) == 1
+    assert len(fake_zoom.calls_to("POST", "/v2/users/me/meetings")) == 1
+    assert conference.meeting_id == str(made["id"])
+    assert conference.join_url == made["join_url"]
+    assert conference.passcode == "28082020"
 
 
 def test_a_refused_payload_is_shown_and_not_retried(
