@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from .forms import ReleaseTemplateForm
 from .models import PressRelease, PressReleaseStatusChange, PressReleaseVersion, ReleaseTemplate
 
 
@@ -54,6 +55,7 @@ class PressReleaseAdmin(admin.ModelAdmin):
 class ReleaseTemplateAdmin(admin.ModelAdmin):
     """The press service's wording of drafted releases (Django template syntax)."""
 
+    form = ReleaseTemplateForm
     list_display = ["language", "name", "active", "updated_at"]
     list_filter = ["language", "active"]
 

@@ -13,8 +13,9 @@ import re
 from dataclasses import dataclass
 
 from django.db.models import Prefetch
-from django.template import Context, Engine
+from django.template import Context, Engine, TemplateSyntaxError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from conferences.models import Conference, ConferenceOrganization, ParticipantGroup, Presentation
 from experts.models import Expert, Language, Organization
@@ -413,6 +414,37 @@ def release_context(*, conference: Conference) -> dict:
     }
 
 
+# What the templates can use, shown next to the template editor.
+CONTEXT_HELP: list[tuple[str, str]] = [
+    ("topic", "Олий таълим тизимида онлайн курслар ва масофавий таълим"),
+    ("date.locative / date.kuni / date.full_kuni / date.genitive / date.year",
+     "2020 йил 28 августда / 28 август куни / 2020 йил 28 август куни / "
+     "2020 йилнинг 28 августида / 2020"),
+    ("platform", "ZOOM (empty for other platforms)"),
+    ("organizer.name / organizer.genitive", "“Эл-юрт умиди” жамғармаси / …жамғармасининг"),
+    ("host.name / host.mission / host.is_organizer", "the council's host organisation"),
+    ("co_organizers", "Республика олий таълим кенгаши (joined with «ва»)"),
+    ("technical.name / .genitive / .country_adjective / .representatives / "
+     ".representatives_title", "“ЗиёТек” компанияси / АҚШдаги / Маъмуржон Азимов ва "
+     "Зафарбек Рустамовлар / раҳбарлари"),
+    ("experts.count / experts.countries / experts.countries_locative",
+     "20 / АҚШ, Канада… / АҚШ, Канада … ва Жанубий Кореяда"),
+    ("audience.groups / audience.count / audience.count_phrase / audience.approximate",
+     "олий таълим муассасалари ректорлари… / 1000 / 1000 га яқин or 750 нафар"),
+    ("presentations (list: name, position, organization, country, title, description)", ""),
+    ("presenters / presenters_are_members / presenters_abroad", "described, joined with «ҳамда»"),
+    ("presentation_titles / presentations_count_word", "“…” ҳамда “…” / икки"),
+    ("qa", "true when questions were answered"),
+    ("council.name / .genitive / .mission / .members_count / .members_countries", ""),
+    ("year.count / year.count_word / year.earlier_count / year.earlier_topics",
+     "held conferences of the council that calendar year, this one included"),
+]  # fmt: skip
+
+
+def release_context_help() -> list[tuple[str, str]]:
+    return CONTEXT_HELP
+
+
 # Plain text out: no HTML escaping; the public pages sanitise bodies on the way out.
 _ENGINE = Engine(autoescape=False, debug=False)
 _PARAGRAPH = "\u2029"
@@ -445,21 +477,34 @@ def tidy_text(text: str) -> str:
 def active_template(language: str = Language.UZ_CYRL) -> ReleaseTemplate:
     template = ReleaseTemplate.objects.filter(language=language, active=True).first()
     if template is None:
-        raise DraftingError(f"no active release template for {language}")
+        raise DraftingError(
+            _("no active release template for %(language)s") % {"language": language}
+        )
     return template
+
+
+def compile_template(source: str):
+    """Raises TemplateSyntaxError for a template the press service mistyped."""
+    return _ENGINE.from_string(prepare_source(source))
 
 
 def render_release(*, template: ReleaseTemplate, context: dict) -> tuple[str, str]:
     ctx = Context(context, autoescape=False)
-    title = _ENGINE.from_string(prepare_source(template.title)).render(ctx)
-    body = _ENGINE.from_string(prepare_source(template.body)).render(ctx)
+    try:
+        title = compile_template(template.title).render(ctx)
+        body = compile_template(template.body).render(ctx)
+    except TemplateSyntaxError as exc:
+        raise DraftingError(
+            _("release template %(pk)s does not compile: %(error)s")
+            % {"pk": template.pk, "error": exc}
+        ) from None
     return " ".join(title.split()), tidy_text(body)
 
 
 def draft_texts(*, conference: Conference) -> dict:
     """The drafted title and body in Uzbek Cyrillic and, derived from it, Latin."""
     if conference.status != Conference.Status.HELD:
-        raise DraftingError(f"conference {conference.external_id} is not held")
+        raise DraftingError(_("conference %(id)s is not held") % {"id": conference.external_id})
     context = release_context(conference=conference)
     title, body = render_release(template=active_template(Language.UZ_CYRL), context=context)
     return {

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from experts.models import Council
 
-from .models import PressRelease
+from .models import PressRelease, ReleaseTemplate
 
 
 class PublicSearchForm(forms.Form):
@@ -123,3 +123,32 @@ class CompareForm(forms.Form):
         initial="body_cyrl",
         required=False,
     )
+
+
+class ReleaseTemplateForm(forms.ModelForm):
+    """The admin's form for the wording: a template that does not compile is refused here,
+    naming its field, instead of failing later in the drafting task."""
+
+    class Meta:
+        model = ReleaseTemplate
+        fields = ["language", "name", "title", "body", "active"]
+
+    def _compiled(self, name: str) -> str:
+        from django.template import TemplateSyntaxError
+
+        from .drafting import compile_template
+
+        source = self.cleaned_data[name]
+        try:
+            compile_template(source)
+        except TemplateSyntaxError as exc:
+            raise forms.ValidationError(
+                _("The template does not compile: %(error)s"), params={"error": exc}
+            ) from None
+        return source
+
+    def clean_title(self):
+        return self._compiled("title")
+
+    def clean_body(self):
+        return self._compiled("body")

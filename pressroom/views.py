@@ -30,11 +30,12 @@ from .forms import (
     CompareForm,
     PublicSearchForm,
     ReleaseEditForm,
+    ReleaseTemplateForm,
     ScheduleForm,
     StaffFilterForm,
     StatusForm,
 )
-from .models import PressRelease
+from .models import PressRelease, ReleaseTemplate
 from .rendering import available_texts, body_html, docx_bytes, pick_text, summary
 
 PAGE_SIZE = 10
@@ -438,3 +439,51 @@ class StaffVersionView(StaffMixin, View):
             "pressroom/staff/release_version.html",
             {"base_template": staff_base_template(), "release": release, "version": version},
         )
+
+
+class StaffTemplateListView(StaffMixin, View):
+    permission_required = "pressroom.view_releasetemplate"
+
+    def get(self, request):
+        return render(
+            request,
+            "pressroom/staff/template_list.html",
+            {
+                "base_template": staff_base_template(),
+                "templates": ReleaseTemplate.objects.order_by("language", "-active", "name"),
+            },
+        )
+
+
+class StaffTemplateEditView(StaffMixin, View):
+    """The press service edits the wording of drafted releases (Django template syntax)."""
+
+    permission_required = "pressroom.change_releasetemplate"
+
+    def _render(self, request, form, template, status=200):
+        from .drafting import release_context_help
+
+        return render(
+            request,
+            "pressroom/staff/template_edit.html",
+            {
+                "base_template": staff_base_template(),
+                "form": form,
+                "template": template,
+                "variables": release_context_help(),
+            },
+            status=status,
+        )
+
+    def get(self, request, pk):
+        template = get_object_or_404(ReleaseTemplate, pk=pk)
+        return self._render(request, ReleaseTemplateForm(instance=template), template)
+
+    def post(self, request, pk):
+        template = get_object_or_404(ReleaseTemplate, pk=pk)
+        form = ReleaseTemplateForm(request.POST, instance=template)
+        if not form.is_valid():
+            return self._render(request, form, template, status=400)
+        form.save()
+        messages.success(request, _("Template saved; the next drafts use it."))
+        return HttpResponseRedirect(reverse("pressroom_staff:templates"))

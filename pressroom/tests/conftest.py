@@ -113,6 +113,8 @@ def press(django_user_model):
         "change_pressrelease",
         "approve_pressrelease",
         "publish_pressrelease",
+        "view_releasetemplate",
+        "change_releasetemplate",
     )
 
 

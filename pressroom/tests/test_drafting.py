@@ -284,3 +284,37 @@ def test_conference_becoming_held_queues_the_draft_on_commit(
     assert release.status == "draft"
     assert release.versions.count() == 1
     assert release.title_cyrl.startswith("2020 йил 28 августда")
+
+
+def test_a_template_that_does_not_compile_is_refused_naming_the_field(seed_conference):
+    from pressroom.drafting import DraftingError
+    from pressroom.forms import ReleaseTemplateForm
+
+    form = ReleaseTemplateForm(
+        data={
+            "language": "ru",
+            "name": "x",
+            "title": "{{ topic }}",
+            "body": "{% if qa %}без конца",
+            "active": "on",
+        }
+    )
+    assert not form.is_valid()
+    assert list(form.errors) == ["body"]
+    assert form.errors["body"][0].startswith("The template does not compile:")
+    # One already stored (written before the check, or in the shell) stops the draft cleanly.
+    ReleaseTemplate.objects.filter(language="uz-Cyrl").update(body="{% if qa %}")
+    with pytest.raises(DraftingError):
+        draft_texts(conference=seed_conference)
+
+
+def test_the_drafting_task_logs_and_returns_when_drafting_is_impossible(seed_conference, caplog):
+    from pressroom.tasks import draft_release_task
+
+    ReleaseTemplate.objects.all().delete()
+    draft_release_task.run(conference_id=seed_conference.pk)
+    draft_release_task.run(conference_id=999999)
+    from pressroom.models import PressRelease
+
+    assert PressRelease.objects.count() == 0
+    assert "no active release template for uz-Cyrl" in caplog.text

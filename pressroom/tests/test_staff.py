@@ -236,3 +236,30 @@ def test_staff_list_queries_do_not_grow(press, client, django_assert_num_queries
     # session, user, two for permissions, count, page with conference, council and editor
     with django_assert_num_queries(6):
         assert client.get("/dashboard/press/").status_code == 200
+
+
+def test_press_service_edits_the_release_template(press, editor, client, seed_conference):
+    from pressroom.drafting import draft_texts
+    from pressroom.models import ReleaseTemplate
+
+    template = ReleaseTemplate.objects.get(language="uz-Cyrl", active=True)
+    url = f"/dashboard/press/templates/{template.pk}/"
+    assert client.get(url).status_code == 302  # anonymous: to the login page
+    login(client, editor)  # may edit releases, not the wording
+    assert client.get(url).status_code == 403
+    assert client.post(url, {}).status_code == 403
+    login(client, press)
+    assert f'href="{url}"' in client.get("/dashboard/press/templates/").content.decode()
+    data = {"language": "uz-Cyrl", "name": "Қисқа", "title": "{{ topic }}", "active": "on"}
+    refused = client.post(url, {**data, "body": "{% if qa %}"})
+    assert refused.status_code == 400
+    assert "body: The template does not compile:" in refused.content.decode()
+    template.refresh_from_db()
+    assert template.name != "Қисқа"
+    saved = client.post(url, {**data, "body": "{{ experts.count }} нафар эксперт."})
+    assert saved.status_code == 302
+    texts = draft_texts(conference=seed_conference)
+    assert (texts["title_cyrl"], texts["body_cyrl"]) == (
+        "Олий таълим тизимида онлайн курслар ва масофавий таълим",
+        "20 нафар эксперт.",
+    )
