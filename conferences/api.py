@@ -224,11 +224,11 @@ class ConferenceSerializer(serializers.ModelSerializer):
 AGENDA_COLUMNS = (
     "order", "title", "presenter_id", "presenter__is_public", "presenter__full_name",
     "presenter__full_name_latin", "presenter__country", "presenter__position",
-    "presenter__organization__name", "presenter__updated_at",
+    "presenter__organization__name",
 )  # fmt: skip
 ORGANIZATION_COLUMNS = (
     "role", "organization_id", "organization__name", "organization__name_latin",
-    "organization__kind", "organization__updated_at",
+    "organization__kind",
 )  # fmt: skip
 
 
@@ -248,22 +248,27 @@ SELECT c.id,
       'order', p."order", 'title', p.title, 'presenter_id', e.id,
       'presenter__is_public', e.is_public, 'presenter__full_name', e.full_name,
       'presenter__full_name_latin', e.full_name_latin, 'presenter__country', e.country,
-      'presenter__position', e.position, 'presenter__organization__name', o.name,
-      'presenter__updated_at', e.updated_at) ORDER BY p."order")
+      'presenter__position', e.position, 'presenter__organization__name', o.name)
+      ORDER BY p."order")
     FROM {presentation} p JOIN {expert} e ON e.id = p.presenter_id
     LEFT JOIN {organization} o ON o.id = e.organization_id
     WHERE p.conference_id = c.id), '[]'),
   COALESCE((
     SELECT json_agg(json_build_object(
       'role', r.role, 'organization_id', o.id, 'organization__name', o.name,
-      'organization__name_latin', o.name_latin, 'organization__kind', o.kind,
-      'organization__updated_at', o.updated_at) ORDER BY r."order", r.id)
+      'organization__name_latin', o.name_latin, 'organization__kind', o.kind)
+      ORDER BY r."order", r.id)
     FROM {role} r JOIN {organization} o ON o.id = r.organization_id
     WHERE r.conference_id = c.id), '[]'),
   COALESCE((
     SELECT json_agg(e.country ORDER BY x.id)
     FROM {attended} x JOIN {expert} e ON e.id = x.expert_id
-    WHERE x.conference_id = c.id), '[]')
+    WHERE x.conference_id = c.id), '[]'),
+  GREATEST(
+    (SELECT max(e.updated_at) FROM {presentation} p JOIN {expert} e ON e.id = p.presenter_id
+     WHERE p.conference_id = c.id),
+    (SELECT max(o.updated_at) FROM {role} r JOIN {organization} o ON o.id = r.organization_id
+     WHERE r.conference_id = c.id))
 FROM {conference} c WHERE c.id = ANY(%s)
 """
 
@@ -279,47 +284,42 @@ def _related_sql() -> str:
     )
 
 
-def _stamps_parsed(rows: list[dict], key: str) -> list[dict]:
-    for row in rows:
-        row[key] = datetime.datetime.fromisoformat(row[key])
-    return rows
-
-
-def related_rows_postgresql(ids: list[int]) -> dict[int, tuple[list, list, list]]:
+def related_rows_postgresql(ids: list[int]) -> dict[int, tuple]:
+    """Per conference id: (agenda rows, organisation rows, expert countries, the latest
+    `updated_at` of the presenters and organisations shown, or None)."""
     with connection.cursor() as cursor:
         cursor.execute(_related_sql(), [list(ids)])
-        return {
-            pk: (
-                _stamps_parsed(agenda, "presenter__updated_at"),
-                _stamps_parsed(organizations, "organization__updated_at"),
-                countries,
-            )
-            for pk, agenda, organizations, countries in cursor.fetchall()
-        }
+        return {pk: tuple(rest) for pk, *rest in cursor.fetchall()}
 
 
-def related_rows_portable(ids: list[int]) -> dict[int, tuple[list, list, list]]:
-    """The same rows in three ORM queries, for databases other than PostgreSQL."""
-    rows = {pk: ([], [], []) for pk in ids}
+def related_rows_portable(ids: list[int]) -> dict[int, tuple]:
+    """The same as related_rows_postgresql in three ORM queries, for other databases."""
+    agenda, organizations, countries = ({pk: [] for pk in ids} for _n in range(3))
+    stamps: dict[int, list] = {pk: [] for pk in ids}
     for row in (
         Presentation.objects.filter(conference_id__in=ids)
         .order_by("order")
-        .values("conference_id", *AGENDA_COLUMNS)
+        .values("conference_id", "presenter__updated_at", *AGENDA_COLUMNS)
     ):
-        rows[row.pop("conference_id")][0].append(row)
+        stamps[row["conference_id"]].append(row.pop("presenter__updated_at"))
+        agenda[row.pop("conference_id")].append(row)
     for row in (
         ConferenceOrganization.objects.filter(conference_id__in=ids)
         .order_by("order", "pk")
-        .values("conference_id", *ORGANIZATION_COLUMNS)
+        .values("conference_id", "organization__updated_at", *ORGANIZATION_COLUMNS)
     ):
-        rows[row.pop("conference_id")][1].append(row)
+        stamps[row["conference_id"]].append(row.pop("organization__updated_at"))
+        organizations[row.pop("conference_id")].append(row)
     for conference_id, country in (
         Conference.experts.through.objects.filter(conference_id__in=ids)
         .order_by("pk")
         .values_list("conference_id", "expert__country")
     ):
-        rows[conference_id][2].append(country)
-    return rows
+        countries[conference_id].append(country)
+    return {
+        pk: (agenda[pk], organizations[pk], countries[pk], max(stamps[pk], default=None))
+        for pk in ids
+    }
 
 
 def conferences_related_load(conferences: list[Conference]) -> list[Conference]:
@@ -334,7 +334,9 @@ def conferences_related_load(conferences: list[Conference]) -> list[Conference]:
     load = related_rows_postgresql if connection.vendor == "postgresql" else related_rows_portable
     rows = load(ids)
     for c in conferences:
-        c.agenda_rows, c.organization_rows, c.expert_country_rows = rows[c.pk]
+        (c.agenda_rows, c.organization_rows, c.expert_country_rows, c.related_updated_at) = rows[
+            c.pk
+        ]
     return conferences
 
 
@@ -402,10 +404,7 @@ class ConferenceViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
         return conferences_related_load([super().get_object()])[0]
 
     def row_last_modified(self, conference):
-        stamps = [conference.updated_at]
-        stamps += [row["presenter__updated_at"] for row in conference.agenda_rows]
-        stamps += [row["organization__updated_at"] for row in conference.organization_rows]
-        return max(stamps)
+        return max(conference.updated_at, conference.related_updated_at or conference.updated_at)
 
 
 class YearStatsSerializer(serializers.Serializer):

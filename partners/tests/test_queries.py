@@ -123,7 +123,8 @@ def test_nested_rows_are_the_same_from_sql_or_from_the_orm(django_assert_num_que
         from_sql = related_rows_postgresql(ids)
     with django_assert_num_queries(3):
         from_orm = related_rows_portable(ids)
-    assert {pk: (a, o, sorted(c)) for pk, (a, o, c) in from_sql.items()} == {
-        pk: (a, o, sorted(c)) for pk, (a, o, c) in from_orm.items() if pk != 999999
+    assert {pk: (a, o, sorted(c), t) for pk, (a, o, c, t) in from_sql.items()} == {
+        pk: (a, o, sorted(c), t) for pk, (a, o, c, t) in from_orm.items() if pk != 999999
     }
-    assert [(len(a), len(o), len(c)) for a, o, c in from_sql.values()] == [(2, 1, 2), (2, 1, 2)]
+    assert [(len(a), len(o), len(c)) for a, o, c, _t in from_sql.values()] == [(2, 1, 2)] * 2
+    assert all(t is not None for *_rows, t in from_sql.values())

@@ -365,3 +365,23 @@ def test_hand_written_datetimes_match_drf(value, settings):
     assert _iso(value, timezone.get_current_timezone()) == (
         serializers.DateTimeField().to_representation(value)
     )
+
+
+def test_last_modified_follows_the_presenters_and_organisations_shown(api):
+    from django.utils.http import http_date
+
+    from experts.models import Expert, Organization
+
+    conf = scheduled_conference()
+    presenter = ExpertFactory()
+    PresentationFactory(conference=conf, order=1, presenter=presenter)
+    org = OrganizationFactory()
+    ConferenceOrganization.objects.create(conference=conf, organization=org, role="partner")
+    later = datetime.datetime(2031, 1, 1, 12, tzinfo=datetime.UTC)
+    Expert.objects.filter(pk=presenter.pk).update(updated_at=later)
+    assert api.get(f"/api/v1/conferences/{conf.pk}/")["Last-Modified"] == http_date(
+        later.timestamp()
+    )
+    latest = later + datetime.timedelta(days=1)
+    Organization.objects.filter(pk=org.pk).update(updated_at=latest)
+    assert api.get("/api/v1/conferences/")["Last-Modified"] == http_date(latest.timestamp())
