@@ -257,3 +257,44 @@ def test_mailed_withdrawn_and_invited_again_gets_a_newer_request(
         ("CANCEL", 0),
         ("REQUEST", 1),
     ]
+
+
+def test_list_shows_delivery_state_attempts_error_and_answer_per_person(conference):
+    invitations_add(
+        conference=conference,
+        invitees=[
+            Invitee(name="Ali", email="ali@x.org", organization="TDTU"),
+            Invitee(name="Vali", email="vali@x.org"),
+            Invitee(name="Gani", email="gani@x.org"),
+        ],
+        source="manual",
+        send=False,
+    )
+    ali, vali, gani = (Invitation.objects.get(name=n) for n in ("Ali", "Vali", "Gani"))
+    OutboundMessage.objects.create(invitation=ali, kind=Kind.INVITATION, state=State.SENT)
+    OutboundMessage.objects.create(
+        invitation=vali,
+        kind=Kind.INVITATION,
+        state=State.FAILED,
+        attempts=3,
+        last_error="vali@x.org: 550 No such user",
+    )
+    Invitation.objects.filter(pk=ali.pk).update(answer="accepted")
+    rows = {
+        i.name: (i.delivery_state, i.delivery_attempts, i.delivery_error, i.answer)
+        for i in invitation_list(conference=conference)
+    }
+    assert rows == {
+        "Ali": ("sent", 0, "", "accepted"),
+        "Gani": (None, None, None, "none"),
+        "Vali": ("failed", 3, "vali@x.org: 550 No such user", "none"),
+    }
+    names = lambda **f: [i.name for i in invitation_list(conference=conference, filters=f)]  # noqa: E731
+    assert names(state="failed") == ["Vali"]
+    assert names(answer="accepted") == ["Ali"]
+    assert names(q="tdtu") == ["Ali"]
+    assert names(cancelled=False) == ["Ali", "Gani", "Vali"]
+    counts = invitation_counts(conference=conference)
+    assert counts["delivery"] == {"pending": 0, "sending": 0, "sent": 1, "failed": 1, "skipped": 0}
+    assert counts["answers"] == {"none": 2, "accepted": 1, "declined": 0}
+    assert counts["total"] == 3
