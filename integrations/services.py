@@ -405,6 +405,7 @@ def zoom_registrants_send(
             # A plain update: the link is Zoom's fact about this invitation, nothing to re-send.
             Invitation.objects.filter(pk=invitation.pk).update(join_url=join_url)
             sent += 1
+    _registrants_cancel(conference=conference, meeting=meeting, client=client)
     if refused:
         meeting.registrations_refused = [*meeting.registrations_refused, *refused_ids]
         notes = [meeting.last_error, *refused] if meeting.last_error else refused
@@ -413,6 +414,31 @@ def zoom_registrants_send(
             registrations_refused=meeting.registrations_refused, last_error=meeting.last_error
         )
     return sent
+
+
+REGISTRANTS_PER_STATUS_CALL = 30  # Zoom's limit for one registrant status update
+
+
+def _registrants_cancel(*, conference: Conference, meeting: ZoomMeeting, client: ZoomClient):
+    """Withdrawn registrations: cancel them on Zoom so their personal link stops working."""
+    withdrawn = list(
+        Invitation.objects.filter(
+            conference=conference,
+            source=Invitation.Source.REGISTRATION,
+            cancelled_at__isnull=False,
+        )
+        .exclude(join_url="")
+        .order_by("pk")
+        .values_list("pk", "email")
+    )
+    for start in range(0, len(withdrawn), REGISTRANTS_PER_STATUS_CALL):
+        batch = withdrawn[start : start + REGISTRANTS_PER_STATUS_CALL]
+        client.request(
+            "PUT",
+            f"/{_collection(meeting)}/{meeting.zoom_id}/registrants/status",
+            json={"action": "cancel", "registrants": [{"email": email} for _pk, email in batch]},
+        )
+        Invitation.objects.filter(pk__in=[pk for pk, _email in batch]).update(join_url="")
 
 
 def zoom_registrants_queue(*, conference: Conference) -> None:
@@ -450,15 +476,20 @@ def zoom_registrants_sync(*, conference: Conference) -> int | str:
 
 
 def conferences_with_pending_registrations() -> list[int]:
-    """Scheduled conferences whose meeting exists and who have registrations to send."""
-    pending = Invitation.objects.filter(
+    """Scheduled conferences whose meeting exists and who have registrations to send, or
+    withdrawn ones to cancel on Zoom."""
+    on_zoom = Invitation.objects.filter(
         source=Invitation.Source.REGISTRATION,
-        join_url="",
-        cancelled_at__isnull=True,
         conference__status=Status.SCHEDULED,
         conference__zoom_meeting__zoom_id__gt="",
-    ).values_list("conference_id", "pk", "conference__zoom_meeting__registrations_refused")
-    return sorted({conference_id for conference_id, pk, refused in pending if pk not in refused})
+    )
+    pending = on_zoom.filter(join_url="", cancelled_at__isnull=True).values_list(
+        "conference_id", "pk", "conference__zoom_meeting__registrations_refused"
+    )
+    ids = {conference_id for conference_id, pk, refused in pending if pk not in refused}
+    withdrawn = on_zoom.filter(cancelled_at__isnull=False).exclude(join_url="")
+    ids.update(withdrawn.values_list("conference_id", flat=True))
+    return sorted(ids)
 
 
 # After the event ---------------------------------------------------------------------------------

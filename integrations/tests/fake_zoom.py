@@ -227,6 +227,9 @@ class _Handler(BaseHTTPRequestHandler):
     def do_DELETE(self):
         self._handle("DELETE")
 
+    def do_PUT(self):
+        self._handle("PUT")
+
     # OAuth -------------------------------------------------------------------------------------
 
     def _token(self, method, query, body):
@@ -408,6 +411,19 @@ class _Handler(BaseHTTPRequestHandler):
         }
         self._reply(201, public)
 
+    def registrant_status(self, query, body, kind, zoom_id):
+        if zoom_id not in self._store(kind):
+            return self._missing(kind, zoom_id)
+        body = body or {}
+        if body.get("action") not in ("approve", "deny", "cancel"):
+            return self._error(400, 300, "Validation Failed: action.")
+        registrants = self.state.registrants.get((kind, zoom_id), {})
+        for entry in body.get("registrants") or []:
+            key = (entry.get("email") or "").lower()
+            if key in registrants and body["action"] != "approve":
+                registrants[key]["status"] = "denied" if body["action"] == "deny" else "cancelled"
+        self._reply(204)
+
     # Reports -----------------------------------------------------------------------------------
 
     def participants_report(self, query, body, kind, zoom_id):
@@ -468,6 +484,8 @@ def _route(method: str, s: list[str]):
         return (handler, (s[1],)) if handler else None
     if n == 3 and s[0] in ("meetings", "webinars") and s[2] == "registrants" and method == "POST":
         return h.add_registrant, (s[0], s[1])
+    if n == 4 and s[0] in ("meetings", "webinars") and s[2:] == ["registrants", "status"]:
+        return (h.registrant_status, (s[0], s[1])) if method == "PUT" else None
     if n == 4 and s[0] == "report" and s[3] == "participants" and method == "GET":
         if s[1] in ("meetings", "webinars"):
             return h.participants_report, (s[1], s[2])

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from conferences.invitations import Invitee, invitations_add
+from conferences.invitations import Invitee, invitation_cancel, invitations_add
 from conferences.models import Conference, Invitation
 from conferences.services import conference_set_status
 from conferences.tests.factories import ConferenceFactory
@@ -135,3 +135,25 @@ def test_registrations_can_be_queued_right_away(
         zoom_registrants_queue(conference=conference)
 
     assert Invitation.objects.get().join_url.startswith("https://zoom.us/j/")
+
+
+def test_a_withdrawn_registration_is_cancelled_on_zoom(
+    fake_zoom, ministry, django_capture_on_commit_callbacks
+):
+    conference = ConferenceFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        conference_set_status(conference=conference, status=Status.SCHEDULED)
+        register(conference, ministry, ("A One", "a@edu.uz"), ("B Two", "b@edu.uz"))
+    zoom_id = ZoomMeeting.objects.get().zoom_id
+    invitation_cancel(invitation=Invitation.objects.get(email="a@edu.uz"))
+
+    assert zoom_sweep_task() == {"sync": 0, "registrants": 1, "pull": 0}
+
+    calls = fake_zoom.calls_to("PUT", f"/v2/meetings/{zoom_id}/registrants/status")
+    assert [c.body for c in calls] == [{"action": "cancel", "registrants": [{"email": "a@edu.uz"}]}]
+    registrants = fake_zoom.state.registrants[("meetings", zoom_id)]
+    assert registrants["a@edu.uz"]["status"] == "cancelled"
+    assert "status" not in registrants["b@edu.uz"]
+    assert Invitation.objects.get(email="a@edu.uz").join_url == ""
+    assert Invitation.objects.get(email="b@edu.uz").join_url != ""
+    assert zoom_sweep_task() == {"sync": 0, "registrants": 0, "pull": 0}
