@@ -247,7 +247,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": _(
         "Conferences, experts, councils and press releases for partner ministries, and the "
         "registration of their staff. Send `Authorization: Bearer <key>`; each key carries "
-        "scopes. Every error answers `{\"error\": {\"code\", \"message\", \"fields\"}}`."
+        'scopes. Every error answers `{"error": {"code", "message", "fields"}}`.'
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
