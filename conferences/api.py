@@ -16,7 +16,7 @@ from rest_framework.filters import OrderingFilter, SearchFilter
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from elyurt.api import ConditionalGetMixin, ErrorSerializer, StrictFilterSet
+from elyurt.api import ApiFilterBackend, ConditionalGetMixin, ErrorSerializer, StrictFilterSet
 from experts.models import Expert, Organization
 from partners.permissions import ConferencesRead, StaffImport
 
@@ -242,34 +242,31 @@ def conference_list_public():
 # spent three times longer compiling the equivalent (JSONObject in ArraySubquery) than
 # PostgreSQL spent running it. Keys match AGENDA_COLUMNS and ORGANIZATION_COLUMNS.
 _RELATED_SQL = """
-SELECT c.id,
-  COALESCE((
-    SELECT json_agg(json_build_object(
+SELECT c.id, COALESCE(a.agenda, '[]'), COALESCE(r.organizations, '[]'),
+  COALESCE(x.countries, '[]'), GREATEST(a.updated_at, r.updated_at)
+FROM {conference} c
+LEFT JOIN LATERAL (
+  SELECT json_agg(json_build_object(
       'order', p."order", 'title', p.title, 'presenter_id', e.id,
       'presenter__is_public', e.is_public, 'presenter__full_name', e.full_name,
       'presenter__full_name_latin', e.full_name_latin, 'presenter__country', e.country,
       'presenter__position', e.position, 'presenter__organization__name', o.name)
-      ORDER BY p."order")
-    FROM {presentation} p JOIN {expert} e ON e.id = p.presenter_id
-    LEFT JOIN {organization} o ON o.id = e.organization_id
-    WHERE p.conference_id = c.id), '[]'),
-  COALESCE((
-    SELECT json_agg(json_build_object(
+    ORDER BY p."order") AS agenda, max(e.updated_at) AS updated_at
+  FROM {presentation} p JOIN {expert} e ON e.id = p.presenter_id
+  LEFT JOIN {organization} o ON o.id = e.organization_id
+  WHERE p.conference_id = c.id) a ON true
+LEFT JOIN LATERAL (
+  SELECT json_agg(json_build_object(
       'role', r.role, 'organization_id', o.id, 'organization__name', o.name,
       'organization__name_latin', o.name_latin, 'organization__kind', o.kind)
-      ORDER BY r."order", r.id)
-    FROM {role} r JOIN {organization} o ON o.id = r.organization_id
-    WHERE r.conference_id = c.id), '[]'),
-  COALESCE((
-    SELECT json_agg(e.country ORDER BY x.id)
-    FROM {attended} x JOIN {expert} e ON e.id = x.expert_id
-    WHERE x.conference_id = c.id), '[]'),
-  GREATEST(
-    (SELECT max(e.updated_at) FROM {presentation} p JOIN {expert} e ON e.id = p.presenter_id
-     WHERE p.conference_id = c.id),
-    (SELECT max(o.updated_at) FROM {role} r JOIN {organization} o ON o.id = r.organization_id
-     WHERE r.conference_id = c.id))
-FROM {conference} c WHERE c.id = ANY(%s)
+    ORDER BY r."order", r.id) AS organizations, max(o.updated_at) AS updated_at
+  FROM {role} r JOIN {organization} o ON o.id = r.organization_id
+  WHERE r.conference_id = c.id) r ON true
+LEFT JOIN LATERAL (
+  SELECT json_agg(e.country ORDER BY x.id) AS countries
+  FROM {attended} x JOIN {expert} e ON e.id = x.expert_id
+  WHERE x.conference_id = c.id) x ON true
+WHERE c.id = ANY(%s)
 """
 
 
@@ -387,7 +384,7 @@ class ConferenceViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
 
     serializer_class = ConferenceSerializer
     permission_classes = [ConferencesRead]
-    filter_backends = [filters.DjangoFilterBackend, SearchFilter, OrderingFilter]
+    filter_backends = [ApiFilterBackend, SearchFilter, OrderingFilter]
     filterset_class = ConferenceFilter
     search_fields = ["title", "council__name"]
     ordering_fields = ["starts_at", "title", "id"]

@@ -7,7 +7,7 @@ from django_filters import rest_framework as filters
 from rest_framework import serializers, viewsets
 from rest_framework.filters import OrderingFilter, SearchFilter
 
-from elyurt.api import ConditionalGetMixin, StrictFilterSet
+from elyurt.api import ApiFilterBackend, ConditionalGetMixin, StrictFilterSet
 from partners.permissions import ConferencesRead, ExpertsRead
 
 from .models import Council, CouncilMembership, Expert, FieldOfExpertise
@@ -76,7 +76,7 @@ class ExpertViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
 
     serializer_class = ExpertSerializer
     permission_classes = [ExpertsRead]
-    filter_backends = [filters.DjangoFilterBackend, SearchFilter, OrderingFilter]
+    filter_backends = [ApiFilterBackend, SearchFilter, OrderingFilter]
     filterset_class = ExpertFilter
     search_fields = ["full_name", "full_name_latin"]
     ordering_fields = ["full_name", "id"]
