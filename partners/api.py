@@ -106,6 +106,12 @@ class RegistrationViewSet(
     filter_backends: list = []
     lookup_value_regex = r"[0-9]+"
 
+    def caller_organization_id(self) -> int | None:
+        """The caller's organisation's id; None for a staff session (every registration)."""
+        if isinstance(self.request.auth, ApiKey):
+            return self.request.auth.organization_id
+        return None
+
     def caller_organization(self):
         """The caller's organisation; None for a staff session, which sees every registration."""
         if isinstance(self.request.auth, ApiKey):
@@ -124,7 +130,7 @@ class RegistrationViewSet(
         if getattr(self, "swagger_fake_view", False):
             return Invitation.objects.none()
         return registration_list(
-            conference=self.get_conference(), organization=self.caller_organization()
+            conference=self.get_conference(), organization_id=self.caller_organization_id()
         )
 
     @extend_schema(

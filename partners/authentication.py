@@ -22,7 +22,10 @@ class PartnerUser:
 
     def __init__(self, key: ApiKey):
         self.key = key
-        self.organization = key.organization
+
+    @property
+    def organization(self):
+        return self.key.organization
 
     def __str__(self) -> str:
         return f"{self.organization} ({self.key.prefix})"

@@ -9,10 +9,13 @@ from .services import api_key_hash
 
 
 def api_key_by_raw(raw: str) -> ApiKey | None:
-    """The key row for a key in clear (active or not), with its organisation loaded."""
-    # get(), not first(): first() would order by the model's ordering, a join on every request.
+    """The key row for a key in clear (active or not); its organisation loads when used.
+
+    Reads never need the organisation, so it is not joined on every request; get(), not
+    first(), for the same reason: first() orders by the model's ordering, a join.
+    """
     try:
-        return ApiKey.objects.select_related("organization").get(key_hash=api_key_hash(raw))
+        return ApiKey.objects.get(key_hash=api_key_hash(raw))
     except ApiKey.DoesNotExist:
         return None
 
@@ -24,7 +27,9 @@ def api_key_list(*, organization=None) -> QuerySet[ApiKey]:
     return qs
 
 
-def registration_list(*, conference: Conference, organization=None) -> QuerySet[Invitation]:
+def registration_list(
+    *, conference: Conference, organization_id: int | None = None
+) -> QuerySet[Invitation]:
     """Registrations for a conference: one organisation's own, or (None) every one.
 
     The partner API always passes the caller's organisation: a partner never sees another's.
@@ -32,6 +37,6 @@ def registration_list(*, conference: Conference, organization=None) -> QuerySet[
     qs = Invitation.objects.filter(
         conference=conference, source=Invitation.Source.REGISTRATION
     ).order_by("pk")
-    if organization is not None:
-        qs = qs.filter(registered_by=organization)
+    if organization_id is not None:
+        qs = qs.filter(registered_by_id=organization_id)
     return qs
