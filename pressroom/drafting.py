@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from conferences.models import Conference, ConferenceOrganization, ParticipantGroup, Presentation
 from experts.models import Expert, Language, Organization
 
+from . import default_template
 from .models import ReleaseTemplate
 from .transliteration import to_latin
 
@@ -475,12 +476,16 @@ def tidy_text(text: str) -> str:
 
 
 def active_template(language: str = Language.UZ_CYRL) -> ReleaseTemplate:
+    """The press service's active template, else (for Uzbek Cyrillic) the shipped wording."""
     template = ReleaseTemplate.objects.filter(language=language, active=True).first()
-    if template is None:
-        raise DraftingError(
-            _("no active release template for %(language)s") % {"language": language}
-        )
-    return template
+    if template is not None:
+        return template
+    if language == Language.UZ_CYRL:
+        return ReleaseTemplate(
+            language=language, name="default", title=default_template.TITLE,
+            body=default_template.BODY,
+        )  # fmt: skip
+    raise DraftingError(_("no active release template for %(language)s") % {"language": language})
 
 
 def compile_template(source: str):

@@ -172,6 +172,12 @@ def press_release_edit(*, release: PressRelease, by, **fields) -> PressRelease:
     unknown = set(fields) - allowed
     if unknown:
         raise ValueError(f"not editable: {', '.join(sorted(unknown))}")
+    # Browsers post textareas with CRLF; the stored texts use LF, so an untouched field compares
+    # equal (an untouched Latin text must not count as a hand edit).
+    fields = {
+        name: value.replace("\r\n", "\n") if isinstance(value, str) else value
+        for name, value in fields.items()
+    }
     release = PressRelease.objects.select_for_update().get(pk=release.pk)
     needed = PERM_PUBLISH if release.status in (Status.APPROVED, Status.PUBLISHED) else PERM_CHANGE
     _check_permission(by, needed)

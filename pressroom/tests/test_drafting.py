@@ -1,5 +1,6 @@
 import copy
 import datetime
+import importlib
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -309,12 +310,28 @@ def test_a_template_that_does_not_compile_is_refused_naming_the_field(seed_confe
 
 
 def test_the_drafting_task_logs_and_returns_when_drafting_is_impossible(seed_conference, caplog):
+    from conferences.tests.factories import ConferenceFactory
+    from pressroom.models import PressRelease
     from pressroom.tasks import draft_release_task
 
-    ReleaseTemplate.objects.all().delete()
-    draft_release_task.run(conference_id=seed_conference.pk)
+    not_held = ConferenceFactory()
+    draft_release_task.run(conference_id=not_held.pk)
     draft_release_task.run(conference_id=999999)
-    from pressroom.models import PressRelease
-
     assert PressRelease.objects.count() == 0
-    assert "no active release template for uz-Cyrl" in caplog.text
+    assert f"conference {not_held.external_id} is not held" in caplog.text
+
+
+def test_without_an_active_template_the_shipped_wording_drafts(seed_conference):
+    from pressroom import default_template
+    from pressroom.drafting import active_template
+
+    shipped = importlib.import_module("pressroom.migrations.0003_default_release_template")
+    # The migration keeps its own copy; the two must stay the same text.
+    assert (shipped.TITLE, shipped.BODY) == (default_template.TITLE, default_template.BODY)
+    expected = draft_texts(conference=seed_conference)
+    ReleaseTemplate.objects.all().delete()
+    assert draft_texts(conference=seed_conference) == expected
+    from pressroom.drafting import DraftingError
+
+    with pytest.raises(DraftingError):
+        active_template("ru")

@@ -263,3 +263,14 @@ def test_press_service_edits_the_release_template(press, editor, client, seed_co
         "Олий таълим тизимида онлайн курслар ва масофавий таълим",
         "20 нафар эксперт.",
     )
+
+
+def test_a_browser_posting_crlf_does_not_turn_the_latin_into_a_hand_edit(release, editor, client):
+    login(client, editor)
+    crlf = {k: v.replace("\n", "\r\n") for k, v in form_data(release).items()}
+    crlf["body_cyrl"] += "\r\n\r\nЯнги хатбоши."
+    assert client.post(f"/dashboard/press/{release.pk}/", crlf).status_code == 302
+    release.refresh_from_db()
+    assert release.latin_edited is False
+    assert release.body_cyrl.endswith("\n\nЯнги хатбоши.") and "\r" not in release.body_cyrl
+    assert release.body_latn.endswith("\n\nYangi xatboshi.")
