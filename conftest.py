@@ -17,3 +17,6 @@ def _require_postgres(django_db_setup, django_db_blocker):
 def _plain_http(settings):
     # Production settings redirect to HTTPS; the test client speaks plain HTTP.
     settings.SECURE_SSL_REDIRECT = False
+    # The portal's default language is Uzbek Cyrillic; tests read English unless they ask for
+    # another language (an Accept-Language header, translation.override, override_settings).
+    settings.LANGUAGE_CODE = "en"

@@ -1,9 +1,17 @@
 import pytest
 from django.contrib.auth.models import Group
+from django.test import Client
 
 from dashboard import roles
 
 ROLE_NAMES = [roles.ADMINISTRATOR, roles.SECRETARY, roles.PRESS, roles.VIEWER]
+
+
+@pytest.fixture
+def client():
+    # The interface's default language is Uzbek Cyrillic; these tests read English, as a
+    # browser asking for it would. test_locale.py checks the other languages.
+    return Client(headers={"accept-language": "en"})
 
 
 @pytest.fixture
