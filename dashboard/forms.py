@@ -106,7 +106,17 @@ def organization_formset(extra: int):
     )
 
 
-class ConferenceFilterForm(forms.Form):
+class FilterForm(forms.Form):
+    """A row of filters above a list, styled as Bootstrap inputs."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", css)
+
+
+class ConferenceFilterForm(FilterForm):
     q = forms.CharField(label=_("Search"), required=False)
     status = forms.ChoiceField(
         label=_("Status"),
@@ -140,7 +150,7 @@ class AttendanceUploadForm(forms.Form):
     )
 
 
-class ExpertFilterForm(forms.Form):
+class ExpertFilterForm(FilterForm):
     q = forms.CharField(label=_("Search"), required=False)
     country = forms.ChoiceField(label=_("Country"), required=False)
     field = forms.ModelChoiceField(
@@ -205,7 +215,7 @@ class MembershipForm(forms.Form):
     )
 
 
-class InvitationFilterForm(forms.Form):
+class InvitationFilterForm(FilterForm):
     q = forms.CharField(label=_("Search"), required=False)
     answer = forms.ChoiceField(
         label=_("Answer"),

@@ -261,6 +261,11 @@ def test_secretary_to_press_service_end_to_end(
     page.goto(f"{base}/dashboard/experts/")
     assert page.locator("#expert-table tbody tr").count() == 3
     screenshot(page, "10-experts")
+    page.click("#expert-table tbody tr:first-child a")
+    page.wait_for_selector("#memberships")
+    assert page.locator("#memberships tbody tr").count() == 1
+    screenshot(page, "10b-expert-profile")
+    page.go_back()
 
     # The language switcher: Russian, then back to Uzbek Cyrillic.
     page.select_option("#language-select", "ru")
