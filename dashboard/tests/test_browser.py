@@ -296,9 +296,7 @@ def _press_service_publishes(page, base, release):
     page.goto(f"{base}/dashboard/press/{release.pk}/")
     body = page.input_value("#id_body_cyrl")
     page.fill("#id_body_cyrl", body + "\n\nСаволларга жамғарма раҳбарияти жавоб берди.")
-    # Browsers post textareas with CRLF line ends, which the press room takes for a hand edit
-    # of the Latin text; ticking "Latin follows" says plainly that it should be transliterated.
-    page.check("#id_latin_follows")
+    # The Latin text was not touched, so it follows the Cyrillic edit by itself.
     page.click("#release-form button[type=submit]")
     page.wait_for_selector(".alert-success")
     assert PressRelease.objects.get(pk=release.pk).body_cyrl.endswith("жавоб берди.")
