@@ -13,6 +13,7 @@ over one connection: the least any sender must do. Target: ratio at least 0.5.
 """
 
 import os
+import signal
 import smtplib
 import sys
 import time
@@ -135,6 +136,8 @@ def run(broker_url: str) -> None:
 
 
 def main() -> None:
+    # A terminated bench still stops its worker and drops its database (the finally blocks).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     broker_url = os.environ.get("TEST_REDIS_URL")
     if not broker_url:
         sys.exit("set TEST_REDIS_URL to a Redis database the bench may flush")
