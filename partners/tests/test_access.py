@@ -214,3 +214,29 @@ def test_import_is_for_staff_with_the_permission_only(make_client, partner, staf
     assert refused.json()["error"]["message"] == (
         "Your account lacks the permission to import conferences."
     )
+
+
+def test_throttle_counts_in_redis_when_configured(settings, make_client, partner):
+    import os
+
+    import redis
+
+    settings.REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    prefix = f"api-throttle-test-{os.getpid()}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "KEY_PREFIX": prefix,
+        }
+    }
+    settings.PARTNER_API_THROTTLE_RATE = "2/hour"
+    server = redis.Redis.from_url(settings.REDIS_URL)
+    client = make_client(organization=partner)
+    try:
+        assert [client.get("/api/v1/stats/").status_code for _n in range(3)] == [200, 200, 429]
+        [key] = server.keys(f"{prefix}:*")
+        assert int(server.get(key)) == 3
+        assert 3000 < server.ttl(key) <= 3601
+    finally:
+        for key in server.keys(f"{prefix}:*"):
+            server.delete(key)
