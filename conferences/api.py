@@ -240,25 +240,21 @@ def conference_list_public():
 
 # One statement for the nested rows of any number of conferences, written out because the ORM
 # spent three times longer compiling the equivalent (JSONObject in ArraySubquery) than
-# PostgreSQL spent running it. Keys match AGENDA_COLUMNS and ORGANIZATION_COLUMNS.
+# PostgreSQL spent running it. Rows come as arrays in the order of AGENDA_COLUMNS and
+# ORGANIZATION_COLUMNS (shorter to build, send and parse than objects).
 _RELATED_SQL = """
 SELECT c.id, COALESCE(a.agenda, '[]'), COALESCE(r.organizations, '[]'),
   COALESCE(x.countries, '[]'), GREATEST(a.updated_at, r.updated_at)
 FROM {conference} c
 LEFT JOIN LATERAL (
-  SELECT json_agg(json_build_object(
-      'order', p."order", 'title', p.title, 'presenter_id', e.id,
-      'presenter__is_public', e.is_public, 'presenter__full_name', e.full_name,
-      'presenter__full_name_latin', e.full_name_latin, 'presenter__country', e.country,
-      'presenter__position', e.position, 'presenter__organization__name', o.name)
-    ORDER BY p."order") AS agenda, max(e.updated_at) AS updated_at
+  SELECT json_agg(json_build_array(
+      p."order", p.title, e.id, e.is_public, e.full_name, e.full_name_latin, e.country,
+      e.position, o.name) ORDER BY p."order") AS agenda, max(e.updated_at) AS updated_at
   FROM {presentation} p JOIN {expert} e ON e.id = p.presenter_id
   LEFT JOIN {organization} o ON o.id = e.organization_id
   WHERE p.conference_id = c.id) a ON true
 LEFT JOIN LATERAL (
-  SELECT json_agg(json_build_object(
-      'role', r.role, 'organization_id', o.id, 'organization__name', o.name,
-      'organization__name_latin', o.name_latin, 'organization__kind', o.kind)
+  SELECT json_agg(json_build_array(r.role, o.id, o.name, o.name_latin, o.kind)
     ORDER BY r."order", r.id) AS organizations, max(o.updated_at) AS updated_at
   FROM {role} r JOIN {organization} o ON o.id = r.organization_id
   WHERE r.conference_id = c.id) r ON true
@@ -286,7 +282,15 @@ def related_rows_postgresql(ids: list[int]) -> dict[int, tuple]:
     `updated_at` of the presenters and organisations shown, or None)."""
     with connection.cursor() as cursor:
         cursor.execute(_related_sql(), [list(ids)])
-        return {pk: tuple(rest) for pk, *rest in cursor.fetchall()}
+        return {
+            pk: (
+                [dict(zip(AGENDA_COLUMNS, row, strict=True)) for row in agenda],
+                [dict(zip(ORGANIZATION_COLUMNS, row, strict=True)) for row in organizations],
+                countries,
+                updated_at,
+            )
+            for pk, agenda, organizations, countries, updated_at in cursor.fetchall()
+        }
 
 
 def related_rows_portable(ids: list[int]) -> dict[int, tuple]:
