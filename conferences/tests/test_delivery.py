@@ -247,3 +247,16 @@ def test_one_greylisted_address_does_not_hold_back_the_batch(scheduled_conferenc
     report = delivery.messages_deliver(message_ids=_queue_invitations(scheduled_conference))
     assert (report.sent, report.postponed) == (2, 1)
     assert _states() == {"a@x.org": "sent", "grey@x.org": "pending", "b@x.org": "sent"}
+
+
+def test_the_sending_task_is_acknowledged_late_and_requeued_if_its_worker_dies(settings):
+    from conferences.tasks import send_messages_task
+
+    assert (send_messages_task.acks_late, send_messages_task.reject_on_worker_lost) == (True, True)
+    assert settings.CELERY_WORKER_PREFETCH_MULTIPLIER == 1
+    # Retries and backoff stay below the broker's visibility timeout (no redelivered ETAs).
+    timeout = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+    assert delivery.retry_backoff(100) < timeout
+    assert {"conferences.sweep_outbox", "conferences.queue_reminders"} <= {
+        entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()
+    }
