@@ -31,7 +31,7 @@ from conferences.invitations import (
     invitations_resend_failed,
     invitations_send,
 )
-from conferences.models import Conference, ConferenceStatusChange, Invitation
+from conferences.models import Conference, ConferenceStatusChange, Invitation, OutboundMessage
 from conferences.selectors import invitation_counts, invitation_list
 from conferences.services import (
     conference_create,
@@ -42,6 +42,7 @@ from conferences.services import (
 from experts.models import Council, CouncilMembership, Expert
 from experts.selectors import memberships_current
 from experts.services import expert_save, membership_add
+from pressroom.models import PressRelease
 
 from . import forms
 from .selectors import conference_list, expert_directory, upcoming_conferences
@@ -189,8 +190,6 @@ class HomeView(StaffView, TemplateView):
 def _releases_to_review(user):
     if not user.has_perm("pressroom.view_pressrelease"):
         return None
-    from pressroom.models import PressRelease
-
     return list(
         PressRelease.objects.filter(status=PressRelease.Status.IN_REVIEW)
         .select_related("conference")
@@ -200,11 +199,7 @@ def _releases_to_review(user):
 
 def _failed_invitations(user):
     """Conferences with invitations whose last message failed, and how many."""
-    if not user.has_perm("conferences.view_conference"):
-        return None
-    try:
-        from conferences.models import OutboundMessage
-    except ImportError:
+    if not user.has_perm("conferences.view_invitation"):
         return None
     failed = OutboundMessage.objects.filter(state=OutboundMessage.State.FAILED)
     return list(
