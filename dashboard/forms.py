@@ -41,7 +41,9 @@ class RateLimitedAuthenticationForm(AuthenticationForm):
         except forms.ValidationError:
             login_limit.record_failure(username=username, address=address)
             raise
-        login_limit.reset(username=username, address=address)
+        if self.user_cache is not None:
+            # Only a real success clears the count: a post without a password proves nothing.
+            login_limit.reset(username=username, address=address)
         return cleaned
 
 

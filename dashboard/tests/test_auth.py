@@ -84,3 +84,30 @@ def test_password_change_refuses_a_wrong_old_password(client, make_user):
     assert list(response.context["form"].errors) == ["old_password"]
     user.refresh_from_db()
     assert user.check_password(PASSWORD)
+
+
+def test_one_address_trying_many_names_is_stopped_too(client, make_user, settings):
+    settings.LOGIN_FAILURE_LIMIT = 2
+    make_user(roles.SECRETARY, "sec")
+    # Four times the per-name limit, spread over names that each stay under it.
+    for n in range(8):
+        client.post(reverse("login"), {"username": f"guess{n}", "password": "wrong"})
+    response = client.post(reverse("login"), {"username": "sec", "password": PASSWORD})
+    assert "_auth_user_id" not in client.session
+    assert response.context["form"].errors["__all__"][0].startswith("Too many failed attempts")
+
+
+def test_login_form_names_the_missing_field(client):
+    response = client.post(reverse("login"), {"username": "sec"})
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["password"]
+
+
+def test_a_post_without_password_does_not_clear_the_count(client, make_user, settings):
+    settings.LOGIN_FAILURE_LIMIT = 2
+    make_user(roles.SECRETARY, "sec")
+    client.post(reverse("login"), {"username": "sec", "password": "wrong"})
+    client.post(reverse("login"), {"username": "sec"})
+    client.post(reverse("login"), {"username": "sec", "password": "wrong"})
+    client.post(reverse("login"), {"username": "sec", "password": PASSWORD})
+    assert "_auth_user_id" not in client.session
