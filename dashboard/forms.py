@@ -2,6 +2,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.forms import inlineformset_factory
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -90,6 +91,7 @@ class ConferenceOrganizationForm(forms.ModelForm):
     class Meta:
         model = ConferenceOrganization
         fields = ["organization", "role", "order"]
+        labels = {"order": capfirst(_("order"))}
 
 
 def presentation_formset(extra: int):
