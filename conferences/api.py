@@ -16,7 +16,13 @@ from rest_framework.filters import OrderingFilter, SearchFilter
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from elyurt.api import ApiFilterBackend, ConditionalGetMixin, ErrorSerializer, StrictFilterSet
+from elyurt.api import (
+    ApiFilterBackend,
+    ConditionalGetMixin,
+    ErrorSerializer,
+    IdFilter,
+    StrictFilterSet,
+)
 from experts.models import Expert, Organization
 from partners.permissions import ConferencesRead, StaffImport
 
@@ -358,14 +364,14 @@ class ConferenceFilter(StrictFilterSet):
         choices=[c for c in Conference.Status.choices if c[0] != Conference.Status.DRAFT],
         help_text=h("Only conferences in this status."),
     )
-    council = filters.NumberFilter(
+    council = IdFilter(
         field_name="council_id", help_text=h("Only conferences of the council with this id.")
     )
-    co_organizer = filters.NumberFilter(
+    co_organizer = IdFilter(
         method="filter_co_organizer",
         help_text=h("Only conferences the organisation with this id co-organises."),
     )
-    organization = filters.NumberFilter(
+    organization = IdFilter(
         method="filter_organization",
         help_text=h("Only conferences the organisation with this id takes part in (any role)."),
     )

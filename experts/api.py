@@ -7,7 +7,7 @@ from django_filters import rest_framework as filters
 from rest_framework import serializers, viewsets
 from rest_framework.filters import OrderingFilter, SearchFilter
 
-from elyurt.api import ApiFilterBackend, ConditionalGetMixin, StrictFilterSet
+from elyurt.api import ApiFilterBackend, ConditionalGetMixin, IdFilter, StrictFilterSet
 from partners.permissions import ConferencesRead, ExpertsRead
 
 from .models import Council, CouncilMembership, Expert, FieldOfExpertise
@@ -60,7 +60,7 @@ class ExpertFilter(StrictFilterSet):
     country = filters.ChoiceFilter(
         choices=list(countries), help_text=h("Only experts living in this country (ISO alpha-2).")
     )
-    field = filters.NumberFilter(
+    field = IdFilter(
         field_name="fields__id",
         distinct=True,
         help_text=h("Only experts in the field with this id."),

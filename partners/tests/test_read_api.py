@@ -144,6 +144,8 @@ def test_conference_filters_search_and_ordering(api):
         ({"status": "draft"}, "status"),
         ({"council": "x"}, "council"),
         ({"co_organizer": "1e999"}, "co_organizer"),
+        ({"organization": "2.5"}, "organization"),
+        ({"council": "0"}, "council"),
     ],
 )
 def test_conference_bad_filters_answer_400_naming_the_field(api, params, field):
@@ -385,3 +387,26 @@ def test_last_modified_follows_the_presenters_and_organisations_shown(api):
     latest = later + datetime.timedelta(days=1)
     Organization.objects.filter(pk=org.pk).update(updated_at=latest)
     assert api.get("/api/v1/conferences/")["Last-Modified"] == http_date(latest.timestamp())
+
+
+def test_counts_are_right_with_distinct_filters_and_empty_results(api):
+    co_org = OrganizationFactory()
+    for _n in range(3):
+        conference = scheduled_conference()
+        for role in ("co_organizer", "partner"):
+            ConferenceOrganization.objects.create(
+                conference=conference, organization=co_org, role=role
+            )
+    page = api.get("/api/v1/conferences/", {"organization": co_org.pk, "page_size": 2}).json()
+    assert (page["count"], len(page["results"])) == (3, 2)
+    last = api.get("/api/v1/conferences/", {"organization": co_org.pk, "page": 2, "page_size": 2})
+    assert (last.json()["count"], len(last.json()["results"])) == (3, 1)
+    empty = api.get("/api/v1/conferences/", {"search": "nothing like this"}).json()
+    assert (empty["count"], empty["results"]) == (0, [])
+
+
+def test_a_page_far_past_the_end_answers_404(api):
+    scheduled_conference()
+    response = api.get("/api/v1/councils/", {"page": "4388171654440487256301884145664"})
+    assert response.status_code == 404
+    assert api.get("/api/v1/conferences/", {"page": str(2**40)}).status_code == 404
