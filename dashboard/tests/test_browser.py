@@ -342,3 +342,44 @@ def test_answer_page_form_in_chromium(browser, live_site, people):
     page.click("button[value=accepted]")
     invitation.refresh_from_db()
     assert invitation.answer == "accepted"
+
+
+def test_invitation_figures_update_live_while_messages_go_out(browser, live_site, people):
+    """htmx polls the figures while messages wait; the page is never reloaded."""
+    from conferences.invitations import invitations_from_council
+    from conferences.models import OutboundMessage
+    from conferences.services import conference_create, conference_set_status
+
+    conference = conference_create(
+        council=people["council"],
+        title="Топик",
+        starts_at=timezone.now() + datetime.timedelta(days=3),
+    )
+    conference_set_status(conference=conference, status="scheduled")
+    invitations = invitations_from_council(conference=conference, send=False)
+    # Recorded, not yet sent: what the worker finds when "send" was pressed.
+    OutboundMessage.objects.bulk_create(
+        OutboundMessage(invitation=i, kind="invitation") for i in invitations
+    )
+    context = browser.new_context(locale="en")
+    page = context.new_page()
+    _log_in(page, live_site.url, "secretary")
+    page.goto(f"{live_site.url}/dashboard/conferences/{conference.pk}/invitations/")
+    page.evaluate("window.notReloaded = true")
+    assert page.locator("#count-waiting").inner_text() == "3"
+    assert page.locator("#invitation-progress").get_attribute("data-in-progress") == "true"
+
+    OutboundMessage.objects.filter(invitation=invitations[0]).update(
+        state="sent", sent_at=timezone.now()
+    )
+    page.wait_for_function("document.querySelector('#count-sent').textContent.trim() === '1'")
+    OutboundMessage.objects.exclude(invitation=invitations[0]).update(
+        state="sent", sent_at=timezone.now()
+    )
+    page.wait_for_function(
+        "document.querySelector('#invitation-progress').dataset.inProgress === 'false'"
+    )
+    assert page.locator("#count-sent").inner_text() == "3"
+    assert page.locator("#count-waiting").inner_text() == "0"
+    assert page.evaluate("window.notReloaded") is True
+    context.close()
