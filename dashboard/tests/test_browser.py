@@ -253,6 +253,11 @@ def test_secretary_to_press_service_end_to_end(
     _confirm(page, "held")
     assert Conference.objects.get().status == "held"
 
+    page.goto(f"{base}/dashboard/")
+    this_year = starts.year == timezone.localdate().year  # late December runs into January
+    assert page.locator("#held-count").inner_text() == ("1" if this_year else "0")
+    assert page.locator("#participants-total").inner_text() == ("2" if this_year else "0")
+    screenshot(page, "08a-home-after-held")
     page.goto(f"{base}/dashboard/conferences/calendar/?month={starts:%Y-%m}")
     assert page.locator(".calendar-event").count() == 1
     screenshot(page, "08-calendar")
