@@ -1,6 +1,6 @@
 """How fast the partner API serves conferences, next to a bare DRF view in the same server.
 
-    .venv/bin/python bench/api.py    # BENCH_SECONDS=4 a run, BENCH_ROUNDS=5, BENCH_CONNECTIONS=4
+    .venv/bin/python bench/api.py    # BENCH_SECONDS=4 a run, BENCH_ROUNDS=5, BENCH_CONNECTIONS=2
 
 Builds its own PostgreSQL database (BENCH_DATABASE_NAME, default bench_api; dropped and made
 again each run), loads 100 public conferences with agendas, organisations and experts, creates a
@@ -39,7 +39,9 @@ PG = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
 SECONDS = int(os.environ.get("BENCH_SECONDS", "4"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
-CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "4"))
+# One connection per gunicorn worker keeps both busy; more only queue in the socket backlog and,
+# on a 2-core machine, take CPU from the workers and PostgreSQL (try BENCH_CONNECTIONS=4).
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "2"))
 CONFERENCES = 100
 TARGET = 0.5
 
