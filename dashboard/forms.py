@@ -1,6 +1,7 @@
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.db.models import Q
 from django.forms import inlineformset_factory
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +15,7 @@ from conferences.models import (
     Presentation,
 )
 from experts.models import Council, CouncilMembership, Expert, FieldOfExpertise
+from experts.selectors import memberships_current
 
 from . import login_limit
 
@@ -140,11 +142,25 @@ class DeclaredAudienceForm(forms.ModelForm):
     class Meta:
         model = Conference
         fields = [
+            "experts",
             "expert_count_declared",
             "participants_count_declared",
             "participants_approximate",
             "qa_held",
         ]
+        widgets = {"experts": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        conference = self.instance
+        # Who could have taken part: the council's members today, the presenters, and anyone
+        # already ticked.
+        members = memberships_current().filter(council_id=conference.council_id)
+        self.fields["experts"].queryset = Expert.objects.filter(
+            Q(pk__in=members.values("expert_id"))
+            | Q(pk__in=conference.presentations.values("presenter_id"))
+            | Q(pk__in=conference.experts.values("pk"))
+        ).order_by("full_name")
 
 
 class AttendanceUploadForm(forms.Form):

@@ -149,8 +149,11 @@ class HomeView(StaffView, TemplateView):
         participants = held.aggregate(
             total=Sum(Coalesce("participants_count_recorded", "participants_count_declared"))
         )["total"]
+        # Experts who took part: those ticked on the audience page, and the presenters.
         by_country = (
-            Expert.objects.filter(pk__in=held.values("experts"))
+            Expert.objects.filter(
+                Q(pk__in=held.values("experts")) | Q(pk__in=held.values("presentations__presenter"))
+            )
             .values("country")
             .annotate(n=Count("pk"))
             .order_by("-n", "country")
@@ -526,8 +529,13 @@ class AudienceView(StaffView, TemplateView):
             return self.render_to_response(
                 self.get_context_data(conference=conference, declared_form=form), status=400
             )
+        fields = dict(form.cleaned_data)
+        experts = fields.pop("experts")
         try:
-            conference_update(conference=conference, by=request.user, **form.cleaned_data)
+            with transaction.atomic():
+                conference_update(conference=conference, by=request.user, **fields)
+                # Who took part is a plain relation, not part of the schedule listeners follow.
+                conference.experts.set(experts)
         except ValidationError as exc:
             _form_errors_from(exc, form)
             return self.render_to_response(

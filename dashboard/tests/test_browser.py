@@ -236,6 +236,8 @@ def test_secretary_to_press_service_end_to_end(
     page.fill("#id_participants_count_declared", "1000")
     page.check("#id_participants_approximate")
     page.fill("#id_expert_count_declared", "20")
+    for expert in people["members"]:
+        page.check(f"#declared-form input[name=experts][value='{expert.pk}']")
     page.click("#declared-form button[type=submit]")
     page.wait_for_selector(".alert-success")
     assert page.locator("#participants-count").inner_text() == "≈ 1000"
@@ -257,6 +259,7 @@ def test_secretary_to_press_service_end_to_end(
     this_year = starts.year == timezone.localdate().year  # late December runs into January
     assert page.locator("#held-count").inner_text() == ("1" if this_year else "0")
     assert page.locator("#participants-total").inner_text() == ("2" if this_year else "0")
+    assert page.locator("#experts-total").inner_text() == ("3" if this_year else "0")
     screenshot(page, "08a-home-after-held")
     page.goto(f"{base}/dashboard/conferences/calendar/?month={starts:%Y-%m}")
     assert page.locator(".calendar-event").count() == 1

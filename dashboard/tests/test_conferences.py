@@ -8,7 +8,12 @@ from conferences.models import Conference, ConferenceStatusChange, Presentation
 from conferences.services import conference_set_status
 from conferences.tests.factories import ConferenceFactory, PresentationFactory
 from dashboard import roles
-from experts.tests.factories import CouncilFactory, ExpertFactory, OrganizationFactory
+from experts.tests.factories import (
+    CouncilFactory,
+    ExpertFactory,
+    MembershipFactory,
+    OrganizationFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -274,10 +279,18 @@ ZOOM_CSV = (
 
 def test_audience_declared_figures(secretary):
     conference = ConferenceFactory()
+    member = MembershipFactory(council=conference.council).expert
+    outsider = ExpertFactory()
     url = reverse("dashboard:conference_audience", args=[conference.pk])
+    page = secretary.get(url)
+    assert list(page.context["declared_form"].fields["experts"].queryset) == [member]
+    refused = secretary.post(url, {"experts": [outsider.pk]})
+    assert refused.status_code == 400
+    assert list(refused.context["declared_form"].errors) == ["experts"]
     response = secretary.post(
         url,
         {
+            "experts": [member.pk],
             "expert_count_declared": "20",
             "participants_count_declared": "1000",
             "participants_approximate": "on",
@@ -287,6 +300,7 @@ def test_audience_declared_figures(secretary):
     conference.refresh_from_db()
     assert (conference.expert_count_declared, conference.participants_count_declared) == (20, 1000)
     assert conference.participants_approximate is True
+    assert list(conference.experts.all()) == [member]
     response = secretary.post(url, {"participants_count_declared": "-5"})
     assert response.status_code == 400
     assert list(response.context["declared_form"].errors) == ["participants_count_declared"]

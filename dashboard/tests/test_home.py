@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from conferences.models import Conference, Invitation, OutboundMessage
 from conferences.services import conference_set_status
-from conferences.tests.factories import ConferenceFactory
+from conferences.tests.factories import ConferenceFactory, PresentationFactory
 from dashboard import roles
 from experts.tests.factories import ExpertFactory
 
@@ -48,6 +48,8 @@ def test_figures_of_the_year(as_role):
     us, ca = ExpertFactory(country="US"), ExpertFactory(country="CA")
     first.experts.add(us, ca)
     second.experts.add(us)
+    # A presenter took part even when nobody ticked them on the audience page.
+    PresentationFactory(conference=second, presenter=ExpertFactory(country="DE"))
     last_year = ConferenceFactory(
         starts_at=timezone.now() - datetime.timedelta(days=400), participants_count_declared=5
     )
@@ -58,9 +60,10 @@ def test_figures_of_the_year(as_role):
 
     assert response.context["held_count"] == 2
     assert response.context["participants_total"] == 1850
-    assert response.context["experts_total"] == 2
+    assert response.context["experts_total"] == 3
     assert response.context["experts_by_country"] == [
         ("Canada", 1),
+        ("Germany", 1),
         ("United States of America", 1),
     ]
     month = timezone.localdate().replace(month=1).month
