@@ -113,3 +113,13 @@ def test_nav_shows_only_what_the_role_may_open(as_role):
     assert reverse("dashboard:conference_create") not in page
     page = as_role(roles.SECRETARY).get(reverse("dashboard:conference_list")).content.decode()
     assert reverse("dashboard:conference_create") in page
+
+
+def test_refusal_page_says_why_in_the_users_language(make_user):
+    from django.test import Client
+
+    client = Client(headers={"accept-language": "ru"})
+    client.force_login(make_user(roles.PRESS))
+    response = client.get(reverse("dashboard:conference_create"))
+    assert response.status_code == 403
+    assert "Ваша роль не позволяет" in response.content.decode()
