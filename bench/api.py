@@ -186,7 +186,7 @@ def main() -> None:
             each = " ".join(f"{a / b:.2f}" for a, b in zip(api_runs, base_runs, strict=True))
             print(
                 f"{name:<18} {statistics.median(api_runs):>10.0f} "
-                f"{statistics.median(base_runs):>15.0f} {ratio:>6.2f}  {each}"
+                f"{statistics.median(base_runs):>15.0f} {ratio:>6.3f}  {each}"
             )
         verdict = "met" if min(ratios) >= TARGET else "NOT met"
         print(f"target: ratio >= {TARGET} -> {verdict}")
