@@ -248,7 +248,9 @@ def _release(conference, status, **fields):
 def test_press_releases_published_only_in_both_scripts(api):
     published = _release(held_conference(), "published", title_ru="Конференция (ru)",
                          body_ru="Текст <script>x</script>", slug="online-courses")  # fmt: skip
-    _release(held_conference(), "draft")
+    draft = _release(held_conference(), "draft")
+    assert api.get(f"/api/v1/press-releases/{draft.pk}/").status_code == 404
+    assert api.get(f"/api/v1/press-releases/{published.pk}/").json()["slug"] == "online-courses"
 
     response = api.get("/api/v1/press-releases/")
 
