@@ -13,8 +13,10 @@ from .models import Invitation
 
 
 def _private(response: HttpResponse) -> HttpResponse:
-    # The token is in the URL: keep it out of Referer headers, caches and search engines.
-    response["Referrer-Policy"] = "no-referrer"
+    # The token is in the URL: keep it out of Referer headers sent to other sites, caches and
+    # search engines. Not "no-referrer": with it Chromium posts the page's own form with
+    # "Origin: null", which Django's CSRF check rightly refuses.
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

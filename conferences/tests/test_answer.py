@@ -43,7 +43,7 @@ def test_valid_link_shows_the_page_and_records_accept_then_decline(client, sched
     assert page.status_code == 200
     assert scheduled_conference.title in page.text
     assert "You have not answered yet." in page.text
-    assert page["Referrer-Policy"] == "no-referrer"
+    assert page["Referrer-Policy"] == "same-origin"
     assert "a@x.org" not in page.text
 
     response = client.post(url, {"answer": "accepted"})

@@ -217,10 +217,6 @@ def test_secretary_to_press_service_end_to_end(
     link = ANSWER_LINK.search(text).group(0)
     assert link.startswith(base)
     expert_page = context.new_page()
-    # The answer page sends "Referrer-Policy: no-referrer", so Chromium posts its form with
-    # "Origin: null" and Django's CSRF check refuses it (test_answer_page_form_in_chromium
-    # shows this); an explicit Origin stands in until the conferences app changes its policy.
-    expert_page.set_extra_http_headers({"Origin": base})
     expert_page.goto(link)
     expert_page.click("button[value=accepted]")
     expert_page.wait_for_url(re.compile(r".*\?saved=1$"))
@@ -327,11 +323,6 @@ def _press_service_publishes(page, base, release):
     public.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="conferences' answer page sends Referrer-Policy: no-referrer, so Chromium posts "
-    "with Origin: null and CSRF refuses it; a same-origin policy would fix it",
-)
 def test_answer_page_form_in_chromium(browser, live_site, people):
     """The expert's answer page, posted by a real browser with no help (see the flow above)."""
     from conferences.invitations import invitation_token, invitations_from_council
@@ -348,6 +339,7 @@ def test_answer_page_form_in_chromium(browser, live_site, people):
     page = browser.new_page()
     page.goto(f"{live_site.url}/i/{conference.external_id}/{token}/")
     page.click("button[value=accepted]")
+    page.wait_for_url(re.compile(r".*\?saved=1$"))
     invitation.refresh_from_db()
     assert invitation.answer == "accepted"
 
