@@ -2,7 +2,15 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .models import Conference, ConferenceOrganization, ConferenceStatusChange, Presentation
+from .invitations import invitation_cancel
+from .models import (
+    Conference,
+    ConferenceOrganization,
+    ConferenceStatusChange,
+    Invitation,
+    OutboundMessage,
+    Presentation,
+)
 from .services import conference_set_status
 
 
@@ -88,4 +96,88 @@ class ConferenceStatusChangeAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+class OutboundMessageInline(admin.TabularInline):
+    model = OutboundMessage
+    extra = 0
+    can_delete = False
+    fields = ["kind", "sequence", "state", "attempts", "last_error", "sent_at", "updated_at"]
+    readonly_fields = fields
+    ordering = ["created_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.action(description=_("Cancel the invitation"), permissions=["change"])
+def cancel_invitations(modeladmin, request, queryset):
+    for invitation in queryset.filter(cancelled_at__isnull=True):
+        invitation_cancel(invitation=invitation, by=request.user)
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """For looking up one person's mail; invitations are made, sent and answered through the
+    dashboard, the commands and the answer link, whose services keep the outbox consistent."""
+
+    list_display = ["name", "email", "conference", "language", "answer", "cancelled_at"]
+    list_filter = ["answer", "language", "source", "conference__council"]
+    search_fields = [
+        "name",
+        "email",
+        "organization",
+        "conference__title",
+        "conference__external_id",
+    ]
+    list_select_related = ["conference"]
+    date_hierarchy = "created_at"
+    fields = [
+        "conference",
+        "name",
+        "email",
+        "organization",
+        "position",
+        "language",
+        "timezone",
+        "expert",
+        "source",
+        "registered_by",
+        "join_url",
+        "answer",
+        "answered_at",
+        "cancelled_at",
+        "created_at",
+        "updated_at",
+    ]
+    readonly_fields = fields
+    inlines = [OutboundMessageInline]
+    actions = [cancel_invitations]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(OutboundMessage)
+class OutboundMessageAdmin(admin.ModelAdmin):
+    list_display = ["invitation", "kind", "state", "attempts", "sent_at", "updated_at"]
+    list_filter = ["state", "kind", "invitation__conference__council"]
+    search_fields = ["invitation__email", "invitation__name", "invitation__conference__title"]
+    list_select_related = ["invitation"]
+    readonly_fields = [f.name for f in OutboundMessage._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
