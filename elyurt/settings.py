@@ -103,7 +103,8 @@ LANGUAGES = [
     ("ru", "Русский"),
     ("en", "English"),
 ]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale-countries/: Uzbek country names from CLDR (scripts/country_names.py).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale-countries"]
 TIME_ZONE = "Asia/Tashkent"
 USE_I18N = True
 USE_TZ = True
@@ -204,6 +205,9 @@ ZOOM_CLIENT_SECRET = env("ZOOM_CLIENT_SECRET", default="")
 ZOOM_WEBHOOK_SECRET_TOKEN = env("ZOOM_WEBHOOK_SECRET_TOKEN", default="")
 ZOOM_API_BASE_URL = env("ZOOM_API_BASE_URL", default="https://api.zoom.us/v2").rstrip("/")
 ZOOM_OAUTH_TOKEN_URL = env("ZOOM_OAUTH_TOKEN_URL", default="https://zoom.us/oauth/token")
+# A partner registration's invitation waits this long for its personal Zoom join link; past it
+# (Zoom down) it goes with the conference's link, and the log says so. 0 turns the wait off.
+ZOOM_JOIN_LINK_WAIT_SECONDS = env.float("ZOOM_JOIN_LINK_WAIT_SECONDS", default=900)
 # Retries Zoom syncs and report pulls whose task was lost, and sends new registrations.
 CELERY_BEAT_SCHEDULE["integrations.zoom_sweep"] = {
     "task": "integrations.zoom_sweep",

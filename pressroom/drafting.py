@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch
 from django.template import Context, Engine, TemplateSyntaxError
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from conferences.models import Conference, ConferenceOrganization, ParticipantGroup, Presentation
@@ -97,7 +97,10 @@ def country_name(code: str, language: str = Language.UZ_CYRL) -> str:
         return names[code]
     from django_countries import countries
 
-    return countries.name(code) or code
+    # A country the house table lacks: CLDR's name (locale-countries/) in the release's
+    # language, whatever language the request or worker happens to run in.
+    with translation.override(str(language).lower()):
+        return str(countries.name(code)) or code
 
 
 def _country_sort_key(code: str):

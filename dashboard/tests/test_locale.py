@@ -118,3 +118,43 @@ def test_without_a_choice_the_page_is_cyrillic_and_the_switcher_changes_it(make_
     refused = client.post(reverse("set_language"), {"language": "xx", "next": "/dashboard/"})
     assert refused.status_code == 302
     assert ">Главная</a>" in client.get(reverse("dashboard:home")).content.decode()
+
+
+COUNTRY_IN = {
+    "uz-cyrl": ("Германия", "Кот-д’Ивуар"),
+    "uz-latn": ("Germaniya", "Kot-dʼIvuar"),
+    "ru": ("Германия", "Кот-д'Ивуар"),
+    "en": ("Germany", "Côte d'Ivoire"),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("language", "names"), COUNTRY_IN.items())
+def test_country_names_are_in_the_pages_language(make_user, language, names):
+    """django-countries has no Uzbek; locale-countries/ (from CLDR) supplies it."""
+    from experts.tests.factories import ExpertFactory
+
+    ExpertFactory(full_name="A", country="DE", city="")
+    ExpertFactory(full_name="B", country="CI", city="")
+    client = Client(headers={"accept-language": language})
+    client.force_login(make_user(roles.SECRETARY))
+    response = client.get(reverse("dashboard:expert_list"))
+    shown = {e.full_name: str(e.country.name) for e in response.context["experts"]}
+    assert (shown["A"], shown["B"]) == names
+    assert f"<td>{names[0]}</td>" in response.content.decode()
+
+
+@pytest.mark.parametrize("folder", ["uz_Cyrl", "uz_Latn"])
+def test_country_catalogues_name_every_country(folder):
+    from django.utils import translation
+    from django_countries.data import COUNTRIES
+
+    path = Path(settings.BASE_DIR) / "locale-countries" / folder / "LC_MESSAGES"
+    entries = [e for e in _entries(path / "django.po") if e["msgid"]]
+    assert [e["msgid"] for e in entries if not e["msgstr"][0] or e["flags"]] == []
+    with open(path / "django.mo", "rb") as fh:
+        compiled = gettext.GNUTranslations(fh)
+    with translation.override(None):
+        english = [str(name) for name in COUNTRIES.values()]
+    assert len(english) == 249
+    assert [name for name in english if name not in compiled._catalog] == []

@@ -335,3 +335,18 @@ def test_without_an_active_template_the_shipped_wording_drafts(seed_conference):
 
     with pytest.raises(DraftingError):
         active_template("ru")
+
+
+@pytest.mark.parametrize("active", ["en", "ru", "uz-latn"])
+def test_a_country_outside_the_house_table_is_named_in_the_releases_language(active):
+    from django.utils import translation
+
+    from pressroom.drafting import country_name
+
+    with translation.override(active):
+        # Portugal is in the house table; Chile and Côte d'Ivoire come from CLDR.
+        assert [country_name(code) for code in ("PT", "CL", "CI")] == [
+            "Португалия",
+            "Чили",
+            "Кот-д’Ивуар",
+        ]
