@@ -10,4 +10,9 @@ urlpatterns = [
         views.invitation_answer_view,
         name="invitation_answer",
     ),
+    path(
+        "<str:external_id>/<str:token>/calendar.ics",
+        views.invitation_calendar_view,
+        name="invitation_calendar",
+    ),
 ]

@@ -3,12 +3,14 @@
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from .calendar import invitation_ics
 from .invitations import InvalidToken, invitation_answer, invitation_by_token
-from .mail import format_when
+from .mail import MessageRenderer, format_when
 from .models import Invitation
 
 
@@ -46,17 +48,51 @@ def invitation_answer_view(request, external_id: str, token: str) -> HttpRespons
                 error = exc.message_dict["answer"][0]
             else:
                 return _private(HttpResponseRedirect(request.path + "?saved=1"))
-        conference = invitation.conference
-        language = invitation.language.lower()
         context = {
-            "invitation": invitation,
-            "conference": conference,
-            "when_local": format_when(conference.starts_at, invitation.timezone, language),
-            "local_zone": invitation.timezone,
-            "when_tashkent": format_when(conference.starts_at, "Asia/Tashkent", language),
+            **_conference_context(invitation),
+            "token": token,
             "Answer": Invitation.Answer,
             "error": error,
             "saved": request.method == "GET" and request.GET.get("saved") == "1",
         }
         response = render(request, "conferences/answer.html", context, status=400 if error else 200)
+    return _private(response)
+
+
+def _conference_context(invitation: Invitation) -> dict:
+    """What the invitation email says about the conference, for this person's page."""
+    conference = invitation.conference
+    language = invitation.language.lower()
+    agenda = MessageRenderer().agenda(conference)
+    if language == "uz-latn":
+        agenda = [
+            {**item, "presenter": item["presenter_latin"] or item["presenter"]} for item in agenda
+        ]
+    return {
+        "invitation": invitation,
+        "conference": conference,
+        "agenda": agenda,
+        "join_url": invitation.effective_join_url,
+        "when_local": format_when(conference.starts_at, invitation.timezone, language),
+        "local_zone": invitation.timezone,
+        "when_tashkent": format_when(conference.starts_at, "Asia/Tashkent", language),
+    }
+
+
+@never_cache
+@require_http_methods(["GET"])
+def invitation_calendar_view(request, external_id: str, token: str) -> HttpResponse:
+    """The conference as it stands now, for a calendar (the same event as the mailed .ics)."""
+    try:
+        invitation = invitation_by_token(token=token, external_id=external_id)
+    except InvalidToken:
+        return _invalid(request)
+    with translation.override(invitation.language.lower()):
+        context = _conference_context(invitation)
+        description = render_to_string("conferences/email/calendar.txt", context)
+    ics = invitation_ics(
+        invitation=invitation, conference=invitation.conference, description=description
+    )
+    response = HttpResponse(ics, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{external_id}.ics"'
     return _private(response)

@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import override_settings
 from django.utils import timezone
+from icalendar import Calendar
 
 from conferences.invitations import (
     InvalidToken,
@@ -16,7 +17,7 @@ from conferences.invitations import (
 from conferences.models import Conference, Invitation
 from conferences.services import conference_set_status, conference_update
 
-from .factories import ConferenceFactory
+from .factories import ConferenceFactory, PresentationFactory
 
 pytestmark = pytest.mark.django_db
 INVALID = "Link not valid"
@@ -64,7 +65,9 @@ def test_page_speaks_the_invitees_language(client, scheduled_conference):
     invitation = _invitation(scheduled_conference, language="uz-Cyrl")
     page = client.get(_url(scheduled_conference, invitation_token(invitation=invitation)))
     assert "Иштирок этасизми?" in page.text
-    assert "Тошкент вақти: 2030 йил 14 март, 10:00 (UTC+05)" in page.text
+    assert '<dd class="col-sm-8" id="when-tashkent">2030 йил 14 март, 10:00 (UTC+05)</dd>' in (
+        page.text
+    )
 
 
 def test_bad_answer_value_is_refused_and_changes_nothing(client, scheduled_conference):
@@ -148,3 +151,33 @@ def test_token_is_long_random_and_only_its_hash_is_stored(scheduled_conference):
     assert len(a.token_salt) == 32  # 128 random bits
     stored = Invitation.objects.filter(pk=a.pk).values().get()
     assert token_a not in {str(v) for v in stored.values()}
+
+
+def test_page_shows_the_agenda_join_link_and_a_calendar_download(client, scheduled_conference):
+    PresentationFactory(conference=scheduled_conference, order=1, title="Online courses")
+    invitation = _invitation(scheduled_conference)
+    token = invitation_token(invitation=invitation)
+    page = client.get(_url(scheduled_conference, token))
+    assert page.context["agenda"][0]["title"] == "Online courses"
+    assert page.context["join_url"] == "https://zoom.example/j/123"
+    calendar_url = _url(scheduled_conference, token) + "calendar.ics"
+    assert f'href="{calendar_url}"' in page.text
+
+    ics = client.get(calendar_url)
+    assert (ics.status_code, ics["Content-Type"]) == (200, "text/calendar; charset=utf-8")
+    assert ics["Referrer-Policy"] == "same-origin"
+    event = Calendar.from_ical(ics.content).walk("VEVENT")[0]
+    assert event["DTSTART"].dt == scheduled_conference.starts_at
+    assert str(event["SEQUENCE"]) == str(scheduled_conference.sequence)
+    assert str(event["ATTENDEE"]) == "mailto:a@x.org"
+    assert "https://zoom.example/j/123" in str(event["DESCRIPTION"])
+
+
+def test_calendar_download_with_a_bad_token_gets_the_invalid_page(client, scheduled_conference):
+    invitation = _invitation(scheduled_conference)
+    token = invitation_token(invitation=invitation)
+    tampered = token[:-1] + ("A" if token[-1] != "A" else "B")
+    response = client.get(_url(scheduled_conference, tampered) + "calendar.ics")
+    assert response.status_code == 404
+    assert INVALID in response.text
+    assert client.post(_url(scheduled_conference, token) + "calendar.ics").status_code == 405
