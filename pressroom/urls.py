@@ -6,6 +6,7 @@ app_name = "pressroom"
 
 urlpatterns = [
     path("", views.release_list, name="list"),
+    path("language/", views.language_set, name="language"),
     path("feed/rss/", feeds.LatestReleasesFeed(), name="feed_rss"),
     path("feed/atom/", feeds.LatestReleasesAtomFeed(), name="feed_atom"),
     path("<slug:slug>/", views.release_detail, name="detail"),

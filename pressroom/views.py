@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-import secrets
-import string
 
 from django.conf import settings
 from django.contrib import messages
@@ -13,11 +11,11 @@ from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMix
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseRedirect
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views import View
@@ -39,10 +37,6 @@ from .models import PressRelease, ReleaseTemplate
 from .rendering import available_texts, body_html, docx_bytes, pick_text, summary
 
 PAGE_SIZE = 10
-# Cached pages hold this in place of the CSRF token of the language form; each response gets
-# its visitor's own token.
-CSRF_PLACEHOLDER = "__pressroom_csrf__"
-
 Status = PressRelease.Status
 OG_LOCALES = {"cyrl": "uz_UZ", "latn": "uz_UZ", "ru": "ru_RU", "en": "en_GB"}
 
@@ -59,7 +53,8 @@ def cached_public(view):
     """Serve a public page from the cache (pressroom.public_cache), which the services make
     stale on publish, edit and withdrawal.
 
-    Only 200 responses are kept. HTML pages have the visitor's CSRF token put back in.
+    Only 200 responses are kept. The pages carry nothing of the visitor's: no CSRF token (the
+    language links are plain GETs, see language_set), so one copy serves everyone.
     """
 
     def wrapper(request, *args, **kwargs):
@@ -76,13 +71,7 @@ def cached_public(view):
             )
             public_cache.set(key, stored, made_under=current)
         content_type, content, disposition = stored
-        new_secret = ""
-        if content_type.startswith("text/html"):
-            token, new_secret = _visitor_csrf_token(request)
-            content = content.replace(CSRF_PLACEHOLDER.encode(), token.encode())
         response = HttpResponse(content, content_type=content_type)
-        if new_secret:
-            _set_csrf_cookie(response, new_secret)
         if disposition:
             response["Content-Disposition"] = disposition
         response["Vary"] = "Cookie, Accept-Language"
@@ -93,50 +82,39 @@ def cached_public(view):
     return wrapper
 
 
-# Django's get_token() draws 64 random characters one system call each, which doubled the cost
-# of a cached page. A public page instead carries the visitor's CSRF secret as it is (Django
-# accepts an unmasked secret as the form token), and a first visit gets a new secret drawn in
-# one call and set as Django's CSRF cookie would be. Masking guards against BREACH on compressed
-# responses; these pages are not compressed.
-_CSRF_CHARS = string.ascii_letters + string.digits
-_CSRF_SECRET_LENGTH = 32
-
-
-def _new_csrf_secret() -> str:
-    chars: list[str] = []
-    limit = 256 - 256 % len(_CSRF_CHARS)  # rejection keeps every character equally likely
-    while len(chars) < _CSRF_SECRET_LENGTH:
-        drawn = secrets.token_bytes(48)
-        chars.extend(_CSRF_CHARS[b % len(_CSRF_CHARS)] for b in drawn if b < limit)
-    return "".join(chars[:_CSRF_SECRET_LENGTH])
-
-
-def _visitor_csrf_token(request) -> tuple[str, str]:
-    """(token for the form, new secret to set as the cookie or "")."""
-    if settings.CSRF_USE_SESSIONS:
-        return get_token(request), ""
-    secret = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
-    if len(secret) == _CSRF_SECRET_LENGTH and all(c in _CSRF_CHARS for c in secret):
-        return secret, ""
-    secret = _new_csrf_secret()
-    return secret, secret
-
-
-def _set_csrf_cookie(response, secret: str) -> None:
+@require_GET
+def language_set(request) -> HttpResponse:
+    """The public pages' language links. A GET, unlike Django's set_language (pretix does the
+    same), so that a cached page needs no per-visitor CSRF token: the worst a forged link can do
+    is show someone the site in another of its languages."""
+    language = request.GET.get("language", "")
+    if language not in dict(settings.LANGUAGES):
+        choices = ", ".join(code for code, _name in settings.LANGUAGES)
+        message = _("language: “%(value)s” is not one of %(choices)s.") % {
+            "value": language[:20],
+            "choices": choices,
+        }
+        return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = reverse("pressroom:list")
+    response = HttpResponseRedirect(next_url)
     response.set_cookie(
-        settings.CSRF_COOKIE_NAME,
-        secret,
-        max_age=settings.CSRF_COOKIE_AGE,
-        domain=settings.CSRF_COOKIE_DOMAIN,
-        path=settings.CSRF_COOKIE_PATH,
-        secure=settings.CSRF_COOKIE_SECURE,
-        httponly=settings.CSRF_COOKIE_HTTPONLY,
-        samesite=settings.CSRF_COOKIE_SAMESITE,
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
     )
+    return response
 
 
 def _render_public(request, template: str, context: dict, status: int = 200) -> HttpResponse:
-    context = {**context, "csrf_token": CSRF_PLACEHOLDER}
     html = render_to_string(template, context, request=request)
     return HttpResponse(html, status=status)
 

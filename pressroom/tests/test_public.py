@@ -95,7 +95,7 @@ def test_detail_switches_to_latin_and_to_languages_where_written(published, pres
 
 
 def test_interface_language_picks_the_script(published, client):
-    client.post("/i18n/setlang/", {"language": "uz-latn", "next": "/press/"})
+    client.get("/press/language/", {"language": "uz-latn", "next": "/press/"})
     html = client.get(f"/press/{published.slug}/").content.decode()
     assert '<html lang="uz-Latn">' in html
 
@@ -243,29 +243,54 @@ def test_cache_is_dropped_on_edit_publish_and_withdrawal(published, press, clien
     assert client.get(url).status_code == 200
 
 
-def test_cached_page_carries_each_visitors_own_csrf_token(published, client):
+def test_cached_page_is_the_same_for_every_visitor_and_sets_no_cookie(published, client):
     from django.test import Client
 
-    first = client.get(f"/press/{published.slug}/")
-    other = Client(enforce_csrf_checks=True)
-    page = other.get(f"/press/{published.slug}/").content.decode()
-    token = page.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
-    assert "__pressroom_csrf__" not in page and first.status_code == 200
-    assert other.cookies["csrftoken"].value == token
-    again = other.get(f"/press/{published.slug}/")
-    assert "csrftoken" not in again.cookies  # a returning visitor keeps the secret
-    assert f'name="csrfmiddlewaretoken" value="{token}"' in again.content.decode()
-    switched = other.post(
-        "/i18n/setlang/", {"language": "en", "next": "/press/", "csrfmiddlewaretoken": token}
+    url = f"/press/{published.slug}/"
+    first = client.get(url)
+    other = Client(enforce_csrf_checks=True).get(url)
+    assert (first.status_code, other.status_code) == (200, 200)
+    assert first.content == other.content
+    assert "csrfmiddlewaretoken" not in other.content.decode()
+    assert list(other.cookies) == []
+
+
+def test_language_links_switch_the_interface_and_come_back(published, client):
+    url = f"/press/{published.slug}/?lang=latn"
+    page = client.get(url).content.decode()
+    link = (
+        '<a lang="ru" hreflang="ru" rel="nofollow" '
+        f'href="/press/language/?language=ru&amp;next=/press/{published.slug}/%3Flang%3Dlatn">'
     )
-    assert switched.status_code == 302
-    assert other.cookies["django_language"].value == "en"
-    forged = Client(enforce_csrf_checks=True)
-    forged.get(f"/press/{published.slug}/")
-    refused = forged.post(
-        "/i18n/setlang/", {"language": "ru", "next": "/press/", "csrfmiddlewaretoken": "x" * 32}
+    assert link in page
+    switched = client.get("/press/language/", {"language": "ru", "next": url})
+    assert (switched.status_code, switched["Location"]) == (302, url)
+    assert client.cookies["django_language"].value == "ru"
+    assert '<strong lang="ru" aria-current="true">Русский</strong>' in (
+        client.get(url).content.decode()
     )
-    assert refused.status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("params", "status", "location"),
+    [
+        ({"language": "xx", "next": "/press/"}, 400, None),
+        ({"next": "/press/"}, 400, None),
+        ({"language": "en", "next": "https://evil.example/"}, 302, "/press/"),
+        ({"language": "en", "next": "//evil.example/"}, 302, "/press/"),
+        ({"language": "en"}, 302, "/press/"),
+    ],
+)
+def test_language_link_refuses_bad_input(client, params, status, location):
+    response = client.get("/press/language/", params)
+    assert response.status_code == status
+    if status == 400:
+        assert response.content.decode().startswith("language: “")
+        assert "django_language" not in response.cookies
+    else:
+        assert response["Location"] == location
+        assert response.cookies["django_language"].value == "en"
+    assert client.post("/press/language/", {"language": "en"}).status_code == 405
 
 
 def test_docx_downloads_and_opens_in_word(published, client):
