@@ -29,6 +29,13 @@ logger = logging.getLogger(__name__)
 State = OutboundMessage.State
 Kind = OutboundMessage.Kind
 
+# Other apps may hold a message back until something it shows is ready (the Zoom integration: a
+# registrant's personal join link). Each is called as hold(messages=[...], now=...) with claimed
+# rows and returns {message id: seconds to wait}; it reads what it needs afresh from the
+# database and bounds the wait itself. A held row goes back to pending without spending an
+# attempt; messages_wake sends it as soon as what it waited for is there.
+MESSAGE_HOLDS: list = []
+
 
 def _setting(name: str, default):
     return getattr(settings, name, default)
@@ -185,6 +192,7 @@ def messages_deliver(*, message_ids: list[int]) -> DeliveryReport:
             report.skipped += 1
             continue
         to_send.append(message)
+    to_send = _hold_back(to_send, now, report)
     if not to_send:
         return report
 
@@ -244,6 +252,58 @@ def messages_deliver(*, message_ids: list[int]) -> DeliveryReport:
         except Exception:  # noqa: BLE001 — the server may already be gone
             pass
     return report
+
+
+def _holds(messages: list[OutboundMessage], now: datetime.datetime) -> dict[int, float]:
+    held: dict[int, float] = {}
+    for hold in MESSAGE_HOLDS:
+        for pk, seconds in hold(messages=messages, now=now).items():
+            held[pk] = max(seconds, held.get(pk, 0))
+    return held
+
+
+def _hold_back(
+    messages: list[OutboundMessage], now: datetime.datetime, report: DeliveryReport
+) -> list[OutboundMessage]:
+    """Put back the rows a hold asks to wait; return the others."""
+    held = _holds(messages, now) if MESSAGE_HOLDS and messages else {}
+    if not held:
+        return messages
+    waiting = [m for m in messages if m.pk in held]
+    for message in waiting:
+        delay = held[message.pk]
+        _finish(
+            message,
+            state=State.PENDING,
+            attempts=F("attempts") - 1,  # waiting is not a failed try
+            next_attempt_at=now + datetime.timedelta(seconds=delay),
+        )
+        report.postponed += 1
+        report.retry_in = delay if report.retry_in is None else min(report.retry_in, delay)
+    # What a row waited for may have arrived after the hold read it and before the row was back
+    # in pending, when messages_wake found it in flight and passed it by: ask once more.
+    ready = [m.invitation_id for m in waiting if m.pk not in _holds(waiting, timezone.now())]
+    if ready:
+        messages_wake(invitation_ids=ready)
+    return [m for m in messages if m.pk not in held]
+
+
+def messages_wake(*, invitation_ids: list[int]) -> list[int]:
+    """Send the pending messages of these invitations now: what they were held for is there.
+
+    Clears their next attempt time, so a row waiting out an SMTP backoff goes early too (one
+    early try; its attempts stay counted). Queued after commit; returns the row ids.
+    """
+    with transaction.atomic():
+        pending = OutboundMessage.objects.filter(
+            invitation_id__in=invitation_ids, state=State.PENDING
+        )
+        ids = list(pending.values_list("pk", flat=True))
+        OutboundMessage.objects.filter(pk__in=ids).update(
+            next_attempt_at=None, updated_at=timezone.now()
+        )
+        messages_queue(message_ids=ids)
+    return ids
 
 
 def _send(backend, email) -> None:

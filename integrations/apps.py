@@ -8,6 +8,7 @@ class IntegrationsConfig(AppConfig):
     verbose_name = _("Integrations")
 
     def ready(self) -> None:
+        from conferences import delivery
         from conferences import services as conference_services
 
         from . import services
@@ -16,3 +17,6 @@ class IntegrationsConfig(AppConfig):
             conference_services.STATUS_LISTENERS.append(services.zoom_on_status_change)
         if services.zoom_on_conference_change not in conference_services.CHANGE_LISTENERS:
             conference_services.CHANGE_LISTENERS.append(services.zoom_on_conference_change)
+        # A partner registration's invitation waits (bounded) for its personal Zoom link.
+        if services.messages_awaiting_join_link not in delivery.MESSAGE_HOLDS:
+            delivery.MESSAGE_HOLDS.append(services.messages_awaiting_join_link)

@@ -16,6 +16,7 @@ from conferences.invitations import invitations_add, invitee_rows_validate
 from conferences.models import Conference, Invitation
 from elyurt.api import ConditionalGetMixin, ErrorSerializer
 from experts.models import Language
+from integrations.services import zoom_registrants_queue
 
 from .models import ApiKey
 from .permissions import RegistrationsWrite
@@ -221,6 +222,9 @@ class RegistrationViewSet(
                 )
             except IntegrityError:
                 raise Conflict() from None
+            # Committed: Zoom registers them now, and their invitations, held until then, carry
+            # each person's own join link (the sweeper sends what this misses).
+            zoom_registrants_queue(conference=conference)
             accepted = [
                 {"index": index, "id": invitation.pk}
                 for (index, _invitee), invitation in zip(accepted_rows, invitations, strict=True)
