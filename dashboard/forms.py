@@ -1,5 +1,6 @@
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.db.models import Q
 from django.forms import inlineformset_factory
@@ -22,8 +23,12 @@ from . import login_limit
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
 
-class RateLimitedAuthenticationForm(AuthenticationForm):
-    """The login form, refusing a username or address after too many failed attempts."""
+class RateLimitedLoginMixin:
+    """Refuses a username or address after too many failed attempts.
+
+    Shared by the dashboard's and the admin's login forms, so both count in the same place:
+    failures at one lock the other too.
+    """
 
     error_messages = {
         **AuthenticationForm.error_messages,
@@ -42,12 +47,28 @@ class RateLimitedAuthenticationForm(AuthenticationForm):
         try:
             cleaned = super().clean()
         except forms.ValidationError:
-            login_limit.record_failure(username=username, address=address)
+            # The right password for an account the form turns away (the admin's login for a
+            # user without staff status) is no guess: only unknown credentials count.
+            if self.user_cache is None:
+                login_limit.record_failure(username=username, address=address)
             raise
         if self.user_cache is not None:
             # Only a real success clears the count: a post without a password proves nothing.
             login_limit.reset(username=username, address=address)
         return cleaned
+
+
+class RateLimitedAuthenticationForm(RateLimitedLoginMixin, AuthenticationForm):
+    """The dashboard's login form."""
+
+
+class RateLimitedAdminAuthenticationForm(RateLimitedLoginMixin, AdminAuthenticationForm):
+    """The admin's login form (staff status required), under the same limit."""
+
+    error_messages = {
+        **AdminAuthenticationForm.error_messages,
+        "too_many_attempts": RateLimitedLoginMixin.error_messages["too_many_attempts"],
+    }
 
 
 class ConferenceForm(forms.ModelForm):

@@ -4,8 +4,12 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap as sitemap_view
 from django.urls import include, path
 
+from dashboard import forms as dashboard_forms
 from dashboard import views as dashboard_views
 from pressroom.sitemaps import SITEMAPS as PRESS_SITEMAPS
+
+# The admin's login counts failures with the dashboard's limiter: one budget for both doors.
+admin.site.login_form = dashboard_forms.RateLimitedAdminAuthenticationForm
 
 urlpatterns = [
     path("admin/", admin.site.urls),

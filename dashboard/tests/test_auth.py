@@ -111,3 +111,73 @@ def test_a_post_without_password_does_not_clear_the_count(client, make_user, set
     client.post(reverse("login"), {"username": "sec", "password": "wrong"})
     client.post(reverse("login"), {"username": "sec", "password": PASSWORD})
     assert "_auth_user_id" not in client.session
+
+
+def _admin_login(client, username, password):
+    return client.post(reverse("admin:login"), {"username": username, "password": password})
+
+
+def _refusal(response):
+    return response.context["form"].errors["__all__"]
+
+
+def test_admin_login_refuses_after_the_same_number_of_failures(client, make_user, settings):
+    settings.LOGIN_FAILURE_LIMIT = 3
+    staff = make_user(roles.ADMINISTRATOR, "boss")
+    staff.is_staff = True
+    staff.save()
+    for _ in range(3):
+        response = _admin_login(client, "boss", "wrong")
+        assert response.status_code == 200
+        assert "_auth_user_id" not in client.session
+    response = _admin_login(client, "boss", PASSWORD)
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+    assert _refusal(response) == ["Too many failed attempts. Try again in 15 minutes."]
+    assert "Too many failed attempts. Try again in 15 minutes." in response.content.decode()
+    # The dashboard's login gives the same answer to the same name.
+    dashboard = client.post(reverse("login"), {"username": "boss", "password": PASSWORD})
+    assert _refusal(dashboard) == _refusal(response)
+
+
+def test_failures_at_the_dashboard_login_count_at_the_admin_login(client, make_user, settings):
+    settings.LOGIN_FAILURE_LIMIT = 2
+    staff = make_user(roles.ADMINISTRATOR, "boss")
+    staff.is_staff = True
+    staff.save()
+    for _ in range(2):
+        client.post(reverse("login"), {"username": "boss", "password": "wrong"})
+    response = _admin_login(client, "boss", PASSWORD)
+    assert "_auth_user_id" not in client.session
+    assert _refusal(response) == ["Too many failed attempts. Try again in 15 minutes."]
+
+
+def test_admin_login_success_clears_the_count(client, make_user, settings):
+    settings.LOGIN_FAILURE_LIMIT = 3
+    staff = make_user(roles.ADMINISTRATOR, "boss")
+    staff.is_staff = True
+    staff.save()
+    for _ in range(2):
+        _admin_login(client, "boss", "wrong")
+    response = _admin_login(client, "boss", PASSWORD)
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(staff.pk)
+    client.post(reverse("admin:logout"))
+    for _ in range(2):
+        _admin_login(client, "boss", "wrong")
+    assert _admin_login(client, "boss", PASSWORD).status_code == 302
+
+
+def test_admin_login_turns_away_non_staff_without_counting_a_right_password(
+    client, make_user, settings
+):
+    settings.LOGIN_FAILURE_LIMIT = 2
+    make_user(roles.SECRETARY, "sec")  # a dashboard user, without staff status
+    for _ in range(3):
+        response = _admin_login(client, "sec", PASSWORD)
+        assert response.status_code == 200
+        assert "_auth_user_id" not in client.session
+        assert _refusal(response)[0].startswith("Please enter the correct username and password")
+    # The right password is no guess: the dashboard still lets the secretary in.
+    client.post(reverse("login"), {"username": "sec", "password": PASSWORD})
+    assert "_auth_user_id" in client.session
