@@ -256,6 +256,12 @@ class MembershipForm(forms.Form):
     )
 
 
+class MembershipEndForm(forms.Form):
+    end_date = forms.DateField(
+        label=_("Last day of the term"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
 class InvitationFilterForm(FilterForm):
     q = forms.CharField(label=_("Search"), required=False)
     answer = forms.ChoiceField(

@@ -33,6 +33,11 @@ urlpatterns = [
         views.MembershipAddView.as_view(),
         name="membership_add",
     ),
+    path(
+        "experts/<int:pk>/memberships/<int:membership_pk>/end/",
+        views.MembershipEndView.as_view(),
+        name="membership_end",
+    ),
 ]
 
 urlpatterns += [

@@ -41,7 +41,7 @@ from conferences.services import (
 )
 from experts.models import Council, CouncilMembership, Expert
 from experts.selectors import memberships_current
-from experts.services import expert_save, membership_add
+from experts.services import expert_save, membership_add, membership_end
 from pressroom.models import PressRelease
 
 from . import forms
@@ -601,7 +601,7 @@ class ExpertEditView(StaffView, TemplateView):
             return get_object_or_404(Expert, pk=self.kwargs["pk"])
         return Expert()
 
-    def _render(self, expert, form, membership_form=None, status=200):
+    def _render(self, expert, form, membership_form=None, status=200, end_form=None, ending=None):
         memberships = (
             CouncilMembership.objects.filter(expert=expert).select_related("council")
             if expert.pk
@@ -613,6 +613,10 @@ class ExpertEditView(StaffView, TemplateView):
                 form=form,
                 memberships=memberships,
                 membership_form=membership_form or forms.MembershipForm(prefix="membership"),
+                # The term whose end was refused shows its form with the error; the others
+                # show an empty one.
+                end_form=end_form,
+                ending=ending,
             ),
             status=status,
         )
@@ -654,6 +658,41 @@ class MembershipAddView(StaffView, TemplateView):
                 return HttpResponseRedirect(reverse("dashboard:expert_edit", args=[expert.pk]))
         view = ExpertEditView(request=request, kwargs={"pk": expert.pk}, args=())
         return view._render(expert, forms.ExpertForm(instance=expert), form, status=400)
+
+
+class MembershipEndView(StaffView, View):
+    """Set the last day of a term, from the expert's page."""
+
+    permission_required = "experts.change_councilmembership"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        membership = get_object_or_404(
+            CouncilMembership.objects.select_related("expert", "council"),
+            pk=kwargs["membership_pk"],
+            expert_id=kwargs["pk"],
+        )
+        form = forms.MembershipEndForm(request.POST, prefix=f"end-{membership.pk}")
+        if form.is_valid():
+            try:
+                membership_end(membership=membership, end_date=form.cleaned_data["end_date"])
+            except ValidationError as exc:
+                _form_errors_from(exc, form)
+            else:
+                messages.success(
+                    request,
+                    _("The term on %(council)s ends on %(date)s.")
+                    % {
+                        "council": membership.council.name,
+                        "date": membership.end_date.isoformat(),
+                    },
+                )
+                return redirect("dashboard:expert_edit", pk=membership.expert_id)
+        expert = membership.expert
+        view = ExpertEditView(request=request, kwargs={"pk": expert.pk}, args=())
+        return view._render(
+            expert, forms.ExpertForm(instance=expert), status=400, end_form=form, ending=membership
+        )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -128,3 +128,46 @@ def membership_add(
     return CouncilMembership.objects.create(
         expert=expert, council=council, role=role, start_date=start_date, end_date=end_date
     )
+
+
+@transaction.atomic
+def membership_end(*, membership: CouncilMembership, end_date: datetime.date) -> CouncilMembership:
+    """Set the last day of a term (or move it); the expert is off the council after that day.
+
+    The end may not come before the term's start, nor run into a later term of the same expert
+    on the same council; either is refused on `end_date` and nothing is saved.
+    """
+    if end_date is None:
+        raise ValidationError({"end_date": _("Give the last day of the term.")})
+    # The row as it is now, locked: two people ending the same term at once take turns, each
+    # checking against the other's result.
+    membership.refresh_from_db(from_queryset=CouncilMembership.objects.select_for_update())
+    if end_date < membership.start_date:
+        raise ValidationError(
+            {
+                "end_date": _("The end date is before the start date (%(start)s).")
+                % {"start": membership.start_date.isoformat()}
+            }
+        )
+    others = (
+        CouncilMembership.objects.filter(
+            expert_id=membership.expert_id, council_id=membership.council_id
+        )
+        .exclude(pk=membership.pk)
+        .filter(start_date__lte=end_date)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=membership.start_date))
+    )
+    overlap = ValidationError(
+        {"end_date": _("This end date runs into another term of this expert on this council.")}
+    )
+    if others.exists():
+        raise overlap
+    previous, membership.end_date = membership.end_date, end_date
+    try:
+        with transaction.atomic():
+            membership.save(update_fields=["end_date"])
+    except IntegrityError:
+        # A term added at the same moment: the exclusion constraint (PostgreSQL) caught it.
+        membership.end_date = previous
+        raise overlap from None
+    return membership

@@ -151,3 +151,73 @@ def test_membership_terms(secretary):
     assert backwards.status_code == 400
     assert list(backwards.context["membership_form"].errors) == ["end_date"]
     assert CouncilMembership.objects.count() == 1
+
+
+def _end_url(term):
+    return reverse("dashboard:membership_end", args=[term.expert_id, term.pk])
+
+
+def test_ending_a_term_from_the_experts_page(secretary):
+    term = MembershipFactory(start_date=datetime.date(2020, 1, 1))
+    page = secretary.get(reverse("dashboard:expert_edit", args=[term.expert_id]))
+    assert _end_url(term) in page.content.decode()
+    response = secretary.post(_end_url(term), {f"end-{term.pk}-end_date": "2024-06-30"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("dashboard:expert_edit", args=[term.expert_id])
+    term.refresh_from_db()
+    assert term.end_date == datetime.date(2024, 6, 30)
+    shown = secretary.get(response["Location"])
+    assert [str(m) for m in shown.context["messages"]] == [
+        f"The term on {term.council.name} ends on 2024-06-30."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("2019-12-31", "The end date is before the start date (2020-01-01)."),
+        ("", "This field is required."),
+        ("31/12/2024", "Enter a valid date."),
+    ],
+)
+def test_bad_term_end_names_the_field_and_changes_nothing(secretary, value, message):
+    term = MembershipFactory(start_date=datetime.date(2020, 1, 1))
+    response = secretary.post(_end_url(term), {f"end-{term.pk}-end_date": value})
+    assert response.status_code == 400
+    assert response.context["end_form"].errors == {"end_date": [message]}
+    assert response.context["ending"] == term
+    assert message in response.content.decode()
+    term.refresh_from_db()
+    assert term.end_date is None
+
+
+def test_term_end_running_into_the_next_term_is_refused(secretary):
+    first = MembershipFactory(
+        start_date=datetime.date(2020, 1, 1), end_date=datetime.date(2021, 12, 31)
+    )
+    MembershipFactory(
+        expert=first.expert, council=first.council, start_date=datetime.date(2022, 1, 1)
+    )
+    response = secretary.post(_end_url(first), {f"end-{first.pk}-end_date": "2022-03-01"})
+    assert response.status_code == 400
+    assert list(response.context["end_form"].errors) == ["end_date"]
+    first.refresh_from_db()
+    assert first.end_date == datetime.date(2021, 12, 31)
+
+
+def test_term_of_another_expert_answers_404(secretary):
+    term = MembershipFactory()
+    other = ExpertFactory()
+    url = reverse("dashboard:membership_end", args=[other.pk, term.pk])
+    assert secretary.post(url, {f"end-{term.pk}-end_date": "2024-01-01"}).status_code == 404
+    term.refresh_from_db()
+    assert term.end_date is None
+
+
+@pytest.mark.parametrize("role", [roles.PRESS, roles.VIEWER, None])
+def test_only_those_who_may_change_terms_end_them(as_role, role):
+    term = MembershipFactory()
+    response = as_role(role).post(_end_url(term), {f"end-{term.pk}-end_date": "2024-01-01"})
+    assert response.status_code == 403
+    term.refresh_from_db()
+    assert term.end_date is None

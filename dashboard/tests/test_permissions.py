@@ -50,6 +50,7 @@ PAGES = [
     ("dashboard:expert_edit", ["expert"], "get", EDITORS),
     ("dashboard:expert_edit", ["expert"], "post", EDITORS),
     ("dashboard:membership_add", ["expert"], "post", EDITORS),
+    ("dashboard:membership_end", ["expert", "membership"], "post", EDITORS),
 ]
 
 
@@ -58,7 +59,11 @@ def objects():
     conference = ConferenceFactory()
     conference_set_status(conference=conference, status="scheduled")
     membership = MembershipFactory(council=conference.council)
-    return {"conference": conference.pk, "expert": membership.expert_id}
+    return {
+        "conference": conference.pk,
+        "expert": membership.expert_id,
+        "membership": membership.pk,
+    }
 
 
 def _url(name, args, objects):

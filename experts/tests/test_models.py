@@ -7,7 +7,12 @@ from django.db import IntegrityError, connection, transaction
 from experts.models import CouncilMembership, Expert
 from experts.names import name_key
 from experts.selectors import council_current_members
-from experts.services import expert_get_or_create, membership_add, organization_get_or_create
+from experts.services import (
+    expert_get_or_create,
+    membership_add,
+    membership_end,
+    organization_get_or_create,
+)
 
 from .factories import CouncilFactory, ExpertFactory, MembershipFactory
 
@@ -121,3 +126,67 @@ def test_organization_matched_by_folded_name_and_updated_in_place():
         "company",
         "US",
     )
+
+
+def test_membership_end_sets_the_last_day():
+    term = MembershipFactory(start_date=datetime.date(2020, 1, 1))
+    ended = membership_end(membership=term, end_date=datetime.date(2024, 6, 30))
+    assert ended.end_date == datetime.date(2024, 6, 30)
+    term.refresh_from_db()
+    assert term.end_date == datetime.date(2024, 6, 30)
+    # A term may end on the day it starts, and an ended term may be moved.
+    membership_end(membership=term, end_date=datetime.date(2020, 1, 1))
+    term.refresh_from_db()
+    assert term.end_date == datetime.date(2020, 1, 1)
+
+
+def test_membership_end_before_the_start_is_refused_naming_the_field():
+    term = MembershipFactory(start_date=datetime.date(2021, 3, 1))
+    with pytest.raises(ValidationError) as exc:
+        membership_end(membership=term, end_date=datetime.date(2021, 2, 28))
+    assert exc.value.message_dict == {
+        "end_date": ["The end date is before the start date (2021-03-01)."]
+    }
+    term.refresh_from_db()
+    assert term.end_date is None
+
+
+def test_membership_end_without_a_date_is_refused_naming_the_field():
+    term = MembershipFactory()
+    with pytest.raises(ValidationError) as exc:
+        membership_end(membership=term, end_date=None)
+    assert list(exc.value.message_dict) == ["end_date"]
+    term.refresh_from_db()
+    assert term.end_date is None
+
+
+def test_membership_end_may_not_run_into_the_next_term():
+    first = MembershipFactory(
+        start_date=datetime.date(2020, 1, 1), end_date=datetime.date(2021, 12, 31)
+    )
+    membership_add(expert=first.expert, council=first.council, start_date=datetime.date(2022, 1, 1))
+    with pytest.raises(ValidationError) as exc:
+        membership_end(membership=first, end_date=datetime.date(2022, 1, 1))
+    assert exc.value.message_dict == {
+        "end_date": ["This end date runs into another term of this expert on this council."]
+    }
+    first.refresh_from_db()
+    assert first.end_date == datetime.date(2021, 12, 31)
+    # Terms on another council do not count.
+    other = MembershipFactory(expert=first.expert, start_date=datetime.date(2020, 1, 1))
+    membership_end(membership=other, end_date=datetime.date(2023, 1, 1))
+    other.refresh_from_db()
+    assert other.end_date == datetime.date(2023, 1, 1)
+
+
+def test_an_ended_term_makes_room_for_a_new_one():
+    term = MembershipFactory(start_date=datetime.date(2020, 1, 1))
+    membership_end(membership=term, end_date=datetime.date(2023, 8, 31))
+    later = membership_add(
+        expert=term.expert,
+        council=term.council,
+        role=CouncilMembership.Role.CHAIR,
+        start_date=datetime.date(2023, 9, 1),
+    )
+    assert list(council_current_members(council=term.council)) == [term.expert]
+    assert CouncilMembership.objects.filter(end_date__isnull=True).get() == later
