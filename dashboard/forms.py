@@ -15,8 +15,9 @@ from conferences.models import (
     OutboundMessage,
     Presentation,
 )
-from experts.models import Council, CouncilMembership, Expert, FieldOfExpertise
+from experts.models import Council, CouncilMembership, Expert, FieldOfExpertise, Organization
 from experts.selectors import memberships_current
+from partners.models import ApiKey, Scope
 
 from . import login_limit
 
@@ -286,3 +287,32 @@ class InvitationCsvForm(forms.Form):
         label=_("CSV file"),
         help_text=_("Header: name,email,organization,position,language,timezone (UTF-8)."),
     )
+
+
+class ApiKeyForm(forms.Form):
+    """A new partner API key; partners.services.api_key_create checks the scopes and days too."""
+
+    organization = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organization.objects.order_by("name")
+    )
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=ApiKey._meta.get_field("name").max_length,
+        required=False,
+        help_text=_("What the key is for, such as the partner's sync job."),
+    )
+    scopes = forms.MultipleChoiceField(
+        label=_("Scopes"), choices=Scope.choices, widget=forms.CheckboxSelectMultiple
+    )
+    expires_days = forms.IntegerField(
+        label=_("Expires after (days)"),
+        min_value=1,
+        required=False,
+        help_text=_("Leave empty for a key that does not expire."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True

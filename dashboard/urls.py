@@ -62,3 +62,10 @@ urlpatterns += [
         name="invitation_action",
     ),
 ]
+
+urlpatterns += [
+    path("api-keys/", views.ApiKeyListView.as_view(), name="api_key_list"),
+    path("api-keys/new/", views.ApiKeyCreateView.as_view(), name="api_key_create"),
+    path("api-keys/<int:pk>/created/", views.ApiKeyCreatedView.as_view(), name="api_key_created"),
+    path("api-keys/<int:pk>/revoke/", views.ApiKeyRevokeView.as_view(), name="api_key_revoke"),
+]

@@ -6,13 +6,17 @@ from django.urls import reverse
 from conferences.services import conference_set_status
 from conferences.tests.factories import ConferenceFactory
 from dashboard import roles
-from experts.tests.factories import MembershipFactory
+from experts.tests.factories import MembershipFactory, OrganizationFactory
+from partners.services import api_key_create
 
 pytestmark = pytest.mark.django_db
 
 ALL = {roles.ADMINISTRATOR, roles.SECRETARY, roles.PRESS, roles.VIEWER}
 EDITORS = {roles.ADMINISTRATOR, roles.SECRETARY}
 EXPERT_READERS = ALL
+# Partner API keys open the portal's data to outsiders: no role but the administrator's holds
+# the partners permissions (an administrator may grant them to a group or a user).
+KEY_KEEPERS = {roles.ADMINISTRATOR}
 
 # (url name, args from the fixture, method, roles allowed)
 PAGES = [
@@ -51,6 +55,12 @@ PAGES = [
     ("dashboard:expert_edit", ["expert"], "post", EDITORS),
     ("dashboard:membership_add", ["expert"], "post", EDITORS),
     ("dashboard:membership_end", ["expert", "membership"], "post", EDITORS),
+    ("dashboard:api_key_list", [], "get", KEY_KEEPERS),
+    ("dashboard:api_key_create", [], "get", KEY_KEEPERS),
+    ("dashboard:api_key_create", [], "post", KEY_KEEPERS),
+    ("dashboard:api_key_created", ["api_key"], "get", KEY_KEEPERS),
+    ("dashboard:api_key_revoke", ["api_key"], "get", KEY_KEEPERS),
+    ("dashboard:api_key_revoke", ["api_key"], "post", KEY_KEEPERS),
 ]
 
 
@@ -59,10 +69,12 @@ def objects():
     conference = ConferenceFactory()
     conference_set_status(conference=conference, status="scheduled")
     membership = MembershipFactory(council=conference.council)
+    api_key, _raw = api_key_create(organization=OrganizationFactory(), scopes=["experts:read"])
     return {
         "conference": conference.pk,
         "expert": membership.expert_id,
         "membership": membership.pk,
+        "api_key": api_key.pk,
     }
 
 
