@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -55,6 +56,21 @@ class ZoomMeetingAdmin(admin.ModelAdmin):
         if obj is None or obj.conference_id is None:
             return "—"
         calls = zoom_api_calls_for_conference(conference=obj.conference, limit=20)
+        field = ZoomApiCall._meta.get_field
+        header = format_html_join(
+            "",
+            "<th>{}</th>",
+            (
+                (capfirst(label),)
+                for label in (
+                    field("at").verbose_name,
+                    _("request"),
+                    field("status_code").verbose_name,
+                    field("outcome").verbose_name,
+                    field("error").verbose_name,
+                )
+            ),
+        )
         rows = format_html_join(
             "",
             "<tr><td>{}</td><td>{} {}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
@@ -70,7 +86,7 @@ class ZoomMeetingAdmin(admin.ModelAdmin):
                 for call in calls
             ),
         )
-        return format_html("<table>{}</table>", rows) if rows else "—"
+        return format_html("<table><tr>{}</tr>{}</table>", header, rows) if rows else "—"
 
     def get_readonly_fields(self, request, obj=None):
         # Once Zoom has the meeting, kind and host are Zoom's: changing them here would orphan it.

@@ -135,7 +135,7 @@ class Attendee(models.Model):
     name = models.CharField(_("name"), max_length=300)
     email = models.EmailField(_("email"), blank=True, max_length=254)
     # Lower-cased email, else "name:" and the folded name; one row per person and conference.
-    person_key = models.CharField(max_length=320)
+    person_key = models.CharField(_("matched by"), max_length=320)
     joins_count = models.PositiveIntegerField(_("joins"), default=1)
     total_duration_seconds = models.PositiveIntegerField(_("time in the meeting (seconds)"))
     first_join_at = models.DateTimeField(_("first joined at"), null=True, blank=True)

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import requests
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.translation import gettext as _
 
 from .models import ZoomApiCall
 
@@ -86,7 +87,7 @@ class ZoomClient:
 
     def __init__(self, *, conference=None):
         if not zoom_configured():
-            raise ZoomNotConfigured("Zoom credentials are not configured.")
+            raise ZoomNotConfigured(_("Zoom credentials are not configured."))
         self.conference = conference
         self.base_url = settings.ZOOM_API_BASE_URL.rstrip("/")
         self.max_attempts = int(_setting("ZOOM_MAX_ATTEMPTS", 4))
@@ -189,7 +190,10 @@ class ZoomClient:
                 )
                 message = self._error_text(response)
                 if wait is not None:
-                    message = f"{message} (retrying in {wait:.1f} s)"
+                    message = _("%(error)s (retrying in %(seconds).1f s)") % {
+                        "error": message,
+                        "seconds": wait,
+                    }
                 self._record(
                     method=method,
                     path=record_path,
@@ -266,7 +270,7 @@ class ZoomClient:
             access_token = body["access_token"]
             expires_in = int(body.get("expires_in", 3600))
         except (ValueError, KeyError, TypeError) as exc:
-            raise ZoomError("The token answer had no access_token.") from exc
+            raise ZoomError(_("Zoom's token answer had no access_token.")) from exc
         # A minute's margin so a token never expires between the cache and Zoom.
         cache.set(key, access_token, timeout=max(1, expires_in - 60))
         return access_token
@@ -321,7 +325,9 @@ class ZoomClient:
         try:
             return response.json()
         except ValueError as exc:
-            raise ZoomError(f"Zoom answered {path} with a body that is not JSON.") from exc
+            raise ZoomError(
+                _("Zoom answered %(path)s with a body that is not JSON.") % {"path": path}
+            ) from exc
 
     def paginate(
         self, path: str, *, key: str, page_size: int = 300, params: dict | None = None

@@ -9,7 +9,7 @@ from django.urls import reverse
 from conferences.models import Conference
 from conferences.services import conference_set_status
 from conferences.tests.factories import ConferenceFactory
-from integrations.models import ZoomApiCall, ZoomMeeting
+from integrations.models import Attendee, ZoomApiCall, ZoomMeeting
 
 pytestmark = pytest.mark.django_db
 
@@ -106,6 +106,24 @@ def test_the_meeting_page_shows_its_recent_calls(
     page = admin_client.get(reverse("admin:integrations_zoommeeting_change", args=[meeting.pk]))
 
     content = page.content.decode()
+    assert (
+        "<table><tr><th>At</th><th>Request</th><th>Status code</th><th>Outcome</th>"
+        "<th>Error</th></tr><tr>"
+    ) in content
     assert "POST /users/me/meetings</td><td>201</td><td>Succeeded</td>" in content
     assert "POST /oauth/token</td><td>200</td>" in content
     assert "Bearer" not in content
+
+
+def test_an_attendee_page_labels_every_field(admin_client):
+    attendee = Attendee.objects.create(
+        conference=ConferenceFactory(),
+        name="Bahodir Valiyev",
+        person_key="b.valiyev@edu.uz",
+        total_duration_seconds=60,
+    )
+
+    page = admin_client.get(reverse("admin:integrations_attendee_change", args=[attendee.pk]))
+
+    assert page.status_code == 200
+    assert "<label>Matched by:</label>" in page.content.decode()
