@@ -185,7 +185,8 @@ def messages_deliver(*, message_ids: list[int]) -> DeliveryReport:
             or conference.status != Conference.Status.SCHEDULED
             or (
                 message.kind in (Kind.REMINDER_24H, Kind.REMINDER_1H)
-                and conference.starts_at <= now
+                # Past, or for a start the conference has since moved from.
+                and (conference.starts_at <= now or message.starts_at != conference.starts_at)
             )
         ):
             _finish(message, state=State.SKIPPED)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from experts.models import Expert, Language, validate_time_zone
 from experts.selectors import council_current_members
 
-from .models import Conference, Invitation, OutboundMessage
+from .models import REMINDER_KINDS, Conference, Invitation, OutboundMessage
 
 Kind = OutboundMessage.Kind
 State = OutboundMessage.State
@@ -203,9 +203,10 @@ def _require_scheduled(conference: Conference) -> Conference:
     return locked
 
 
-def _queue_kind(*, invitations, kind: str, sequence: int) -> list[int]:
+def _queue_kind(*, invitations, kind: str, sequence: int, starts_at=None) -> list[int]:
     """Record one `kind` message per invitation (the unique key drops repeats); wake the sender.
 
+    A reminder is keyed by the start it announces (`starts_at`), any other kind by `sequence`.
     Returns the ids of that kind's messages still pending for these invitations.
     """
     from .delivery import messages_queue
@@ -213,14 +214,18 @@ def _queue_kind(*, invitations, kind: str, sequence: int) -> list[int]:
     ids = [inv.pk for inv in invitations]
     if not ids:
         return []
+    key = {"starts_at": starts_at} if kind in REMINDER_KINDS else {"sequence": sequence}
     OutboundMessage.objects.bulk_create(
-        [OutboundMessage(invitation_id=pk, kind=kind, sequence=sequence) for pk in ids],
+        [
+            OutboundMessage(invitation_id=pk, kind=kind, sequence=sequence, starts_at=starts_at)
+            for pk in ids
+        ],
         ignore_conflicts=True,
         batch_size=1000,
     )
     pending = list(
         OutboundMessage.objects.filter(
-            invitation_id__in=ids, kind=kind, sequence=sequence, state=State.PENDING
+            invitation_id__in=ids, kind=kind, state=State.PENDING, **key
         ).values_list("pk", flat=True)
     )
     messages_queue(message_ids=pending)
@@ -345,17 +350,7 @@ def _invitations_queue(*, conference: Conference, invitations, reactivated=()) -
     withdrawn (and sent a CANCEL), then invited again needs a REQUEST with a higher SEQUENCE
     than the CANCEL, so the conference's sequence is raised for them.
     """
-    revived = list(
-        OutboundMessage.objects.filter(
-            invitation__in=invitations, kind=Kind.INVITATION, state=State.SKIPPED
-        ).values_list("pk", flat=True)
-    )
-    OutboundMessage.objects.filter(pk__in=revived).update(
-        state=State.PENDING, attempts=0, next_attempt_at=None, updated_at=timezone.now()
-    )
-    from .delivery import messages_queue
-
-    messages_queue(message_ids=revived)
+    revived = _skipped_invitations_revive(invitations=invitations)
     queued = _queue_kind(
         invitations=list(invitations.exclude(messages__kind=Kind.INVITATION)),
         kind=Kind.INVITATION,
@@ -374,6 +369,22 @@ def _invitations_queue(*, conference: Conference, invitations, reactivated=()) -
             invitations=again, kind=Kind.INVITATION, sequence=_sequence_raise(conference)
         )
     return revived + queued
+
+
+def _skipped_invitations_revive(*, invitations) -> list[int]:
+    """Put back the invitation mail that a withdrawal or a cancellation dropped unsent."""
+    from .delivery import messages_queue
+
+    revived = list(
+        OutboundMessage.objects.filter(
+            invitation__in=invitations, kind=Kind.INVITATION, state=State.SKIPPED
+        ).values_list("pk", flat=True)
+    )
+    OutboundMessage.objects.filter(pk__in=revived).update(
+        state=State.PENDING, attempts=0, next_attempt_at=None, updated_at=timezone.now()
+    )
+    messages_queue(message_ids=revived)
+    return revived
 
 
 def invitations_from_council(*, conference: Conference, by=None, send: bool = True):
@@ -599,9 +610,15 @@ def on_conference_change(*, conference: Conference, changed: set, by=None) -> No
 
 
 def on_conference_status(*, conference: Conference, previous: str, by=None) -> None:
+    """Cancelling or scheduling again reaches everyone invited; see the two functions below."""
+    if conference.status == Conference.Status.CANCELLED and previous == Conference.Status.SCHEDULED:
+        _conference_cancelled(conference)
+    elif conference.status == Conference.Status.SCHEDULED and previous == Conference.Status.DRAFT:
+        _conference_reinstated(conference)
+
+
+def _conference_cancelled(conference: Conference) -> None:
     """A cancelled conference: calendar CANCEL to everyone mailed; unsent mail is dropped."""
-    if conference.status != Conference.Status.CANCELLED or previous != Conference.Status.SCHEDULED:
-        return
     sequence = _sequence_raise(conference)
     OutboundMessage.objects.filter(invitation__conference=conference, state=State.PENDING).update(
         state=State.SKIPPED, updated_at=timezone.now()
@@ -613,19 +630,48 @@ def on_conference_status(*, conference: Conference, previous: str, by=None) -> N
     )
 
 
+def _conference_reinstated(conference: Conference) -> None:
+    """A cancelled conference scheduled again (staff reopen it as a draft, then schedule it):
+    everyone still invited who was mailed gets a calendar REQUEST with a SEQUENCE above the
+    CANCEL's, saying it takes place after all, with the details as they are now (they may
+    have changed while it was a draft). Those whose invitation the cancellation dropped unsent
+    get that invitation now. A first scheduling has no invitations and sends nothing.
+    """
+    active = _active(conference)
+    # A cancellation still waiting to go out (or failed, to be resent) would now tell the
+    # opposite of the truth.
+    OutboundMessage.objects.filter(
+        invitation__in=active, kind=Kind.CANCELLATION, state__in=[State.PENDING, State.FAILED]
+    ).update(state=State.SKIPPED, updated_at=timezone.now())
+    reached = list(_reached(active))
+    if reached:
+        _queue_kind(
+            invitations=reached, kind=Kind.REINSTATEMENT, sequence=_sequence_raise(conference)
+        )
+    _skipped_invitations_revive(invitations=active.exclude(pk__in=[inv.pk for inv in reached]))
+
+
 # --- reminders (found by a periodic scan, never by a countdown) --------------------------------
 
 REMINDERS = (
     (Kind.REMINDER_24H, datetime.timedelta(hours=24)),
     (Kind.REMINDER_1H, datetime.timedelta(hours=1)),
 )
+# The mail that tells a person the conference's time and details.
+ANNOUNCEMENTS = (Kind.INVITATION, Kind.UPDATE, Kind.REINSTATEMENT)
 
 
 def reminders_queue(*, now: datetime.datetime | None = None) -> int:
     """Record and queue the reminders that are due: 24 hours and 1 hour before the start, to
-    people who accepted or have not answered and were mailed their invitation before that
-    moment. The unique key (invitation, kind, sequence) makes each at most once per person
-    for a given schedule. Returns how many were queued."""
+    people who accepted or have not answered.
+
+    A reminder is at most once per person, kind and start time: its row holds the start it
+    announces and the unique key includes it. So a conference moved after a reminder went out
+    reminds again before its new start, a change of title or link does not, and delivery drops
+    a reminder whose start is no longer the conference's. A person is reminded only if their
+    last calendar mail (invitation, update, reinstatement) was sent before the reminder's
+    moment: someone invited, or told of a move, within the last 24 hours before the start gets
+    no 24-hour reminder, only the 1-hour one. Returns how many were queued."""
     now = now or timezone.now()
     queued = 0
     for kind, before in REMINDERS:
@@ -638,19 +684,28 @@ def reminders_queue(*, now: datetime.datetime | None = None) -> int:
             # Within the last hour the 1-hour reminder says it all.
             conferences = conferences.filter(starts_at__gt=now + datetime.timedelta(hours=1))
         for conference in conferences:
+            reminded = OutboundMessage.objects.filter(
+                invitation=OuterRef("pk"), kind=kind, starts_at=conference.starts_at
+            )
             with transaction.atomic():
                 due = (
                     _active(conference)
                     .filter(answer__in=[Invitation.Answer.NONE, Invitation.Answer.ACCEPTED])
-                    .filter(
-                        messages__kind=Kind.INVITATION,
-                        messages__state=State.SENT,
-                        messages__sent_at__lte=conference.starts_at - before,
+                    .annotate(
+                        last_told=Max(
+                            "messages__sent_at",
+                            filter=Q(messages__kind__in=ANNOUNCEMENTS, messages__state=State.SENT),
+                        )
                     )
-                    .exclude(messages__kind=kind, messages__sequence=conference.sequence)
-                    .distinct()
+                    .filter(last_told__lte=conference.starts_at - before)
+                    .exclude(Exists(reminded))
                 )
                 queued += len(
-                    _queue_kind(invitations=list(due), kind=kind, sequence=conference.sequence)
+                    _queue_kind(
+                        invitations=list(due),
+                        kind=kind,
+                        sequence=conference.sequence,
+                        starts_at=conference.starts_at,
+                    )
                 )
     return queued

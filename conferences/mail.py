@@ -25,6 +25,8 @@ from .invitations import invitation_token
 from .models import Conference, Invitation, OutboundMessage, Presentation
 
 Kind = OutboundMessage.Kind
+# The kinds that carry an .ics: a REQUEST, or for the cancellation a CANCEL.
+CALENDAR_KINDS = (Kind.INVITATION, Kind.UPDATE, Kind.REINSTATEMENT, Kind.CANCELLATION)
 TASHKENT = zoneinfo.ZoneInfo("Asia/Tashkent")
 
 MONTHS = {
@@ -70,6 +72,8 @@ def _subject(kind: str, title: str) -> str:
         return _("Changed: %(title)s") % {"title": title}
     if kind == Kind.CANCELLATION:
         return _("Cancelled: %(title)s") % {"title": title}
+    if kind == Kind.REINSTATEMENT:
+        return _("On again: %(title)s") % {"title": title}
     if kind == Kind.REMINDER_24H:
         return _("Tomorrow: %(title)s") % {"title": title}
     return _("In one hour: %(title)s") % {"title": title}
@@ -84,6 +88,11 @@ def _intro(kind: str, invitation: Invitation, conference: Conference) -> str:
         if conference.status == Conference.Status.CANCELLED:
             return _("The videoconference you were invited to is cancelled.")
         return _("Your invitation to this videoconference is withdrawn.")
+    if kind == Kind.REINSTATEMENT:
+        return _(
+            "The videoconference you are invited to was cancelled, but it will take place "
+            "after all. Here are its details."
+        )
     if kind == Kind.REMINDER_24H:
         return _("A reminder: the videoconference starts in 24 hours.")
     return _("A reminder: the videoconference starts in one hour.")
@@ -210,7 +219,7 @@ class MessageRenderer:
                 "conferences/email/message.html", {**context, "name": NAME_HTML}
             )
             ics = None
-            if message.kind in (Kind.INVITATION, Kind.UPDATE, Kind.CANCELLATION):
+            if message.kind in CALENDAR_KINDS:
                 ics = conference_ics(
                     conference=conference,
                     description=render_to_string("conferences/email/calendar.txt", context),
@@ -241,7 +250,7 @@ class MessageRenderer:
     def build(self, *, message: OutboundMessage) -> MergedEmail:
         invitation = message.invitation
         show_answer = (
-            message.kind in (Kind.INVITATION, Kind.UPDATE)
+            message.kind in (Kind.INVITATION, Kind.UPDATE, Kind.REINSTATEMENT)
             or invitation.answer == Invitation.Answer.NONE
         )
         audience = self._audience(message=message, show_answer=show_answer)

@@ -303,18 +303,25 @@ class Invitation(models.Model):
         return self.join_url or self.conference.join_url
 
 
+REMINDER_KINDS = ("reminder_24h", "reminder_1h")
+
+
 class OutboundMessage(models.Model):
     """The outbox: one row per message a person must get, written before anything is sent.
 
-    The unique key (invitation, kind, sequence) makes a second copy of the same message
-    impossible to record; the state machine below makes a second send impossible outside the
-    window between the SMTP server's acceptance and the update to `sent`.
+    The unique keys make a second copy of the same message impossible to record: (invitation,
+    kind, sequence) for calendar mail, one per change; (invitation, kind, starts_at) for
+    reminders, one per start time, so a title change never reminds twice and a move reminds
+    again. The state machine below makes a second send impossible outside the window between
+    the SMTP server's acceptance and the update to `sent`.
     """
 
     class Kind(models.TextChoices):
         INVITATION = "invitation", _("Invitation")
         UPDATE = "update", _("Update")
         CANCELLATION = "cancellation", _("Cancellation")
+        # A cancelled conference scheduled again: a calendar REQUEST saying it is on after all.
+        REINSTATEMENT = "reinstatement", _("Reinstatement")
         REMINDER_24H = "reminder_24h", _("Reminder 24 hours before")
         REMINDER_1H = "reminder_1h", _("Reminder 1 hour before")
 
@@ -330,6 +337,8 @@ class OutboundMessage(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     # The conference's calendar SEQUENCE when the message was queued: one update per change.
     sequence = models.PositiveIntegerField(default=0)
+    # A reminder's start time: it is sent only while this is still the conference's start.
+    starts_at = models.DateTimeField(_("start reminded of"), null=True, blank=True)
     state = models.CharField(
         _("state"), max_length=10, choices=State.choices, default=State.PENDING
     )
@@ -348,7 +357,18 @@ class OutboundMessage(models.Model):
         verbose_name_plural = _("outgoing messages")
         constraints = [
             models.UniqueConstraint(
-                fields=["invitation", "kind", "sequence"], name="outbound_message_once"
+                fields=["invitation", "kind", "sequence"],
+                condition=~Q(kind__in=REMINDER_KINDS),
+                name="outbound_message_once",
+            ),
+            models.UniqueConstraint(
+                fields=["invitation", "kind", "starts_at"],
+                condition=Q(kind__in=REMINDER_KINDS),
+                name="outbound_reminder_once_per_start",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind__in=REMINDER_KINDS) | Q(starts_at__isnull=False),
+                name="outbound_reminder_has_start",
             ),
             models.CheckConstraint(
                 condition=Q(state__in=["pending", "sending", "sent", "failed", "skipped"]),
