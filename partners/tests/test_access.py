@@ -1,5 +1,7 @@
 import datetime
 import json
+import logging
+import socket
 from pathlib import Path
 
 import pytest
@@ -240,3 +242,35 @@ def test_throttle_counts_in_redis_when_configured(settings, make_client, partner
     finally:
         for key in server.keys(f"{prefix}:*"):
             server.delete(key)
+
+
+@pytest.fixture
+def closed_port():
+    """A localhost port nobody listens on: connecting to it is refused at once."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.mark.parametrize("counter", ["redis", "django cache"])
+def test_throttle_lets_requests_through_while_redis_is_down(
+    settings, make_client, partner, closed_port, caplog, counter
+):
+    url = f"redis://127.0.0.1:{closed_port}/0"
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    }
+    # With REDIS_URL the throttle counts on Redis itself; without it, through the Django cache.
+    settings.REDIS_URL = url if counter == "redis" else ""
+    settings.PARTNER_API_THROTTLE_RATE = "1/minute"
+    client = make_client(organization=partner)
+
+    with caplog.at_level(logging.WARNING, logger="partners.throttling"):
+        statuses = [client.get("/api/v1/stats/").status_code for _n in range(2)]
+
+    assert statuses == [200, 200]
+    key = f"throttle_partner_key-{ApiKey.objects.get().pk}"
+    refused = f"Error 111 connecting to 127.0.0.1:{closed_port}. Connection refused."
+    assert [r.getMessage() for r in caplog.records if r.name == "partners.throttling"] == [
+        f"partner API throttle: the counter is unreachable, {key} let through ({refused})"
+    ] * 2
