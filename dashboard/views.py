@@ -447,7 +447,10 @@ CONFERENCE_ACTIONS = {
             name="reopen",
             target=Status.DRAFT,
             label=gettext_lazy("Reopen as draft"),
-            question=gettext_lazy("Reopen this cancelled conference as a draft?"),
+            question=gettext_lazy(
+                "Reopen this cancelled conference as a draft? When it is scheduled again, "
+                "everyone still invited is mailed that it is on again, with a new calendar entry."
+            ),
             done=gettext_lazy("The conference is a draft again."),
             style="secondary",
         ),
