@@ -22,6 +22,8 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from elyurt.celery import task_wake
+
 from .models import Conference, OutboundMessage
 
 logger = logging.getLogger(__name__)
@@ -73,7 +75,7 @@ def messages_queue(*, message_ids: list[int]) -> None:
 
     def enqueue():
         for chunk in chunks:
-            send_messages_task.delay(message_ids=chunk)
+            task_wake(send_messages_task, message_ids=chunk)
 
     transaction.on_commit(enqueue)
 
@@ -367,7 +369,7 @@ def messages_queue_now(*, message_ids: list[int]) -> None:
     ids = sorted(message_ids)
     size = batch_size()
     for i in range(0, len(ids), size):
-        send_messages_task.delay(message_ids=ids[i : i + size])
+        task_wake(send_messages_task, message_ids=ids[i : i + size])
 
 
 def messages_sweep(*, now: datetime.datetime | None = None) -> int:

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from conferences.delivery import messages_wake
 from conferences.models import Conference, ConferenceOrganization, Invitation, OutboundMessage
 from conferences.services import conference_set_status, conference_update
+from elyurt.celery import task_wake
 
 from .attendance import attendance_import_rows
 from .models import Question, ZoomMeeting, ZoomWebhookEvent
@@ -67,7 +68,7 @@ def zoom_request_sync(*, conference: Conference) -> ZoomMeeting:
     meeting, _created = ZoomMeeting.objects.get_or_create(conference=conference)
     ZoomMeeting.objects.filter(pk=meeting.pk).update(sync_requested_at=timezone.now())
     conference_id = conference.pk
-    transaction.on_commit(lambda: zoom_sync_task.delay(conference_id=conference_id))
+    transaction.on_commit(lambda: task_wake(zoom_sync_task, conference_id=conference_id))
     return meeting
 
 
@@ -79,7 +80,7 @@ def zoom_request_pull(*, conference: Conference) -> None:
         pull_requested_at=timezone.now(), pull_attempts=0
     )
     conference_id = conference.pk
-    transaction.on_commit(lambda: zoom_after_event_task.delay(conference_id=conference_id))
+    transaction.on_commit(lambda: task_wake(zoom_after_event_task, conference_id=conference_id))
 
 
 def zoom_on_status_change(*, conference: Conference, previous: str, by=None) -> None:
@@ -458,7 +459,7 @@ def zoom_registrants_queue(*, conference: Conference) -> None:
     from .tasks import zoom_registrants_task
 
     conference_id = conference.pk
-    transaction.on_commit(lambda: zoom_registrants_task.delay(conference_id=conference_id))
+    transaction.on_commit(lambda: task_wake(zoom_registrants_task, conference_id=conference_id))
 
 
 def zoom_registrants_sync(*, conference: Conference) -> int | str:
@@ -755,5 +756,5 @@ def zoom_meeting_ended(*, event: str, zoom_object: dict, body: bytes) -> str:
             pull_requested_at=timezone.now(), pull_attempts=0
         )
         conference_id = meeting.conference_id
-        transaction.on_commit(lambda: zoom_after_event_task.delay(conference_id=conference_id))
+        transaction.on_commit(lambda: task_wake(zoom_after_event_task, conference_id=conference_id))
     return "queued"

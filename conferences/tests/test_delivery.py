@@ -261,3 +261,27 @@ def test_the_sending_task_is_acknowledged_late_and_requeued_if_its_worker_dies(s
     assert {"conferences.sweep_outbox", "conferences.queue_reminders"} <= {
         entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()
     }
+
+
+def test_broker_down_when_sending_keeps_the_rows_for_the_sweeper(
+    scheduled_conference, smtp_server, settings, django_capture_on_commit_callbacks, caplog
+):
+    """The send commits whatever the broker does; the sweeper delivers once it can."""
+    from conferences.invitations import invitations_send
+
+    from .live import celery_on_broker
+
+    settings.INVITATIONS_REQUEUE_AFTER_SECONDS = 60
+    _add(scheduled_conference, ["a@x.org", "b@x.org"])
+    with celery_on_broker("redis://127.0.0.1:1/0"):  # nothing listens on port 1
+        with django_capture_on_commit_callbacks(execute=True):
+            assert invitations_send(conference=scheduled_conference) == 2
+    assert _states() == {"a@x.org": State.PENDING, "b@x.org": State.PENDING}
+    assert [r.getMessage().split(":")[0] for r in caplog.records if r.levelname == "WARNING"] == [
+        "broker unavailable, conferences.send_messages left to its periodic scan"
+    ]
+    assert smtp_server.received == []
+    OutboundMessage.objects.update(updated_at=timezone.now() - datetime.timedelta(minutes=2))
+    assert delivery.messages_sweep() == 2
+    assert _states() == {"a@x.org": State.SENT, "b@x.org": State.SENT}
+    assert sorted(r.rcpt[0] for r in smtp_server.received) == ["a@x.org", "b@x.org"]

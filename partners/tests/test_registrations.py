@@ -46,6 +46,23 @@ def test_registration_invites_through_the_pipeline(
     assert OutboundMessage.objects.filter(kind="invitation", state="sent").count() == 2
 
 
+def test_registration_is_taken_while_the_broker_is_down(api, django_capture_on_commit_callbacks):
+    """Celery only wakes the sender: the rows are recorded and the outbox sweeper sends them."""
+    from conferences.tests.live import celery_on_broker
+
+    conference = scheduled_conference()
+    with celery_on_broker("redis://127.0.0.1:1/0"):  # nothing listens on port 1
+        with django_capture_on_commit_callbacks(execute=True):
+            response = api.post(_url(conference), [_row(1), _row(2)], format="json")
+    assert response.status_code == 200
+    assert [r["index"] for r in response.json()["accepted"]] == [0, 1]
+    assert mail.outbox == []
+    assert list(OutboundMessage.objects.values_list("kind", "state")) == [
+        ("invitation", "pending"),
+        ("invitation", "pending"),
+    ]
+
+
 def test_refused_rows_reported_by_index_and_valid_ones_registered(api):
     conference = scheduled_conference()
     rows = [
