@@ -128,7 +128,7 @@ def load_releases(count: int) -> str:
     return PressRelease.objects.order_by("pk").first().slug
 
 
-def start_server(port: int, workdir: Path) -> subprocess.Popen:
+def start_server(port: int, workdir: Path, connections: int) -> subprocess.Popen:
     (workdir / "bench_public_settings.py").write_text(BENCH_SETTINGS)
     (workdir / "bench_public_urls.py").write_text(BENCH_URLS)
     env = {
@@ -144,6 +144,10 @@ def start_server(port: int, workdir: Path) -> subprocess.Popen:
     }
     env.pop("TEST_DATABASE_NAME", None)
     workers = os.environ.get("BENCH_WORKERS", str(os.cpu_count() or 2))
+    # A gthread worker keeps every keep-alive connection it accepted, and whichever worker wakes
+    # first may accept them all: then one worker serves a whole round and the figure halves at
+    # random. A cap of connections/workers per worker makes each take its share.
+    per_worker = -(-connections // int(workers))
     return subprocess.Popen(
         [
             str(ROOT / ".venv/bin/gunicorn"),
@@ -156,6 +160,8 @@ def start_server(port: int, workdir: Path) -> subprocess.Popen:
             "gthread",
             "--threads",
             "8",
+            "--worker-connections",
+            str(per_worker),
             "--backlog",
             "2048",
             "--log-level",
@@ -218,7 +224,7 @@ def main() -> int:
 
     port = free_port()
     workdir = Path(tempfile.mkdtemp(prefix="bench-public-"))
-    server = start_server(port, workdir)
+    server = start_server(port, workdir, args.connections)
     base = f"http://127.0.0.1:{port}"
     pages = {
         "bare view (baseline)": f"{base}/bench/bare/",
