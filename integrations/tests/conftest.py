@@ -1,5 +1,12 @@
+import contextlib
+import os
+import secrets
+
 import pytest
+import redis
 from django.core.cache import cache
+
+from conferences.tests.live import Worker, celery_on_broker
 
 from .fake_zoom import FakeZoom
 
@@ -53,3 +60,39 @@ def no_zoom(settings):
     settings.ZOOM_CLIENT_ID = ""
     settings.ZOOM_CLIENT_SECRET = ""
     settings.ZOOM_WEBHOOK_SECRET_TOKEN = ""
+
+
+@pytest.fixture
+def zoom_worker(fake_zoom, settings):
+    """Start a Celery worker process on TEST_REDIS_URL, on this test database and the fake Zoom:
+    `with zoom_worker(smtp_port=..., concurrency=...) as worker:`."""
+    url = os.environ.get("TEST_REDIS_URL", "")
+    if not url:
+        pytest.skip("TEST_REDIS_URL is not set")
+
+    @contextlib.contextmanager
+    def start(*, smtp_port: int, concurrency: int):
+        client = redis.Redis.from_url(url)
+        client.flushdb()
+        live = Worker(
+            broker_url=url,
+            smtp_port=smtp_port,
+            concurrency=concurrency,
+            # Its own cache prefix: no token or lock from an earlier run is found.
+            CACHE_KEY_PREFIX="zoomtest-" + secrets.token_hex(4),
+            ZOOM_ACCOUNT_ID=settings.ZOOM_ACCOUNT_ID,
+            ZOOM_CLIENT_ID=settings.ZOOM_CLIENT_ID,
+            ZOOM_CLIENT_SECRET=settings.ZOOM_CLIENT_SECRET,
+            ZOOM_API_BASE_URL=settings.ZOOM_API_BASE_URL,
+            ZOOM_OAUTH_TOKEN_URL=settings.ZOOM_OAUTH_TOKEN_URL,
+            ZOOM_WEBHOOK_SECRET_TOKEN=WEBHOOK_SECRET,
+        )
+        with celery_on_broker(url):
+            live.start()
+            try:
+                yield live
+            finally:
+                live.cleanup()
+        client.flushdb()
+
+    return start

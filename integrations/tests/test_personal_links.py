@@ -3,13 +3,10 @@ waits (bounded) until Zoom gave the registrant its link."""
 
 import datetime
 import logging
-import os
 import re
-import secrets
 
 import icalendar
 import pytest
-import redis
 from django.core import mail
 from django.db.models import F
 from django.utils import timezone
@@ -20,7 +17,7 @@ from conferences.invitations import Invitee, invitations_add
 from conferences.models import Conference, Invitation, OutboundMessage
 from conferences.services import conference_set_status
 from conferences.tests.factories import ConferenceFactory
-from conferences.tests.live import Worker, celery_on_broker, wait_until
+from conferences.tests.live import wait_until
 from conferences.tests.smtp import SmtpServer
 from experts.tests.factories import OrganizationFactory
 from integrations.models import ZoomMeeting
@@ -28,8 +25,6 @@ from integrations.services import JOIN_LINK_RECHECK_SECONDS
 from integrations.tasks import zoom_sweep_task
 from partners.models import Scope
 from partners.services import api_key_create
-
-from .conftest import WEBHOOK_SECRET
 
 State = OutboundMessage.State
 JOIN_LINE = re.compile(r"^Join link: (\S+)\r?$", re.M)
@@ -183,8 +178,6 @@ def test_only_a_link_that_can_come_is_waited_for(
 
 # Through a real worker and SMTP server ------------------------------------------------------
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
-
 
 @pytest.fixture
 def smtp():
@@ -194,30 +187,9 @@ def smtp():
 
 
 @pytest.fixture
-def mail_worker(fake_zoom, smtp, settings):
-    if not REDIS_URL:
-        pytest.skip("TEST_REDIS_URL is not set")
-    client = redis.Redis.from_url(REDIS_URL)
-    client.flushdb()
-    live = Worker(
-        broker_url=REDIS_URL,
-        smtp_port=smtp.port,
-        concurrency=2,
-        CACHE_KEY_PREFIX="zoomlinks-" + secrets.token_hex(4),
-        ZOOM_ACCOUNT_ID=settings.ZOOM_ACCOUNT_ID,
-        ZOOM_CLIENT_ID=settings.ZOOM_CLIENT_ID,
-        ZOOM_CLIENT_SECRET=settings.ZOOM_CLIENT_SECRET,
-        ZOOM_API_BASE_URL=settings.ZOOM_API_BASE_URL,
-        ZOOM_OAUTH_TOKEN_URL=settings.ZOOM_OAUTH_TOKEN_URL,
-        ZOOM_WEBHOOK_SECRET_TOKEN=WEBHOOK_SECRET,
-    )
-    with celery_on_broker(REDIS_URL):
-        live.start()
-        try:
-            yield live
-        finally:
-            live.cleanup()
-    client.flushdb()
+def mail_worker(zoom_worker, smtp):
+    with zoom_worker(smtp_port=smtp.port, concurrency=2) as live:
+        yield live
 
 
 @pytest.mark.integration

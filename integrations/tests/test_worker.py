@@ -5,24 +5,19 @@ import datetime
 import hashlib
 import hmac
 import json
-import os
-import secrets
 import time
 
 import pytest
-import redis
 
 from conferences.models import Conference
 from conferences.services import conference_set_status
 from conferences.tests.factories import ConferenceFactory
-from conferences.tests.live import Worker, celery_on_broker, wait_until
+from conferences.tests.live import wait_until
 from integrations.models import Attendee, ZoomApiCall
 
 from .conftest import WEBHOOK_SECRET
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
-
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
 
 
 def wait_for(condition, *, timeout=60.0, what="condition", worker=None):
@@ -31,32 +26,10 @@ def wait_for(condition, *, timeout=60.0, what="condition", worker=None):
 
 
 @pytest.fixture
-def worker(fake_zoom, settings):
-    """A Celery worker process on TEST_REDIS_URL using this test database and the fake Zoom."""
-    if not REDIS_URL:
-        pytest.skip("TEST_REDIS_URL is not set")
-    client = redis.Redis.from_url(REDIS_URL)
-    client.flushdb()
-    live = Worker(
-        broker_url=REDIS_URL,
-        smtp_port=9,  # nothing here sends mail; the discard port keeps a stray one nowhere
-        concurrency=1,
-        # Its own cache prefix: no token or lock from an earlier run is found.
-        CACHE_KEY_PREFIX="zoomtest-" + secrets.token_hex(4),
-        ZOOM_ACCOUNT_ID=settings.ZOOM_ACCOUNT_ID,
-        ZOOM_CLIENT_ID=settings.ZOOM_CLIENT_ID,
-        ZOOM_CLIENT_SECRET=settings.ZOOM_CLIENT_SECRET,
-        ZOOM_API_BASE_URL=settings.ZOOM_API_BASE_URL,
-        ZOOM_OAUTH_TOKEN_URL=settings.ZOOM_OAUTH_TOKEN_URL,
-        ZOOM_WEBHOOK_SECRET_TOKEN=WEBHOOK_SECRET,
-    )
-    with celery_on_broker(REDIS_URL):
-        live.start()
-        try:
-            yield live
-        finally:
-            live.cleanup()
-    client.flushdb()
+def worker(zoom_worker):
+    # Nothing here sends mail; the discard port keeps a stray one nowhere.
+    with zoom_worker(smtp_port=9, concurrency=1) as live:
+        yield live
 
 
 def test_schedule_then_webhook_through_a_worker(client, fake_zoom, worker, settings):
