@@ -11,6 +11,23 @@ def _require_postgres(django_db_setup, django_db_blocker):
 
         if connection.vendor != "postgresql":
             pytest.exit(f"tests must run on PostgreSQL, not {connection.vendor}", returncode=3)
+    yield
+    _close_stray_connections(django_db_blocker)
+
+
+def _close_stray_connections(django_db_blocker) -> None:
+    """Before the test database is dropped, end the sessions Django's teardown cannot see: the
+    ORM called inside Playwright's event loop gets a connection of its own context, which no
+    close_all() reaches, and PostgreSQL refuses to drop a database in use."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
 
 
 @pytest.fixture(autouse=True)
