@@ -595,13 +595,14 @@ def _sequence_raise(conference: Conference) -> int:
 
 
 def on_conference_change(*, conference: Conference, changed: set, by=None) -> None:
-    """A scheduled conference moved or got a new link: calendar UPDATE to everyone mailed.
+    """A scheduled conference moved, got a new link or a new agenda: calendar UPDATE to
+    everyone mailed, since the entry they hold shows all of it (the agenda in its description).
 
     People whose invitation is still waiting get the new data in it, rendered at send time.
     """
-    from .services import SCHEDULE_FIELDS
+    from .services import CALENDAR_FIELDS
 
-    if not changed & SCHEDULE_FIELDS or conference.status != Conference.Status.SCHEDULED:
+    if not changed & CALENDAR_FIELDS or conference.status != Conference.Status.SCHEDULED:
         return
     sequence = _sequence_raise(conference)
     _queue_kind(

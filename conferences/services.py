@@ -1,10 +1,16 @@
-"""Writes for conferences. The status changes here and nowhere else."""
+"""Writes for conferences. The status changes here and nowhere else; a conference's
+organisations, agenda and experts are written here and nowhere else."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
-from .models import Conference, ConferenceStatusChange
+from experts.models import Expert, Organization
+
+from .models import Conference, ConferenceOrganization, ConferenceStatusChange, Presentation
 
 Status = Conference.Status
 
@@ -21,12 +27,22 @@ ALLOWED_TRANSITIONS: dict[str, set[str]] = {
 # queues its own work with transaction.on_commit.
 STATUS_LISTENERS: list = []
 
-# Called as listener(conference=..., changed=set_of_field_names, by=...) after conference_update
-# saved a change (rescheduling sends calendar updates, Zoom follows the new time).
+# Called as listener(conference=..., changed=set_of_names, by=...) after a service below saved a
+# change (rescheduling sends calendar updates, Zoom follows the new time). The names are the
+# Conference fields that changed, and "organizations", "presentations" or "experts" for rows
+# written by conference_program_set and conference_experts_set.
 CHANGE_LISTENERS: list = []
 
-# The fields whose change reaches people already invited (calendar UPDATE, Zoom sync).
+# The fields whose change reaches people already invited (calendar UPDATE, Zoom sync); a held or
+# cancelled conference keeps them.
 SCHEDULE_FIELDS = {"title", "starts_at", "duration_minutes", "join_url", "meeting_id", "passcode"}
+
+# What an invitee's calendar entry shows: the schedule, and the agenda in its description. A
+# change to any of these on a scheduled conference is mailed as a calendar UPDATE.
+CALENDAR_FIELDS = SCHEDULE_FIELDS | {"presentations"}
+
+# The upper bound of a PositiveSmallIntegerField, which both `order` columns are.
+ORDER_MAX = 32767
 
 
 @transaction.atomic
@@ -47,27 +63,37 @@ def conference_create(*, council, title: str, starts_at, by=None, **fields) -> C
 
 
 @transaction.atomic
-def conference_update(*, conference: Conference, by=None, **fields) -> set[str]:
-    """Change a conference's fields; returns the names that changed.
+def conference_update(
+    *,
+    conference: Conference,
+    by=None,
+    organizations: Sequence["ProgramOrganization"] | None = None,
+    presentations: Sequence["ProgramPresentation"] | None = None,
+    **fields,
+) -> set[str]:
+    """Change a conference's fields, and its programme when `organizations` or `presentations`
+    is given (replaced as conference_program_set does); returns the names that changed.
 
-    Listeners in CHANGE_LISTENERS hear about every saved change. A held or cancelled
-    conference keeps its schedule: changing it raises ValidationError on `starts_at`.
+    Listeners in CHANGE_LISTENERS hear about every saved change, once per call: a new time
+    and a new agenda saved together make one calendar UPDATE, not two. A held or cancelled
+    conference keeps its schedule: changing it raises ValidationError on `starts_at`. Nothing
+    is written when any of it is refused.
     """
     if "status" in fields:
         raise ValueError("status is set through conference_set_status")
+    program, errors = _program_validate(organizations=organizations, presentations=presentations)
     changed = {name for name, value in fields.items() if getattr(conference, name) != value}
-    if not changed:
-        return changed
     if changed & SCHEDULE_FIELDS and conference.status in (Status.HELD, Status.CANCELLED):
-        raise ValidationError(
-            {"starts_at": _("A held or cancelled conference cannot be rescheduled.")}
-        )
-    for name in changed:
-        setattr(conference, name, fields[name])
-    conference.full_clean()
-    conference.save()
-    for listener in CHANGE_LISTENERS:
-        listener(conference=conference, changed=changed, by=by)
+        errors["starts_at"] = [_("A held or cancelled conference cannot be rescheduled.")]
+    if errors:
+        raise ValidationError(errors)
+    if changed:
+        for name in changed:
+            setattr(conference, name, fields[name])
+        conference.full_clean()
+        conference.save()
+    changed |= _program_write(conference=conference, program=program)
+    _changes_announce(conference=conference, changed=changed, by=by)
     return changed
 
 
@@ -113,3 +139,287 @@ def conference_walk_to_status(*, conference: Conference, status: str, by=None) -
     for step in paths.get((conference.status, status), [status]):
         conference_set_status(conference=conference, status=step, by=by)
     return conference
+
+
+# --- organisations, agenda and experts --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProgramOrganization:
+    """An organisation taking part in a conference. `organization` and each representative are
+    a saved row or its primary key."""
+
+    organization: Organization | int
+    role: str
+    order: int = 0
+    representatives: Sequence[Expert | int] = ()
+
+
+@dataclass(frozen=True)
+class ProgramPresentation:
+    """One talk of the agenda. `presenter` is a saved Expert or its primary key. `slides` is the
+    stored file's name; None keeps the file of the talk now at this `order` (the import knows
+    no slides; they are uploaded in the admin)."""
+
+    order: int
+    title: str
+    presenter: Expert | int
+    slides: str | None = None
+
+
+@dataclass(frozen=True)
+class _Program:
+    # (organization id, role) -> (order, representative ids); None: leave them as they are.
+    organizations: dict[tuple[int, str], tuple[int, frozenset[int]]] | None
+    # order -> (title, presenter id, slides)
+    presentations: dict[int, tuple[str, int, str | None]] | None
+
+
+def _pk(value, model) -> int | None:
+    """The primary key of a `model` row the caller gave as the row or the number; None when
+    it is neither (an unsaved row, a row of another model, text)."""
+    if isinstance(value, models.Model):
+        return value.pk if isinstance(value, model) else None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return None
+
+
+def _whole(value, *, low: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= ORDER_MAX
+
+
+def _program_validate(
+    *,
+    organizations: Sequence[ProgramOrganization] | None,
+    presentations: Sequence[ProgramPresentation] | None,
+) -> tuple[_Program, dict[str, list[str]]]:
+    """The programme as ids, and every rule it breaks keyed by the entry's field, such as
+    ``presentations[1].order``. Reads only."""
+    errors: dict[str, list[str]] = {}
+
+    def fail(path: str, message: str) -> None:
+        errors.setdefault(path, []).append(message)
+
+    # (field path, id) of every row named, checked against the database in one query per model.
+    named_orgs: list[tuple[str, int]] = []
+    named_experts: list[tuple[str, int]] = []
+
+    def row_id(value, path: str, model, named: list) -> int | None:
+        pk = _pk(value, model)
+        if pk is None:
+            fail(path, _("%(value)r is not a saved row or its id.") % {"value": value})
+        else:
+            named.append((path, pk))
+        return pk
+
+    roles: dict[tuple[int, str], tuple[int, frozenset[int]]] = {}
+    for i, entry in enumerate(organizations or ()):
+        path = f"organizations[{i}]"
+        org_id = row_id(entry.organization, f"{path}.organization", Organization, named_orgs)
+        role_valid = entry.role in ConferenceOrganization.Role.values
+        if not role_valid:
+            fail(
+                f"{path}.role",
+                _("%(value)r is not one of %(choices)s.")
+                % {"value": entry.role, "choices": ", ".join(ConferenceOrganization.Role.values)},
+            )
+        if not _whole(entry.order, low=0):
+            fail(
+                f"{path}.order", _("Must be a whole number from 0 to %(max)d.") % {"max": ORDER_MAX}
+            )
+        reps = {
+            row_id(person, f"{path}.representatives", Expert, named_experts)
+            for person in entry.representatives
+        }
+        if org_id is None or not role_valid:
+            continue
+        if (org_id, entry.role) in roles:
+            fail(
+                f"{path}.organization",
+                _("This organisation is listed twice in the role %(role)s.") % {"role": entry.role},
+            )
+        roles[(org_id, entry.role)] = (entry.order, frozenset(reps - {None}))
+
+    max_title = Presentation._meta.get_field("title").max_length
+    max_slides = Presentation._meta.get_field("slides").max_length
+    talks: dict[int, tuple[str, int, str | None]] = {}
+    for i, item in enumerate(presentations or ()):
+        path = f"presentations[{i}]"
+        order_valid = _whole(item.order, low=1)
+        if not order_valid:
+            fail(
+                f"{path}.order", _("Must be a whole number from 1 to %(max)d.") % {"max": ORDER_MAX}
+            )
+        elif item.order in talks:
+            fail(f"{path}.order", _("Order %(order)d is used twice.") % {"order": item.order})
+        if not isinstance(item.title, str) or not item.title.strip():
+            fail(f"{path}.title", _("A talk needs a title."))
+        elif len(item.title) > max_title:
+            fail(f"{path}.title", _("Must be at most %(n)d characters.") % {"n": max_title})
+        presenter_id = row_id(item.presenter, f"{path}.presenter", Expert, named_experts)
+        if item.slides is not None and (
+            not isinstance(item.slides, str) or len(item.slides) > max_slides
+        ):
+            fail(
+                f"{path}.slides",
+                _("Must be a file name of at most %(n)d characters.") % {"n": max_slides},
+            )
+        if order_valid and item.order not in talks:
+            talks[item.order] = (item.title, presenter_id, item.slides)
+
+    _rows_exist(Organization, named_orgs, _("No organisation has the id %(id)s."), fail)
+    _rows_exist(Expert, named_experts, _("No expert has the id %(id)s."), fail)
+    program = _Program(
+        organizations=None if organizations is None else roles,
+        presentations=None if presentations is None else talks,
+    )
+    return program, errors
+
+
+def _rows_exist(model, named: list[tuple[str, int]], message: str, fail) -> None:
+    found = set(
+        model.objects.filter(pk__in={pk for _path, pk in named}).values_list("pk", flat=True)
+    )
+    for path, pk in named:
+        if pk not in found:
+            fail(path, message % {"id": pk})
+
+
+def _program_write(*, conference: Conference, program: _Program) -> set[str]:
+    """Make the stored programme what `program` says; returns what changed.
+
+    Rows are kept where their key stays, (organisation, role) or the talk's order, so a saved
+    programme that is saved again changes nothing, and one that changes little keeps its rows
+    (and their slides) rather than being deleted and written anew.
+    """
+    changed: set[str] = set()
+    if program.organizations is None and program.presentations is None:
+        return changed
+    # Two saves of one programme at once would each add the same new rows: one waits.
+    Conference.objects.select_for_update().filter(pk=conference.pk).first()
+    if program.organizations is not None:
+        stored = {
+            (row.organization_id, row.role): row
+            for row in ConferenceOrganization.objects.filter(
+                conference=conference
+            ).prefetch_related("representatives")
+        }
+        gone = [row.pk for key, row in stored.items() if key not in program.organizations]
+        if gone:
+            ConferenceOrganization.objects.filter(pk__in=gone).delete()
+            changed.add("organizations")
+        for (org_id, role), (order, reps) in program.organizations.items():
+            row = stored.get((org_id, role))
+            if row is None:
+                row = ConferenceOrganization.objects.create(
+                    conference=conference, organization_id=org_id, role=role, order=order
+                )
+                current: set[int] = set()
+                changed.add("organizations")
+            else:
+                current = {person.pk for person in row.representatives.all()}
+                if row.order != order:
+                    row.order = order
+                    row.save(update_fields=["order"])
+                    changed.add("organizations")
+            if current != reps:
+                row.representatives.set(reps)
+                changed.add("organizations")
+    if program.presentations is not None:
+        stored_talks = {
+            talk.order: talk for talk in Presentation.objects.filter(conference=conference)
+        }
+        gone = [
+            talk.pk for order, talk in stored_talks.items() if order not in program.presentations
+        ]
+        if gone:
+            Presentation.objects.filter(pk__in=gone).delete()
+            changed.add("presentations")
+        for order, (title, presenter_id, slides) in program.presentations.items():
+            talk = stored_talks.get(order)
+            if talk is None:
+                Presentation.objects.create(
+                    conference=conference,
+                    order=order,
+                    title=title,
+                    presenter_id=presenter_id,
+                    slides=slides or "",
+                )
+                changed.add("presentations")
+                continue
+            wanted = (title, presenter_id, talk.slides.name if slides is None else slides)
+            if (talk.title, talk.presenter_id, talk.slides.name) != wanted:
+                talk.title, talk.presenter_id, talk.slides = wanted
+                talk.save(update_fields=["title", "presenter", "slides"])
+                changed.add("presentations")
+    return changed
+
+
+def _changes_announce(*, conference: Conference, changed: set[str], by) -> None:
+    if changed:
+        for listener in CHANGE_LISTENERS:
+            listener(conference=conference, changed=changed, by=by)
+
+
+@transaction.atomic
+def conference_program_set(
+    *,
+    conference: Conference,
+    organizations: Sequence[ProgramOrganization],
+    presentations: Sequence[ProgramPresentation],
+    by=None,
+) -> set[str]:
+    """Replace the conference's organisations (with their representatives) and its agenda.
+
+    Afterwards the conference has exactly the entries given, in any status: a held
+    conference's programme feeds its press release and may be corrected. Returns the names
+    that changed, "organizations" and/or "presentations". Bad input raises ValidationError
+    keyed by the entry's field (``presentations[1].order``) and writes nothing.
+
+    Invitees hear of a new agenda: the .ics description they were sent lists it, so for a
+    scheduled conference CHANGE_LISTENERS hear "presentations" and
+    invitations.on_conference_change mails a calendar UPDATE to everyone already mailed
+    (those whose invitation is still waiting get the new agenda in it). Organisations are not
+    in the calendar entry and mail nobody. To change the conference's own fields and its
+    programme in one go, pass both to conference_update: one change, one UPDATE.
+    """
+    program, errors = _program_validate(organizations=organizations, presentations=presentations)
+    if errors:
+        raise ValidationError(errors)
+    changed = _program_write(conference=conference, program=program)
+    _changes_announce(conference=conference, changed=changed, by=by)
+    return changed
+
+
+@transaction.atomic
+def conference_experts_set(
+    *, conference: Conference, experts: Sequence[Expert | int], by=None
+) -> bool:
+    """Make `experts` the experts who took part; returns whether that changed anything.
+
+    Each is a saved Expert or its primary key; one that is neither, or that does not exist,
+    raises ValidationError on `experts` and nothing is written. Listeners hear "experts";
+    who took part reaches no invitee.
+    """
+    errors: dict[str, list[str]] = {}
+
+    def fail(path: str, message: str) -> None:
+        errors.setdefault(path, []).append(message)
+
+    named = []
+    for person in experts:
+        pk = _pk(person, Expert)
+        if pk is None:
+            fail("experts", _("%(value)r is not a saved row or its id.") % {"value": person})
+        else:
+            named.append(("experts", pk))
+    _rows_exist(Expert, named, _("No expert has the id %(id)s."), fail)
+    if errors:
+        raise ValidationError(errors)
+    wanted = {pk for _path, pk in named}
+    if set(conference.experts.values_list("pk", flat=True)) == wanted:
+        return False
+    conference.experts.set(wanted)
+    _changes_announce(conference=conference, changed={"experts"}, by=by)
+    return True
