@@ -20,8 +20,15 @@ from django_countries import countries
 from experts.models import Language, Organization
 from experts.services import council_get_or_create, expert_get_or_create, organization_get_or_create
 
-from .models import Conference, ConferenceOrganization, ParticipantGroup, Presentation
-from .services import conference_transition_allowed, conference_walk_to_status
+from .models import Conference, ConferenceOrganization, ParticipantGroup
+from .services import (
+    ProgramOrganization,
+    ProgramPresentation,
+    conference_experts_set,
+    conference_program_set,
+    conference_transition_allowed,
+    conference_walk_to_status,
+)
 
 EXTERNAL_ID_RE = re.compile(r"^[a-z0-9_.-]{1,100}\Z")
 
@@ -370,43 +377,47 @@ def conference_import(*, document: Any, by=None) -> ImportResult:
         if changed:
             conference.save()
 
-    seen_roles = []
-    for index, org_doc in enumerate(doc.get("organizations", [])):
-        org = organization_get_or_create(
-            name=org_doc["name"],
-            name_latin=org_doc.get("name_latin", ""),
-            kind=org_doc["kind"],
-            country=org_doc["country"],
+    organizations = [
+        ProgramOrganization(
+            organization=organization_get_or_create(
+                name=org_doc["name"],
+                name_latin=org_doc.get("name_latin", ""),
+                kind=org_doc["kind"],
+                country=org_doc["country"],
+            ),
+            role=org_doc["role"],
+            order=index,
+            representatives=[_person(p) for p in org_doc.get("representatives", [])],
         )
-        role, _created = ConferenceOrganization.objects.get_or_create(
-            conference=conference, organization=org, role=org_doc["role"], defaults={"order": index}
-        )
-        if role.order != index:
-            role.order = index
-            role.save(update_fields=["order"])
-        reps = [_person(p) for p in org_doc.get("representatives", [])]
-        if {r.pk for r in role.representatives.all()} != {r.pk for r in reps}:
-            role.representatives.set(reps)
-        seen_roles.append(role.pk)
-    conference.organization_roles.exclude(pk__in=seen_roles).delete()
-
-    orders = []
-    for pres_doc in doc.get("presentations", []):
-        presenter = _person(pres_doc["presenter"])
-        pres, created = Presentation.objects.get_or_create(
-            conference=conference,
+        for index, org_doc in enumerate(doc.get("organizations", []))
+    ]
+    presentations = [
+        ProgramPresentation(
             order=pres_doc["order"],
-            defaults={"title": pres_doc["title"], "presenter": presenter},
+            title=pres_doc["title"],
+            presenter=_person(pres_doc["presenter"]),
         )
-        if not created and (pres.title, pres.presenter_id) != (pres_doc["title"], presenter.pk):
-            pres.title, pres.presenter = pres_doc["title"], presenter
-            pres.save(update_fields=["title", "presenter"])
-        orders.append(pres_doc["order"])
-    conference.presentations.exclude(order__in=orders).delete()
-
+        for pres_doc in doc.get("presentations", [])
+    ]
     experts = [_person(p) for p in doc.get("experts", [])]
-    if set(conference.experts.values_list("pk", flat=True)) != {e.pk for e in experts}:
-        conference.experts.set(experts)
+    try:
+        conference_program_set(
+            conference=conference,
+            organizations=organizations,
+            presentations=presentations,
+            by=by,
+        )
+        conference_experts_set(conference=conference, experts=experts, by=by)
+    except ValidationError as exc:
+        # The document was checked whole above, so this is a rule only the service knows,
+        # such as one organisation named twice in one role; its paths are the document's.
+        raise ConferenceImportError(
+            [
+                f"{path}: {message}"
+                for path, messages in exc.message_dict.items()
+                for message in messages
+            ]
+        ) from None
 
     conference_walk_to_status(conference=conference, status=doc["status"], by=by)
 
