@@ -7,6 +7,7 @@ is sent to the login page (PermissionRequiredMixin with raise_exception left off
 import calendar
 import datetime
 import importlib
+import re
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -36,7 +37,11 @@ from conferences.invitations import (
 from conferences.models import Conference, ConferenceStatusChange, Invitation, OutboundMessage
 from conferences.selectors import invitation_counts, invitation_list
 from conferences.services import (
+    ProgramOrganization,
+    ProgramPresentation,
     conference_create,
+    conference_experts_set,
+    conference_program_set,
     conference_set_status,
     conference_transition_allowed,
     conference_update,
@@ -380,6 +385,7 @@ class ConferenceEditView(StaffView, TemplateView):
         if not (form.is_valid() and orgs.is_valid() and agenda.is_valid()):
             return self._render(conference, form, orgs, agenda, status=400)
         data = dict(form.cleaned_data)
+        program = _program_from(orgs, agenda)
         try:
             with transaction.atomic():
                 if original is None:
@@ -390,17 +396,71 @@ class ConferenceEditView(StaffView, TemplateView):
                         by=request.user,
                         **data,
                     )
+                    conference_program_set(conference=saved, by=request.user, **program)
                 else:
-                    conference_update(conference=original, by=request.user, **data)
+                    # One call, so a new time and a new agenda make one calendar update.
+                    conference_update(conference=original, by=request.user, **data, **program)
                     saved = original
-                for formset in (orgs, agenda):
-                    formset.instance = saved
-                    formset.save()
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            _program_errors_to(exc, form=form, orgs=orgs, agenda=agenda)
             return self._render(conference, form, orgs, agenda, status=400)
         messages.success(request, _("The conference is saved."))
         return redirect("dashboard:conference_detail", pk=saved.pk)
+
+
+def _kept_forms(formset) -> list:
+    """The rows a valid formset keeps, in order: not removed, not left empty."""
+    removed = set(map(id, formset.deleted_forms))
+    return [f for f in formset.forms if f.cleaned_data and id(f) not in removed]
+
+
+def _program_from(orgs, agenda) -> dict:
+    """The conference form's organisations and agenda as conference_program_set's entries.
+
+    A row removed or left empty is simply not listed. A row already saved keeps what the form
+    does not show: an organisation its representatives, a talk its slides.
+    """
+    organizations = []
+    for row in _kept_forms(orgs):
+        saved = row.instance.pk is not None
+        organizations.append(
+            ProgramOrganization(
+                organization=row.cleaned_data["organization"],
+                role=row.cleaned_data["role"],
+                order=row.cleaned_data["order"],
+                representatives=list(row.instance.representatives.all()) if saved else [],
+            )
+        )
+    presentations = [
+        ProgramPresentation(
+            order=row.cleaned_data["order"],
+            title=row.cleaned_data["title"],
+            presenter=row.cleaned_data["presenter"],
+            slides=row.instance.slides.name if row.instance.pk is not None else "",
+        )
+        for row in _kept_forms(agenda)
+    ]
+    return {"organizations": organizations, "presentations": presentations}
+
+
+PROGRAM_ERROR_KEY = re.compile(r"^(organizations|presentations)\[(\d+)\]\.(\w+)$")
+
+
+def _program_errors_to(exc: ValidationError, *, form, orgs, agenda) -> None:
+    """Show a refusal where it belongs: an entry's error on its row of the formset (entries
+    are numbered as _program_from listed the rows), anything else on the conference form."""
+    if not hasattr(exc, "error_dict"):
+        _form_errors_from(exc, form)
+        return
+    rows = {"organizations": _kept_forms(orgs), "presentations": _kept_forms(agenda)}
+    for key, errors in exc.error_dict.items():
+        match = PROGRAM_ERROR_KEY.match(key)
+        if match is None or int(match[2]) >= len(rows[match[1]]):
+            _form_errors_from(ValidationError({key: errors}), form)
+            continue
+        row = rows[match[1]][int(match[2])]
+        for error in errors:
+            row.add_error(match[3] if match[3] in row.fields else None, error)
 
 
 class _Action:
@@ -542,8 +602,7 @@ class AudienceView(StaffView, TemplateView):
         try:
             with transaction.atomic():
                 conference_update(conference=conference, by=request.user, **fields)
-                # Who took part is a plain relation, not part of the schedule listeners follow.
-                conference.experts.set(experts)
+                conference_experts_set(conference=conference, experts=experts, by=request.user)
         except ValidationError as exc:
             _form_errors_from(exc, form)
             return self.render_to_response(

@@ -2,12 +2,19 @@ import datetime
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from conferences.models import Conference, ConferenceStatusChange, Presentation
+from conferences.models import (
+    Conference,
+    ConferenceOrganization,
+    ConferenceStatusChange,
+    Presentation,
+)
 from conferences.services import conference_set_status
 from conferences.tests.factories import ConferenceFactory, PresentationFactory
 from dashboard import roles
+from dashboard.views import ConferenceEditView, _program_errors_to
 from experts.tests.factories import (
     CouncilFactory,
     ExpertFactory,
@@ -154,6 +161,90 @@ def test_edit_goes_through_conference_update(secretary):
     conference.refresh_from_db()
     assert conference.title == "New topic"
     assert list(conference.presentations.values_list("title", flat=True)) == ["Renamed"]
+
+
+def test_edit_replaces_the_programme_and_keeps_what_the_form_does_not_show(secretary):
+    conference = ConferenceFactory()
+    host, dropped, added = OrganizationFactory(), OrganizationFactory(), OrganizationFactory()
+    ann, bob = ExpertFactory(), ExpertFactory()
+    host_row = ConferenceOrganization.objects.create(
+        conference=conference, organization=host, role="organizer", order=1
+    )
+    host_row.representatives.set([ann])
+    dropped_row = ConferenceOrganization.objects.create(
+        conference=conference, organization=dropped, role="partner", order=2
+    )
+    first = PresentationFactory(
+        conference=conference, order=1, title="First", presenter=ann, slides="slides/a.pdf"
+    )
+    second = PresentationFactory(
+        conference=conference, order=2, title="Second", presenter=bob, slides="slides/b.pdf"
+    )
+    data = _conference_post(conference.council, [], host)
+    data["conference-title"] = conference.title
+    data["conference-starts_at"] = "2030-03-14T10:00"
+    data.update(
+        _formset(
+            "orgs",
+            [
+                # Another role: the representatives stay with the row.
+                {"id": host_row.pk, "organization": host.pk, "role": "co_organizer", "order": 1},
+                {
+                    "id": dropped_row.pk,
+                    "organization": dropped.pk,
+                    "role": "partner",
+                    "order": 2,
+                    "DELETE": "on",
+                },
+                {"organization": added.pk, "role": "partner", "order": 3},
+            ],
+            initial=2,
+        )
+    )
+    # The two talks change places; each keeps its slides.
+    data.update(
+        _formset(
+            "agenda",
+            [
+                {"id": first.pk, "order": 2, "title": "First", "presenter": ann.pk},
+                {"id": second.pk, "order": 1, "title": "Second", "presenter": bob.pk},
+            ],
+            initial=2,
+        )
+    )
+    response = secretary.post(reverse("dashboard:conference_edit", args=[conference.pk]), data)
+    assert response.status_code == 302
+    assert [
+        (r.organization_id, r.role, r.order, [p.pk for p in r.representatives.all()])
+        for r in conference.organization_roles.order_by("order")
+    ] == [(host.pk, "co_organizer", 1, [ann.pk]), (added.pk, "partner", 3, [])]
+    assert list(
+        conference.presentations.order_by("order").values_list(
+            "order", "title", "presenter", "slides"
+        )
+    ) == [(1, "Second", bob.pk, "slides/b.pdf"), (2, "First", ann.pk, "slides/a.pdf")]
+
+
+def test_a_refused_programme_entry_is_shown_on_its_row():
+    """The service numbers the rows the form keeps; its errors land back on those rows."""
+    ann = ExpertFactory()
+    data = _conference_post(CouncilFactory(), [ann, ann], OrganizationFactory())
+    data["agenda-0-DELETE"] = "on"
+    form, orgs, agenda = ConferenceEditView()._forms(Conference(), data)
+    assert form.is_valid() and orgs.is_valid() and agenda.is_valid()
+    refusal = ValidationError(
+        {
+            "presentations[0].title": ["Too dull."],
+            "organizations[0].role": ["Not today."],
+            "starts_at": ["Too late."],
+            "presentations[5].order": ["No such row."],
+        }
+    )
+    _program_errors_to(refusal, form=form, orgs=orgs, agenda=agenda)
+    # Row 0 is removed, so the service's first talk is the form's second row.
+    assert (agenda.forms[0].errors, agenda.forms[1].errors) == ({}, {"title": ["Too dull."]})
+    assert orgs.forms[0].errors == {"role": ["Not today."]}
+    assert form.errors == {"starts_at": ["Too late."], "__all__": ["No such row."]}
 
 
 def test_held_conference_cannot_be_rescheduled_from_the_form(secretary):
