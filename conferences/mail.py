@@ -7,6 +7,7 @@ conference moved still tells the truth.
 from __future__ import annotations
 
 import datetime
+import email
 import zoneinfo
 from email.utils import formatdate
 from urllib.parse import urlsplit
@@ -115,23 +116,15 @@ _AUDIENCES: dict[tuple, _Audience] = {}
 _AUDIENCES_MAX = 512
 
 
-class _RawMessage:
-    """What EmailMessage.message() returns to a mail backend: the merged bytes."""
-
-    def __init__(self, raw: bytes) -> None:
-        self.raw = raw
-
-    def as_bytes(self, linesep: str = "\r\n") -> bytes:
-        return self.raw
-
-
 class MergedEmail(EmailMultiAlternatives):
     """An EmailMultiAlternatives whose wire form was merged from its audience's template."""
 
     raw: bytes = b""
 
     def message(self, *, policy=None):
-        return _RawMessage(self.raw)
+        # The SMTP path sends self.raw as it is (delivery._send); any other backend (console,
+        # file) gets these very bytes as a standard message object it can print or store.
+        return email.message_from_bytes(self.raw)
 
 
 class _Audience:

@@ -285,3 +285,16 @@ def test_broker_down_when_sending_keeps_the_rows_for_the_sweeper(
     assert delivery.messages_sweep() == 2
     assert _states() == {"a@x.org": State.SENT, "b@x.org": State.SENT}
     assert sorted(r.rcpt[0] for r in smtp_server.received) == ["a@x.org", "b@x.org"]
+
+
+def test_the_console_backend_prints_the_merged_message(scheduled_conference, settings, capsys):
+    """The demo's backend: what it prints is the message the SMTP server would receive."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    _add(scheduled_conference, ["console@x.org"])
+    ids = _queue_invitations(scheduled_conference)
+    report = delivery.messages_deliver(message_ids=ids)
+    assert (report.sent, report.postponed, report.failed) == (1, 0, 0)
+    assert _states() == {"console@x.org": State.SENT}
+    printed = capsys.readouterr().out
+    assert "To: console@x.org" in printed
+    assert "Content-Type: text/calendar" in printed
