@@ -80,6 +80,9 @@ def _row_validate(index: int, row: dict) -> tuple[Invitee | None, list[RowError]
         if not isinstance(value, str):
             errors.append(RowError(index, key, _("Must be text.")))
             value = ""
+        if "\x00" in value:  # PostgreSQL cannot store it: refuse here, not with a 500
+            errors.append(RowError(index, key, _("Null characters are not allowed.")))
+            value = value.replace("\x00", "")
         values[key] = value.strip()
     for key in REQUIRED_FIELDS:
         if key not in row:

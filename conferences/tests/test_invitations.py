@@ -298,3 +298,14 @@ def test_list_shows_delivery_state_attempts_error_and_answer_per_person(conferen
     assert counts["delivery"] == {"pending": 0, "sending": 0, "sent": 1, "failed": 1, "skipped": 0}
     assert counts["answers"] == {"none": 2, "accepted": 1, "declined": 0}
     assert counts["total"] == 3
+
+
+def test_a_null_character_is_refused_naming_its_field():
+    invitees, errors = invitee_rows_validate(
+        [{"name": "A\x00B", "email": "a@example.org", "organization": "X\x00"}]
+    )
+    assert invitees == []
+    assert [(e.index, e.field, e.message) for e in errors] == [
+        (0, "name", "Null characters are not allowed."),
+        (0, "organization", "Null characters are not allowed."),
+    ]
