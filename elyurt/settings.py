@@ -277,7 +277,8 @@ COUNTRIES_FIRST = ["UZ"]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"mask_answer_tokens": {"()": "elyurt.logfilters.MaskAnswerTokens"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_answer_tokens"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }

@@ -181,3 +181,19 @@ def test_calendar_download_with_a_bad_token_gets_the_invalid_page(client, schedu
     assert response.status_code == 404
     assert INVALID in response.text
     assert client.post(_url(scheduled_conference, token) + "calendar.ics").status_code == 405
+
+
+def test_the_token_never_reaches_the_log(client, scheduled_conference, caplog):
+    import logging
+
+    from elyurt.logfilters import MaskAnswerTokens
+
+    invitation = _invitation(scheduled_conference)
+    token = invitation_token(invitation=invitation)
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        assert (
+            client.post(_url(scheduled_conference, token), {"answer": "maybe"}).status_code == 400
+        )
+    [record] = [r for r in caplog.records if r.name == "django.request"]
+    assert MaskAnswerTokens().filter(record) is True
+    assert record.getMessage() == f"Bad Request: /i/{scheduled_conference.external_id}/…/"
