@@ -67,17 +67,8 @@ def messages_queue(*, message_ids: list[int]) -> None:
     """Wake the sender for these rows after the commit, in batches that share a connection."""
     if not message_ids:
         return
-    from .tasks import send_messages_task
-
-    ids = sorted(message_ids)
-    size = batch_size()
-    chunks = [ids[i : i + size] for i in range(0, len(ids), size)]
-
-    def enqueue():
-        for chunk in chunks:
-            task_wake(send_messages_task, message_ids=chunk)
-
-    transaction.on_commit(enqueue)
+    ids = list(message_ids)
+    transaction.on_commit(lambda: messages_queue_now(message_ids=ids))
 
 
 @dataclass

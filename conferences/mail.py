@@ -162,6 +162,16 @@ class MessageRenderer:
             ]
         return self._agenda[conference.pk]
 
+    def agenda_for(self, conference: Conference, language: str) -> list[dict]:
+        """The agenda as a reader of this language sees it: Latin-script Uzbek readers get the
+        presenters' Latin names where they are stored."""
+        agenda = self.agenda(conference)
+        if language != "uz-latn":
+            return agenda
+        return [
+            {**item, "presenter": item["presenter_latin"] or item["presenter"]} for item in agenda
+        ]
+
     def _audience(self, *, message: OutboundMessage, show_answer: bool) -> _Audience:
         invitation = message.invitation
         conference = invitation.conference
@@ -185,12 +195,8 @@ class MessageRenderer:
         if key in _AUDIENCES:
             return _AUDIENCES[key]
         cancel = message.kind == Kind.CANCELLATION
+        agenda = self.agenda_for(conference, language)
         with translation.override(language):
-            if language == "uz-latn":
-                agenda = [
-                    {**item, "presenter": item["presenter_latin"] or item["presenter"]}
-                    for item in agenda
-                ]
             context = {
                 "kind": message.kind,
                 "cancel": cancel,

@@ -63,11 +63,7 @@ def _conference_context(invitation: Invitation) -> dict:
     """What the invitation email says about the conference, for this person's page."""
     conference = invitation.conference
     language = invitation.language.lower()
-    agenda = MessageRenderer().agenda(conference)
-    if language == "uz-latn":
-        agenda = [
-            {**item, "presenter": item["presenter_latin"] or item["presenter"]} for item in agenda
-        ]
+    agenda = MessageRenderer().agenda_for(conference, language)
     return {
         "invitation": invitation,
         "conference": conference,
