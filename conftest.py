@@ -37,3 +37,13 @@ def _plain_http(settings):
     # The portal's default language is Uzbek Cyrillic; tests read English unless they ask for
     # another language (an Accept-Language header, translation.override, override_settings).
     settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture
+def smtp():
+    """A real SMTP server (aiosmtpd) on a free localhost port, for workers started by a test."""
+    from conferences.tests.smtp import SmtpServer
+
+    server = SmtpServer().start()
+    yield server
+    server.stop()

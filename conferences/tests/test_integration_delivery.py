@@ -18,7 +18,6 @@ from conferences.services import conference_set_status
 
 from .factories import ConferenceFactory
 from .live import Worker, celery_on_broker, wait_until
-from .smtp import SmtpServer
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 State = OutboundMessage.State
@@ -47,13 +46,6 @@ def broker_url():
     with celery_on_broker(url):
         yield url
     client.flushdb()
-
-
-@pytest.fixture
-def smtp():
-    server = SmtpServer().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

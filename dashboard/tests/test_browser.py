@@ -13,7 +13,6 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from conferences.models import Conference, Invitation
-from conferences.tests.smtp import SmtpServer
 from dashboard import roles
 from experts.models import CouncilMembership
 from experts.tests.factories import CouncilFactory, ExpertFactory, OrganizationFactory
@@ -30,13 +29,6 @@ ZOOM_REPORT = (
     "Ректор ТАТУ,,12/16/2026 03:05:00 PM,12/16/2026 04:55:00 PM,110,Yes\n"
 ).encode()
 ANSWER_LINK = re.compile(r"https?://[^\s\"'<>]+/i/[^\s\"'<>]+/")
-
-
-@pytest.fixture
-def smtp():
-    server = SmtpServer().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

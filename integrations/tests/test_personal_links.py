@@ -18,7 +18,6 @@ from conferences.models import Conference, Invitation, OutboundMessage
 from conferences.services import conference_set_status
 from conferences.tests.factories import ConferenceFactory
 from conferences.tests.live import wait_until
-from conferences.tests.smtp import SmtpServer
 from experts.tests.factories import OrganizationFactory
 from integrations.models import ZoomMeeting
 from integrations.services import JOIN_LINK_RECHECK_SECONDS
@@ -177,13 +176,6 @@ def test_only_a_link_that_can_come_is_waited_for(
 
 
 # Through a real worker and SMTP server ------------------------------------------------------
-
-
-@pytest.fixture
-def smtp():
-    server = SmtpServer().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture
