@@ -8,10 +8,6 @@ class ConferencesConfig(AppConfig):
     verbose_name = _("Conferences")
 
     def ready(self) -> None:
-        from . import invitations, services
-
-        # Rescheduling sends calendar updates; cancelling sends cancellations.
-        if invitations.on_conference_change not in services.CHANGE_LISTENERS:
-            services.CHANGE_LISTENERS.append(invitations.on_conference_change)
-        if invitations.on_conference_status not in services.STATUS_LISTENERS:
-            services.STATUS_LISTENERS.append(invitations.on_conference_status)
+        # Rescheduling sends calendar updates; cancelling sends cancellations. The @receiver
+        # decorators connect on import, each with its dispatch_uid.
+        from . import receivers  # noqa: F401

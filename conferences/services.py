@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from experts.models import Expert, Organization
 
+from . import signals
 from .models import Conference, ConferenceOrganization, ConferenceStatusChange, Presentation
 
 Status = Conference.Status
@@ -22,24 +23,17 @@ ALLOWED_TRANSITIONS: dict[str, set[str]] = {
     Status.HELD: set(),
 }
 
-# Other apps react to a status change (send cancellations, draft the release) by registering a
-# callable here from their AppConfig.ready(); each runs inside the transaction of the change and
-# queues its own work with transaction.on_commit.
-STATUS_LISTENERS: list = []
-
-# Called as listener(conference=..., changed=set_of_names, by=...) after a service below saved a
-# change (rescheduling sends calendar updates, Zoom follows the new time). The names are the
-# Conference fields that changed, and "organizations", "presentations" or "experts" for rows
-# written by conference_program_set and conference_experts_set.
-CHANGE_LISTENERS: list = []
-
 # The fields whose change reaches people already invited (calendar UPDATE, Zoom sync); a held or
 # cancelled conference keeps them.
 SCHEDULE_FIELDS = {"title", "starts_at", "duration_minutes", "join_url", "meeting_id", "passcode"}
 
 # What an invitee's calendar entry shows: the schedule, and the agenda in its description. A
-# change to any of these on a scheduled conference is mailed as a calendar UPDATE.
+# change to any of these sends conference_schedule_changed (on a scheduled conference, a
+# calendar UPDATE).
 CALENDAR_FIELDS = SCHEDULE_FIELDS | {"presentations"}
+
+# The rows of a conference's programme, as names in a `changed` set.
+PROGRAM_NAMES = {"organizations", "presentations", "experts"}
 
 # The upper bound of a PositiveSmallIntegerField, which both `order` columns are.
 ORDER_MAX = 32767
@@ -74,7 +68,7 @@ def conference_update(
     """Change a conference's fields, and its programme when `organizations` or `presentations`
     is given (replaced as conference_program_set does); returns the names that changed.
 
-    Listeners in CHANGE_LISTENERS hear about every saved change, once per call: a new time
+    Receivers hear of every saved change once per call (conferences.signals): a new time
     and a new agenda saved together make one calendar UPDATE, not two. A held or cancelled
     conference keeps its schedule: changing it raises ValidationError on `starts_at`. Nothing
     is written when any of it is refused.
@@ -124,8 +118,9 @@ def conference_set_status(*, conference: Conference, status: str, by=None) -> Co
         to_status=status,
         changed_by=by if getattr(by, "is_authenticated", False) else None,
     )
-    for listener in STATUS_LISTENERS:
-        listener(conference=conference, previous=previous, by=by)
+    signals.conference_status_changed.send(
+        sender=Conference, conference=conference, previous=previous, by=by
+    )
     return conference
 
 
@@ -357,9 +352,15 @@ def _program_write(*, conference: Conference, program: _Program) -> set[str]:
 
 
 def _changes_announce(*, conference: Conference, changed: set[str], by) -> None:
-    if changed:
-        for listener in CHANGE_LISTENERS:
-            listener(conference=conference, changed=changed, by=by)
+    """Send the signals a saved change calls for, each at most once (see conferences.signals)."""
+    if changed & CALENDAR_FIELDS:
+        signals.conference_schedule_changed.send(
+            sender=Conference, conference=conference, changed=set(changed), by=by
+        )
+    if changed & PROGRAM_NAMES:
+        signals.conference_program_changed.send(
+            sender=Conference, conference=conference, changed=changed & PROGRAM_NAMES, by=by
+        )
 
 
 @transaction.atomic
@@ -377,9 +378,9 @@ def conference_program_set(
     that changed, "organizations" and/or "presentations". Bad input raises ValidationError
     keyed by the entry's field (``presentations[1].order``) and writes nothing.
 
-    Invitees hear of a new agenda: the .ics description they were sent lists it, so for a
-    scheduled conference CHANGE_LISTENERS hear "presentations" and
-    invitations.on_conference_change mails a calendar UPDATE to everyone already mailed
+    Invitees hear of a new agenda: the .ics description they were sent lists it, so
+    conference_schedule_changed is sent and, for a scheduled conference, the conferences
+    receiver mails a calendar UPDATE to everyone already mailed
     (those whose invitation is still waiting get the new agenda in it). Organisations are not
     in the calendar entry and mail nobody. To change the conference's own fields and its
     programme in one go, pass both to conference_update: one change, one UPDATE.
@@ -399,8 +400,8 @@ def conference_experts_set(
     """Make `experts` the experts who took part; returns whether that changed anything.
 
     Each is a saved Expert or its primary key; one that is neither, or that does not exist,
-    raises ValidationError on `experts` and nothing is written. Listeners hear "experts";
-    who took part reaches no invitee.
+    raises ValidationError on `experts` and nothing is written. conference_program_changed
+    carries "experts"; who took part reaches no invitee.
     """
     errors: dict[str, list[str]] = {}
 

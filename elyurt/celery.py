@@ -28,3 +28,14 @@ def task_wake(task, **kwargs) -> bool:
         logger.warning("broker unavailable, %s left to its periodic scan: %s", task.name, exc)
         return False
     return True
+
+
+def task_after_commit(task, **kwargs) -> None:
+    """Wake `task` with `kwargs` once the current transaction commits (at once outside one).
+
+    The one idiom for queueing work a change calls for: the change is committed before the
+    worker can look for it, and a broker that is down is logged, not raised (see task_wake).
+    """
+    from django.db import transaction
+
+    transaction.on_commit(lambda: task_wake(task, **kwargs), robust=True)

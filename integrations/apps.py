@@ -9,14 +9,14 @@ class IntegrationsConfig(AppConfig):
 
     def ready(self) -> None:
         from conferences import delivery
-        from conferences import services as conference_services
 
-        from . import services
+        from . import (
+            receivers,  # noqa: F401 — connects with dispatch_uid on import
+            services,
+        )
 
-        if services.zoom_on_status_change not in conference_services.STATUS_LISTENERS:
-            conference_services.STATUS_LISTENERS.append(services.zoom_on_status_change)
-        if services.zoom_on_conference_change not in conference_services.CHANGE_LISTENERS:
-            conference_services.CHANGE_LISTENERS.append(services.zoom_on_conference_change)
-        # A partner registration's invitation waits (bounded) for its personal Zoom link.
+        # The one hook that is not a signal: delivery asks it for an answer (how long to hold
+        # a message), which a signal cannot give. A partner registration's invitation waits,
+        # bounded, for its personal Zoom link. See conferences.delivery.MESSAGE_HOLDS.
         if services.messages_awaiting_join_link not in delivery.MESSAGE_HOLDS:
             delivery.MESSAGE_HOLDS.append(services.messages_awaiting_join_link)

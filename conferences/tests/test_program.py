@@ -5,7 +5,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 
-from conferences import services
+from conferences import signals
 from conferences.imports import ConferenceImportError, conference_import
 from conferences.invitations import Invitee, invitations_add
 from conferences.models import ConferenceOrganization, OutboundMessage, Presentation
@@ -42,15 +42,15 @@ def _agenda(conference):
 
 @pytest.fixture
 def heard():
-    """What CHANGE_LISTENERS are told, in order."""
+    """What conference_program_changed tells its receivers, in order."""
     told = []
 
-    def listener(**kwargs):
+    def receiver(sender, **kwargs):
         told.append(kwargs["changed"])
 
-    services.CHANGE_LISTENERS.append(listener)
+    signals.conference_program_changed.connect(receiver, dispatch_uid="test_program_heard")
     yield told
-    services.CHANGE_LISTENERS.remove(listener)
+    signals.conference_program_changed.disconnect(dispatch_uid="test_program_heard")
 
 
 def test_program_is_written_as_given_and_saving_it_again_changes_nothing(heard):

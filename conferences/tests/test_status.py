@@ -113,19 +113,25 @@ def test_conference_create_starts_in_draft_and_logs(django_user_model):
     ] == [("", "draft", user)]
 
 
-def test_conference_update_reports_changes_to_listeners():
-    from conferences import services
+def test_conference_update_sends_one_schedule_signal_per_call():
+    from conferences import services, signals
 
     heard = []
-    services.CHANGE_LISTENERS.append(lambda **kw: heard.append(kw["changed"]))
+
+    def receiver(sender, **kwargs):
+        heard.append(kwargs["changed"])
+
+    signals.conference_schedule_changed.connect(receiver, dispatch_uid="test_status_heard")
     try:
         conference = ConferenceFactory()
         assert services.conference_update(conference=conference, title=conference.title) == set()
         changed = services.conference_update(
             conference=conference, title="New", duration_minutes=60
         )
+        # Declared figures are not in anyone's calendar: no signal.
+        services.conference_update(conference=conference, participants_count_declared=900)
     finally:
-        services.CHANGE_LISTENERS.pop()
+        signals.conference_schedule_changed.disconnect(dispatch_uid="test_status_heard")
     assert changed == {"title", "duration_minutes"}
     assert heard == [{"title", "duration_minutes"}]
     conference.refresh_from_db()
