@@ -14,7 +14,7 @@ from conferences.models import (
 from conferences.services import conference_set_status
 from conferences.tests.factories import ConferenceFactory, PresentationFactory
 from dashboard import roles
-from dashboard.views import ConferenceEditView, _program_errors_to
+from dashboard.views.conferences import ConferenceEditView, _program_errors_to
 from experts.tests.factories import (
     CouncilFactory,
     ExpertFactory,
