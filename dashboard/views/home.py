@@ -1,20 +1,22 @@
 """The home page: conferences coming up, work waiting, and this year's figures."""
 
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import Coalesce, ExtractMonth
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 from django_countries import countries
 
 from conferences.models import Conference, OutboundMessage
-from experts.models import Expert
+from conferences.selectors import conference_figures_by_year
 from pressroom.models import PressRelease
 
-from ..selectors import upcoming_conferences
+from ..selectors import conferences_held_by_month, upcoming_conferences
 from ._common import MONTH_ABBR, StaffView
 
 Status = Conference.Status
+
+# A year without a held conference.
+_NO_FIGURES = {"conferences": 0, "participants": 0, "experts": 0, "experts_by_country": {}}
 
 
 class HomeView(StaffView, TemplateView):
@@ -25,32 +27,19 @@ class HomeView(StaffView, TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         year = timezone.localdate().year
-        held = Conference.objects.filter(status=Status.HELD, starts_at__year=year)
-        participants = held.aggregate(
-            total=Sum(Coalesce("participants_count_recorded", "participants_count_declared"))
-        )["total"]
-        # Experts who took part: those ticked on the audience page, and the presenters.
-        by_country = (
-            Expert.objects.filter(
-                Q(pk__in=held.values("experts")) | Q(pk__in=held.values("presentations__presenter"))
-            )
-            .values("country")
-            .annotate(n=Count("pk"))
-            .order_by("-n", "country")
+        # The same figures as /api/v1/stats/ serves for the year, from the same selector.
+        [figures] = conference_figures_by_year(year=year) or [_NO_FIGURES]
+        by_country = sorted(
+            figures["experts_by_country"].items(), key=lambda item: (-item[1], item[0])
         )
-        by_month = dict(
-            held.annotate(month=ExtractMonth("starts_at"))
-            .values("month")
-            .annotate(n=Count("pk"))
-            .values_list("month", "n")
-        )
-        country_rows = [(countries.name(row["country"]) or "—", row["n"]) for row in by_country]
+        country_rows = [(countries.name(code) or "—", n) for code, n in by_country]
+        by_month = conferences_held_by_month(year=year)
         context.update(
             year=year,
             upcoming=upcoming_conferences(limit=8),
-            held_count=held.count(),
-            participants_total=participants or 0,
-            experts_total=sum(n for _name, n in country_rows),
+            held_count=figures["conferences"],
+            participants_total=figures["participants"],
+            experts_total=figures["experts"],
             experts_by_country=country_rows,
             chart_data={
                 "countries": {
@@ -60,7 +49,7 @@ class HomeView(StaffView, TemplateView):
                 },
                 "months": {
                     "labels": [str(label) for label in MONTH_ABBR],
-                    "values": [by_month.get(m, 0) for m in range(1, 13)],
+                    "values": by_month,
                     "label": _("Conferences held"),
                 },
             },
