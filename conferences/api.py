@@ -3,8 +3,7 @@
 import datetime
 
 from django.db import connection
-from django.db.models import Count, F, Sum
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,6 +27,7 @@ from partners.permissions import ConferencesRead, StaffImport
 
 from .imports import ConferenceImportError, conference_import
 from .models import Conference, ConferenceOrganization, Presentation
+from .selectors import conference_figures_by_year
 
 h = gettext_lazy
 
@@ -425,39 +425,13 @@ class YearStatsSerializer(serializers.Serializer):
     experts_by_country = serializers.DictField(
         child=serializers.IntegerField(),
         help_text=h(
-            "Experts listed as taking part that year, each counted once, by country "
-            "(ISO 3166-1 alpha-2; '' when unknown)."
+            "Experts who took part that year, by country (ISO 3166-1 alpha-2), counted as the "
+            "press releases count them: the experts listed on a conference, each once in the "
+            "year, and for a conference without a list its declared number, under its country "
+            "when it declared a single one, else under ''. '' also holds listed experts without "
+            "a country."
         ),
     )
-
-
-def conference_stats_by_year() -> list[dict]:
-    """Per year, newest first: conferences held, participants, experts by country. 2 queries."""
-    held = Conference.objects.filter(status=Conference.Status.HELD)
-    rows = (
-        held.annotate(year=ExtractYear("starts_at"))
-        .values("year")
-        .annotate(
-            conferences=Count("id"),
-            participants=Coalesce(
-                Sum(Coalesce(F("participants_count_recorded"), F("participants_count_declared"))),
-                0,
-            ),
-        )
-        .order_by("-year")
-    )
-    by_year = {r["year"]: {**r, "experts_by_country": {}} for r in rows}
-    experts = (
-        Expert.objects.filter(conferences_attended__status=Conference.Status.HELD)
-        .annotate(year=ExtractYear("conferences_attended__starts_at"))
-        .values("year", "country")
-        .annotate(n=Count("id", distinct=True))
-        .order_by("year", "country")
-    )
-    for row in experts:
-        if row["year"] in by_year:
-            by_year[row["year"]]["experts_by_country"][row["country"]] = row["n"]
-    return list(by_year.values())
 
 
 class StatsViewSet(ConditionalGetMixin, viewsets.GenericViewSet, mixins.ListModelMixin):
@@ -468,7 +442,7 @@ class StatsViewSet(ConditionalGetMixin, viewsets.GenericViewSet, mixins.ListMode
     filter_backends: list = []
 
     def get_queryset(self):
-        return conference_stats_by_year()
+        return conference_figures_by_year()
 
 
 class ImportResultSerializer(serializers.Serializer):

@@ -1,6 +1,9 @@
 """Reads for conferences and invitations, with related rows loaded."""
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from collections import Counter
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce, ExtractYear
 
 from .models import Conference, Invitation, OutboundMessage
 
@@ -87,3 +90,70 @@ def outbound_message_list(*, conference: Conference, state: str | None = None):
     if state:
         qs = qs.filter(state=state)
     return qs.order_by("pk")
+
+
+def conference_figures_by_year(*, year: int | None = None) -> list[dict]:
+    """The figures of held conferences per calendar year (Tashkent time, the current time
+    zone), newest year first; with `year`, that year's row alone, or [] when none was held.
+    Three queries, whatever the number of conferences and experts. The dashboard's home page
+    and /api/v1/stats/ both show these.
+
+    Each row: {"year": int, "conferences": int, "participants": int, "experts": int,
+    "experts_by_country": {ISO 3166-1 alpha-2 code or "": int}}, the countries sorted by code
+    and `experts` == sum(experts_by_country.values()).
+
+    participants: per conference, the recorded attendance where it exists, else the declared
+    figure (Conference.participants_count), summed.
+
+    experts who took part: counted as the press release counts them (pressroom.drafting's
+    experts sentence), so the year's figure and the year's releases agree:
+    - a conference's experts are those listed on it (Conference.experts, ticked on the
+      audience page). A presenter counts when ticked, like anyone else; the agenda alone does
+      not say they took part as an expert;
+    - a conference with nobody listed counts its declared number (expert_count_declared).
+    Over the year a listed expert counts once, however many conferences they joined; declared
+    numbers name nobody, so they are added as they are. By country: a listed expert under
+    their own country ("" when the profile has none); a declared number under its country
+    when the conference declared exactly one, else under "" (not known one by one).
+    """
+    held = Conference.objects.filter(status=Conference.Status.HELD)
+    if year is not None:
+        held = held.filter(starts_at__year=year)
+    rows = list(
+        held.annotate(year=ExtractYear("starts_at"))
+        .values("year")
+        .annotate(
+            conferences=Count("pk"),
+            participants=Coalesce(
+                Sum(Coalesce("participants_count_recorded", "participants_count_declared")), 0
+            ),
+        )
+        .order_by("-year")
+    )
+    by_country: dict[int, Counter] = {row["year"]: Counter() for row in rows}
+    attendance = Conference.experts.through.objects
+    listed = (
+        attendance.filter(conference__in=held.values("pk"))
+        .annotate(year=ExtractYear("conference__starts_at"))
+        .values("year", "expert__country")
+        .annotate(n=Count("expert_id", distinct=True))
+    )
+    for row in listed:
+        by_country[row["year"]][row["expert__country"]] += row["n"]
+    declared = (
+        held.filter(expert_count_declared__gt=0)
+        .exclude(Exists(attendance.filter(conference=OuterRef("pk"))))
+        .annotate(year=ExtractYear("starts_at"))
+        .values_list("year", "expert_count_declared", "expert_countries_declared")
+    )
+    for row_year, count, countries in declared:
+        codes = {str(code).upper() for code in countries or []}
+        by_country[row_year][codes.pop() if len(codes) == 1 else ""] += count
+    return [
+        {
+            **row,
+            "experts": sum(by_country[row["year"]].values()),
+            "experts_by_country": dict(sorted(by_country[row["year"]].items())),
+        }
+        for row in rows
+    ]

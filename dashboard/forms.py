@@ -1,9 +1,12 @@
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.files.base import ContentFile
 from django.db.models import Q
 from django.forms import inlineformset_factory
+from django.template.defaultfilters import filesizeformat
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -185,8 +188,40 @@ class DeclaredAudienceForm(forms.ModelForm):
         ).order_by("full_name")
 
 
+class CsvUploadField(forms.FileField):
+    """An uploaded CSV file of at most settings.CSV_UPLOAD_MAX_BYTES.
+
+    A larger one is refused on this field without being read: the size Django counted while
+    receiving it decides, and the read that follows takes at most the limit and one byte more,
+    so a file that says less than it holds is caught too. The cleaned value is a file holding
+    the bytes read, for the service to read again from the start.
+    """
+
+    default_error_messages = {
+        "too_large": _("The file is larger than %(limit)s."),
+    }
+
+    def clean(self, data, initial=None):
+        upload = super().clean(data, initial)
+        if not upload:
+            return upload
+        limit = settings.CSV_UPLOAD_MAX_BYTES
+        too_large = forms.ValidationError(
+            self.error_messages["too_large"],
+            code="too_large",
+            params={"limit": filesizeformat(limit)},
+        )
+        if upload.size is not None and upload.size > limit:
+            raise too_large
+        upload.seek(0)
+        content = upload.read(limit + 1)
+        if len(content) > limit:
+            raise too_large
+        return ContentFile(content, name=upload.name)
+
+
 class AttendanceUploadForm(forms.Form):
-    file = forms.FileField(
+    file = CsvUploadField(
         label=_("Zoom participant report (CSV)"),
         help_text=_("Zoom → Reports → Usage → Participants → Export as CSV."),
     )
@@ -283,7 +318,7 @@ class InvitationFilterForm(FilterForm):
 
 
 class InvitationCsvForm(forms.Form):
-    file = forms.FileField(
+    file = CsvUploadField(
         label=_("CSV file"),
         help_text=_("Header: name,email,organization,position,language,timezone (UTF-8)."),
     )

@@ -1,6 +1,7 @@
 """Reads for the dashboard's lists, each one query whatever the number of rows."""
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 
 from conferences.models import Conference, Invitation
@@ -31,6 +32,19 @@ def upcoming_conferences(*, limit: int = 8) -> list[Conference]:
         status__in=[Conference.Status.DRAFT, Conference.Status.SCHEDULED],
     ).select_related("council")
     return list(_with_answer_counts(qs).order_by("starts_at")[:limit])
+
+
+def conferences_held_by_month(*, year: int) -> list[int]:
+    """How many conferences were held in each month of `year` (Tashkent time): 12 numbers,
+    January first. One query."""
+    held = Conference.objects.filter(status=Conference.Status.HELD, starts_at__year=year)
+    counts = dict(
+        held.annotate(month=ExtractMonth("starts_at"))
+        .values("month")
+        .annotate(n=Count("pk"))
+        .values_list("month", "n")
+    )
+    return [counts.get(month, 0) for month in range(1, 13)]
 
 
 def conference_list(*, filters: dict | None = None) -> QuerySet[Conference]:

@@ -125,6 +125,12 @@ STORAGES = {
     },
 }
 
+# The largest CSV file staff may upload on the dashboard (invitees, Zoom participant report).
+# The form reads at most this many bytes and one more. Django's own limits leave such files
+# alone: DATA_UPLOAD_MAX_MEMORY_SIZE does not count a multipart request's files, and a file
+# over FILE_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) is spooled to a temporary file, not held in memory.
+CSV_UPLOAD_MAX_BYTES = env.int("CSV_UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard:home"
 # The staff login refuses a username after this many failures within the window (and an

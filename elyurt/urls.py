@@ -5,7 +5,7 @@ from django.contrib.sitemaps.views import sitemap as sitemap_view
 from django.urls import include, path
 
 from dashboard import forms as dashboard_forms
-from dashboard import views as dashboard_views
+from dashboard.views import auth as dashboard_auth
 from pressroom.sitemaps import SITEMAPS as PRESS_SITEMAPS
 
 # The admin's login counts failures with the dashboard's limiter: one budget for both doors.
@@ -15,16 +15,16 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     # The staff login (rate-limited), logout and password change, ahead of Django's defaults.
-    path("accounts/login/", dashboard_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", dashboard_views.LogoutView.as_view(), name="logout"),
+    path("accounts/login/", dashboard_auth.LoginView.as_view(), name="login"),
+    path("accounts/logout/", dashboard_auth.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password_change/",
-        dashboard_views.PasswordChangeView.as_view(),
+        dashboard_auth.PasswordChangeView.as_view(),
         name="password_change",
     ),
     path(
         "accounts/password_change/done/",
-        dashboard_views.PasswordChangeDoneView.as_view(),
+        dashboard_auth.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
     path("accounts/", include("django.contrib.auth.urls")),

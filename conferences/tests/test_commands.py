@@ -2,10 +2,8 @@ import io
 
 import pytest
 from django.core import mail
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
-from conferences.forms import InvitationCsvForm
 from conferences.invitations import invitations_from_csv
 from conferences.models import Invitation, OutboundMessage
 from experts.tests.factories import ExpertFactory, MembershipFactory
@@ -161,19 +159,3 @@ def test_commands_refuse_unknown_conference_missing_file_and_draft(csv_file):
         call_command("invite", draft.external_id, csv="/nonexistent/people.csv")
     assert str(exc.value) == "/nonexistent/people.csv: cannot be read (No such file or directory)"
     assert Invitation.objects.count() == 0
-
-
-def test_csv_form_reports_lines_and_imports_nothing(scheduled_conference):
-    form = InvitationCsvForm(files={"file": SimpleUploadedFile("p.csv", BAD.encode())})
-    assert not form.is_valid()
-    assert form.errors == {"file": BAD_LINES}
-    assert Invitation.objects.count() == 0
-
-    form = InvitationCsvForm(files={"file": SimpleUploadedFile("p.csv", GOOD.encode())})
-    assert form.is_valid()
-    invitations = form.save(conference=scheduled_conference, send=False)
-    assert [i.email for i in invitations] == [
-        "odilbek@example.org",
-        "hamid@example.org",
-        "zafar@example.org",
-    ]

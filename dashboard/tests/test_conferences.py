@@ -14,7 +14,7 @@ from conferences.models import (
 from conferences.services import conference_set_status
 from conferences.tests.factories import ConferenceFactory, PresentationFactory
 from dashboard import roles
-from dashboard.views import ConferenceEditView, _program_errors_to
+from dashboard.views.conferences import ConferenceEditView, _program_errors_to
 from experts.tests.factories import (
     CouncilFactory,
     ExpertFactory,
@@ -410,6 +410,24 @@ def test_audience_upload_counts_a_rejoining_person_once(secretary):
     assert conference.participants_count_recorded == 2
     page = secretary.get(url).content.decode()
     assert 'id="participants-recorded">2<' in page
+
+
+def test_audience_upload_over_the_limit_is_refused_on_its_field(secretary):
+    conference = ConferenceFactory()
+    limit = 5 * 1024 * 1024
+    content = ZOOM_CSV.encode()
+    upload = io.BytesIO(content + b"\n" * (limit + 1 - len(content)))
+    upload.name = "participants.csv"
+    url = reverse("dashboard:conference_audience", args=[conference.pk])
+
+    response = secretary.post(url, {"upload": "1", "file": upload})
+
+    assert response.status_code == 400
+    assert response.context["upload_form"].errors == {
+        "file": ["The file is larger than 5.0\xa0MB."]
+    }
+    conference.refresh_from_db()
+    assert conference.participants_count_recorded is None
 
 
 def test_audience_bad_upload_names_the_line_and_stores_nothing(secretary):

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -8,7 +9,9 @@ from conferences.models import Conference, Invitation, OutboundMessage
 from conferences.services import conference_set_status
 from conferences.tests.factories import ConferenceFactory, PresentationFactory
 from dashboard import roles
-from experts.tests.factories import ExpertFactory
+from experts.tests.factories import ExpertFactory, OrganizationFactory
+from partners.models import Scope
+from partners.services import api_key_create
 
 pytestmark = pytest.mark.django_db
 
@@ -48,8 +51,6 @@ def test_figures_of_the_year(as_role):
     us, ca = ExpertFactory(country="US"), ExpertFactory(country="CA")
     first.experts.add(us, ca)
     second.experts.add(us)
-    # A presenter took part even when nobody ticked them on the audience page.
-    PresentationFactory(conference=second, presenter=ExpertFactory(country="DE"))
     last_year = ConferenceFactory(
         starts_at=timezone.now() - datetime.timedelta(days=400), participants_count_declared=5
     )
@@ -60,14 +61,51 @@ def test_figures_of_the_year(as_role):
 
     assert response.context["held_count"] == 2
     assert response.context["participants_total"] == 1850
-    assert response.context["experts_total"] == 3
+    assert response.context["experts_total"] == 2
     assert response.context["experts_by_country"] == [
         ("Canada", 1),
-        ("Germany", 1),
         ("United States of America", 1),
     ]
     month = timezone.localdate().replace(month=1).month
     assert response.context["chart_data"]["months"]["values"][month - 1] == 2
+
+
+def test_home_and_the_stats_api_show_the_same_figures(as_role):
+    """Where the home page used to add unticked presenters and the API ignored declared
+    numbers, both now count as the press release does (conference_figures_by_year)."""
+    listed = _held_this_year(participants_count_declared=1000)
+    us, ca = ExpertFactory(country="US"), ExpertFactory(country="CA")
+    listed.experts.set([us, ca])
+    # A presenter nobody ticked on the audience page: the old home page counted them.
+    PresentationFactory(conference=listed, presenter=ExpertFactory(country="DE"))
+    # No list, declared numbers only: the old API counted nobody.
+    _held_this_year(
+        participants_count_declared=300, expert_count_declared=5, expert_countries_declared=["KR"]
+    )
+    _held_this_year(expert_count_declared=4, expert_countries_declared=["US", "DE"])
+    year = timezone.localdate().year
+    _key, raw = api_key_create(organization=OrganizationFactory(), scopes=[Scope.CONFERENCES_READ])
+
+    home = as_role(roles.VIEWER).get(reverse("dashboard:home"))
+    api = Client().get("/api/v1/stats/", headers={"authorization": f"Bearer {raw}"})
+
+    assert api.status_code == 200
+    [stats] = [row for row in api.json()["results"] if row["year"] == year]
+    assert stats == {
+        "year": year,
+        "conferences": 3,
+        "participants": 1300,
+        "experts_by_country": {"": 4, "CA": 1, "KR": 5, "US": 1},
+    }
+    assert home.context["held_count"] == stats["conferences"] == 3
+    assert home.context["participants_total"] == stats["participants"] == 1300
+    assert home.context["experts_total"] == sum(stats["experts_by_country"].values()) == 11
+    assert home.context["experts_by_country"] == [
+        ("Korea (the Republic of)", 5),
+        ("—", 4),
+        ("Canada", 1),
+        ("United States of America", 1),
+    ]
 
 
 def test_upcoming_with_answer_counts_and_work_waiting(as_role):

@@ -2,12 +2,13 @@ import io
 
 import pytest
 from django.core import mail
+from django.core.files.uploadedfile import InMemoryUploadedFile
 from django.urls import reverse
 
 from conferences.models import Invitation, OutboundMessage
 from conferences.services import conference_set_status
 from conferences.tests.factories import ConferenceFactory
-from dashboard import roles
+from dashboard import forms, roles
 from experts.tests.factories import ExpertFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -153,3 +154,62 @@ def test_invitation_list_queries_do_not_grow(
 
 def test_unknown_invitation_action_is_404(secretary, conference):
     assert secretary.post(_action(conference, "explode")).status_code == 404
+
+
+def _padded_upload(text: str, size: int):
+    """A valid CSV padded with blank lines to exactly `size` bytes."""
+    content = text.encode()
+    return _upload_bytes(content + b"\n" * (size - len(content)))
+
+
+def _upload_bytes(content: bytes):
+    f = io.BytesIO(content)
+    f.name = "people.csv"
+    return f
+
+
+def test_csv_over_the_limit_is_refused_on_its_field_and_imports_nothing(secretary, conference):
+    limit = 5 * 1024 * 1024
+    response = secretary.post(
+        _action(conference, "csv"), {"file": _padded_upload(CSV_OK, limit + 1)}
+    )
+    assert response.status_code == 400
+    assert response.context["csv_form"].errors == {"file": ["The file is larger than 5.0\xa0MB."]}
+    assert Invitation.objects.count() == 0
+    # At the limit exactly the file is read and imported.
+    at_limit = secretary.post(_action(conference, "csv"), {"file": _padded_upload(CSV_OK, limit)})
+    assert at_limit.status_code == 302
+    assert Invitation.objects.count() == 2
+
+
+def test_csv_limit_is_the_setting(secretary, conference, settings):
+    settings.CSV_UPLOAD_MAX_BYTES = len(CSV_OK.encode()) - 1
+    response = secretary.post(_action(conference, "csv"), {"file": _upload(CSV_OK)})
+    assert response.status_code == 400
+    assert response.context["csv_form"].errors == {
+        "file": ["The file is larger than 167\xa0bytes."]
+    }
+    assert Invitation.objects.count() == 0
+
+
+class _CountingFile(io.BytesIO):
+    """Counts the bytes handed out, to show how much of a file the form read."""
+
+    handed_out = 0
+
+    def read(self, size=-1):
+        chunk = super().read(size)
+        self.handed_out += len(chunk)
+        return chunk
+
+
+def test_csv_form_reads_at_most_one_byte_past_the_limit(settings):
+    settings.CSV_UPLOAD_MAX_BYTES = 100
+    content = _CountingFile(b"x" * 10_000)
+    # An upload whose size says less than it holds: the read decides.
+    upload = InMemoryUploadedFile(content, "file", "people.csv", "text/csv", 50, None)
+
+    form = forms.InvitationCsvForm(data={}, files={"file": upload})
+
+    assert form.errors == {"file": ["The file is larger than 100\xa0bytes."]}
+    assert content.handed_out == 101
