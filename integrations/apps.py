@@ -11,12 +11,12 @@ class IntegrationsConfig(AppConfig):
         from conferences import delivery
         from conferences import services as conference_services
 
-        from . import services
+        from . import registrants, sync
 
-        if services.zoom_on_status_change not in conference_services.STATUS_LISTENERS:
-            conference_services.STATUS_LISTENERS.append(services.zoom_on_status_change)
-        if services.zoom_on_conference_change not in conference_services.CHANGE_LISTENERS:
-            conference_services.CHANGE_LISTENERS.append(services.zoom_on_conference_change)
+        if sync.zoom_on_status_change not in conference_services.STATUS_LISTENERS:
+            conference_services.STATUS_LISTENERS.append(sync.zoom_on_status_change)
+        if sync.zoom_on_conference_change not in conference_services.CHANGE_LISTENERS:
+            conference_services.CHANGE_LISTENERS.append(sync.zoom_on_conference_change)
         # A partner registration's invitation waits (bounded) for its personal Zoom link.
-        if services.messages_awaiting_join_link not in delivery.MESSAGE_HOLDS:
-            delivery.MESSAGE_HOLDS.append(services.messages_awaiting_join_link)
+        if registrants.messages_awaiting_join_link not in delivery.MESSAGE_HOLDS:
+            delivery.MESSAGE_HOLDS.append(registrants.messages_awaiting_join_link)

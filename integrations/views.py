@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from . import services
+from .reports import zoom_meeting_ended
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +72,7 @@ def zoom_webhook(request):
         zoom_object = payload.get("object")
         if not isinstance(zoom_object, dict) or not zoom_object.get("id"):
             return _refuse(400, _("payload.object.id: missing."))
-        outcome = services.zoom_meeting_ended(event=event, zoom_object=zoom_object, body=body)
+        outcome = zoom_meeting_ended(event=event, zoom_object=zoom_object, body=body)
         return JsonResponse({"detail": outcome})
     # Zoom retries anything but 2xx; events we do not subscribe to are acknowledged and dropped.
     return JsonResponse({"detail": "ignored"})

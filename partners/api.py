@@ -16,7 +16,7 @@ from conferences.invitations import invitations_add, invitee_rows_validate
 from conferences.models import Conference, Invitation
 from elyurt.api import ConditionalGetMixin, ErrorSerializer
 from experts.models import Language
-from integrations.services import zoom_registrants_queue
+from integrations.registrants import zoom_registrants_queue
 
 from .models import ApiKey
 from .permissions import RegistrationsWrite

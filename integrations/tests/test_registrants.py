@@ -125,7 +125,7 @@ def test_links_of_a_deleted_meeting_are_forgotten(
 def test_registrations_can_be_queued_right_away(
     fake_zoom, ministry, django_capture_on_commit_callbacks
 ):
-    from integrations.services import zoom_registrants_queue
+    from integrations.registrants import zoom_registrants_queue
 
     conference = ConferenceFactory()
     with django_capture_on_commit_callbacks(execute=True):
