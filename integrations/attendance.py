@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from conferences.models import Conference
+from conferences.services import conference_platform_facts_set
 
 from .models import Attendee
 
@@ -227,11 +228,10 @@ def attendance_import_rows(
     with transaction.atomic():
         Attendee.objects.filter(conference=conference).delete()
         Attendee.objects.bulk_create(attendees, batch_size=2000)
-        # Not a status: a plain figure the press release prefers over the declared one.
-        Conference.objects.filter(pk=conference.pk).update(
-            participants_count_recorded=len(attendees)
+        # The figure the press release prefers over the declared one.
+        conference_platform_facts_set(
+            conference=conference, by=by, participants_count_recorded=len(attendees)
         )
-    conference.participants_count_recorded = len(attendees)
     logger.info(
         "attendance of conference %s: %d rows, %d people (by %s)",
         conference.pk,

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from conferences.models import Conference
-from conferences.services import conference_set_status
+from conferences.services import conference_platform_facts_set, conference_set_status
 from elyurt.celery import task_wake
 
 from .attendance import attendance_import_rows
@@ -125,16 +125,13 @@ def zoom_reports_pull(*, conference: Conference) -> PullResult:
             questions = _questions(conference, qa_body)
             Question.objects.filter(conference=conference).delete()
             Question.objects.bulk_create(questions)
-        fields = {}
+        facts = {}
+        # A report without a recording or questions keeps what was stored before.
         if recording_url:
-            fields["recording_url"] = recording_url
+            facts["recording_url"] = recording_url
         if questions:
-            fields["qa_held"] = True
-        if fields:
-            # Facts from the platform, not a status: a plain update, no change listeners.
-            Conference.objects.filter(pk=conference.pk).update(**fields)
-            for name, value in fields.items():
-                setattr(conference, name, value)
+            facts["qa_held"] = True
+        conference_platform_facts_set(conference=conference, **facts)
     return PullResult(
         participants_rows=imported.rows,
         attendees=imported.attendees,

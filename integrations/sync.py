@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from conferences.models import Conference, ConferenceOrganization
-from conferences.services import conference_update
+from conferences.services import conference_platform_facts_set
 from elyurt.celery import task_wake
 
 from .models import ZoomMeeting
@@ -213,7 +213,7 @@ def _create(client: ZoomClient, conference: Conference, meeting: ZoomMeeting) ->
     registration_links_forget(conference)
     meeting.zoom_id = zoom_id
     with _as_sync():
-        conference_update(
+        conference_platform_facts_set(
             conference=conference,
             join_url=join_url or conference.join_url,
             meeting_id=zoom_id,
