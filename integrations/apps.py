@@ -20,3 +20,12 @@ class IntegrationsConfig(AppConfig):
         # A partner registration's invitation waits (bounded) for its personal Zoom link.
         if registrants.messages_awaiting_join_link not in delivery.MESSAGE_HOLDS:
             delivery.MESSAGE_HOLDS.append(registrants.messages_awaiting_join_link)
+
+        from conferences.signals import invitations_registered
+
+        from . import receivers
+
+        invitations_registered.connect(
+            receivers.zoom_registrants_on_registration,
+            dispatch_uid="integrations.zoom_registrants_on_registration",
+        )
