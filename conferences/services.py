@@ -424,3 +424,89 @@ def conference_experts_set(
     conference.experts.set(wanted)
     _changes_announce(conference=conference, changed={"experts"}, by=by)
     return True
+
+
+# --- facts from the meeting platform -----------------------------------------------------------
+
+# What the platform (Zoom, or its participant report uploaded by staff) tells about a
+# conference. Code outside this module writes them only through conference_platform_facts_set;
+# staff typing a join link or passcode by hand go through conference_update.
+PLATFORM_FACTS = (
+    "join_url",
+    "meeting_id",
+    "passcode",
+    "recording_url",
+    "participants_count_recorded",
+    "qa_held",
+)
+
+
+class _Unchanged:
+    def __repr__(self) -> str:
+        return "UNCHANGED"
+
+
+# The default of every fact below: the caller did not name it, so it stays as it is.
+UNCHANGED = _Unchanged()
+
+
+@transaction.atomic
+def conference_platform_facts_set(
+    *,
+    conference: Conference,
+    by=None,
+    join_url: str | _Unchanged = UNCHANGED,
+    meeting_id: str | _Unchanged = UNCHANGED,
+    passcode: str | _Unchanged = UNCHANGED,
+    recording_url: str | _Unchanged = UNCHANGED,
+    participants_count_recorded: int | None | _Unchanged = UNCHANGED,
+    qa_held: bool | _Unchanged = UNCHANGED,
+) -> set[str]:
+    """Store what the meeting platform reports: its join link, meeting id and passcode, the
+    recording link, how many people took part, whether questions were asked.
+
+    Only the facts given change; returns the names that did. Each is checked as the model
+    declares it (a join link is a URL of at most 500 characters...): a refused value raises
+    ValidationError keyed by its name and nothing is written. A held or cancelled conference
+    keeps its join link, meeting id and passcode, as conference_update says (ValidationError on
+    `starts_at`); its recording and attendance may still arrive.
+
+    Listeners hear the change as they hear conference_update's: a new join link, meeting id or
+    passcode of a scheduled conference mails the calendar UPDATE to everyone already mailed.
+    Only the changed columns are saved, so a report arriving while staff edit the conference
+    does not undo their edit.
+    """
+    given = {
+        name: value
+        for name, value in (
+            ("join_url", join_url),
+            ("meeting_id", meeting_id),
+            ("passcode", passcode),
+            ("recording_url", recording_url),
+            ("participants_count_recorded", participants_count_recorded),
+            ("qa_held", qa_held),
+        )
+        if value is not UNCHANGED
+    }
+    changed = {name for name, value in given.items() if getattr(conference, name) != value}
+    if not changed:
+        return changed
+    if changed & SCHEDULE_FIELDS and conference.status in (Status.HELD, Status.CANCELLED):
+        raise ValidationError(
+            {"starts_at": [_("A held or cancelled conference cannot be rescheduled.")]}
+        )
+    before = {name: getattr(conference, name) for name in changed}
+    for name in changed:
+        setattr(conference, name, given[name])
+    try:
+        conference.full_clean(
+            exclude=[f.name for f in Conference._meta.fields if f.name not in changed]
+        )
+    except ValidationError:
+        # The caller's object stays as the database has it.
+        for name, value in before.items():
+            setattr(conference, name, value)
+        raise
+    conference.save(update_fields=[*sorted(changed), "updated_at"])
+    _changes_announce(conference=conference, changed=changed, by=by)
+    return changed

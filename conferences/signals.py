@@ -9,7 +9,10 @@ committed and never fails the request. Receivers live in each app's `receivers.p
 connected in its `AppConfig.ready()` with a `dispatch_uid`; conferences never imports the apps
 that react.
 
-Every signal is sent with ``sender=Conference`` and these keyword arguments:
+`invitations_registered` is the exception: it is sent after commit (with `send_robust`, a
+failing receiver is logged), since its receivers only wake outside work.
+
+The conference signals are sent with ``sender=Conference`` and these keyword arguments:
 
 - `conference`: the Conference as saved;
 - `by`: who made the change (a User, another actor, or None for the system);
@@ -32,7 +35,8 @@ conference_schedule_changed = Signal()
 # Arguments: `changed`, a subset of {"organizations", "presentations", "experts"}.
 conference_program_changed = Signal()
 
-# People were registered by a partner organisation (`conferences.registrations`). Arguments:
-# `invitation_ids`, the invitations added or updated. Sent after commit: receivers only wake
-# outside work (the Zoom registrants).
+# People were registered for a conference by a partner organisation (`conferences.registrations`),
+# new or updated. Sent after commit with sender=Invitation, `conference` and `invitation_ids`
+# (their invitations, in the order of the rows registered). Receivers only wake outside work
+# (the Zoom registrants).
 invitations_registered = Signal()

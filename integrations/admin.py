@@ -4,7 +4,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import services
+from . import reports, sync
 from .models import Attendee, Question, ZoomApiCall, ZoomMeeting, ZoomWebhookEvent
 from .selectors import zoom_api_calls_for_conference
 
@@ -99,7 +99,7 @@ class ZoomMeetingAdmin(admin.ModelAdmin):
     @admin.action(description=_("Sync with Zoom now"), permissions=["change"])
     def sync_now(self, request, queryset):
         for meeting in queryset.select_related("conference"):
-            services.zoom_request_sync(conference=meeting.conference)
+            sync.zoom_request_sync(conference=meeting.conference)
         count = queryset.count()
         self.message_user(
             request,
@@ -111,7 +111,7 @@ class ZoomMeetingAdmin(admin.ModelAdmin):
     def pull_reports_now(self, request, queryset):
         count = 0
         for meeting in queryset.select_related("conference").exclude(zoom_id=""):
-            services.zoom_request_pull(conference=meeting.conference)
+            reports.zoom_request_pull(conference=meeting.conference)
             count += 1
         self.message_user(
             request,

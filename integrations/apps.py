@@ -12,11 +12,11 @@ class IntegrationsConfig(AppConfig):
 
         from . import (
             receivers,  # noqa: F401 — connects with dispatch_uid on import
-            services,
+            registrants,
         )
 
         # The one hook that is not a signal: delivery asks it for an answer (how long to hold
         # a message), which a signal cannot give. A partner registration's invitation waits,
         # bounded, for its personal Zoom link. See conferences.delivery.MESSAGE_HOLDS.
-        if services.messages_awaiting_join_link not in delivery.MESSAGE_HOLDS:
-            delivery.MESSAGE_HOLDS.append(services.messages_awaiting_join_link)
+        if registrants.messages_awaiting_join_link not in delivery.MESSAGE_HOLDS:
+            delivery.MESSAGE_HOLDS.append(registrants.messages_awaiting_join_link)

@@ -22,7 +22,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from conferences.models import Conference
+from conferences.services import conference_platform_facts_set
 
+from .forms import ParticipantRowForm
 from .models import Attendee
 
 logger = logging.getLogger(__name__)
@@ -93,20 +95,6 @@ class ImportResult:
     attendees: int
 
 
-def _as_datetime(value, *, tz) -> datetime.datetime | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime.datetime):
-        parsed = value
-    else:
-        text = str(value).strip()
-        # Zoom's API writes UTC as "2020-08-28T05:00:00Z"; fromisoformat reads the Z from 3.11.
-        parsed = datetime.datetime.fromisoformat(text)
-    if timezone.is_naive(parsed):
-        parsed = parsed.replace(tzinfo=tz)
-    return parsed
-
-
 ROW_COLUMNS = {
     "name": "name",
     "email": "email",
@@ -123,59 +111,27 @@ CSV_COLUMN_LABELS = {
 }
 
 
-def _validate_rows(rows: Iterable[dict], *, tz, label, columns) -> tuple[list, int]:
+def _validate_rows(rows: Iterable[dict], *, label, columns) -> tuple[list, int]:
     """Check every row; return (clean rows, count) or raise ValidationError listing the faults."""
     clean = []
     errors: list[str] = []
     count = 0
-
-    def fault(where, key, message, **values):
-        text = message % values if values else message
-        errors.append(
-            _("%(where)s, column “%(column)s”: %(text)s")
-            % {"where": where, "column": columns[key], "text": text}
-        )
-
     for index, row in enumerate(rows, start=1):
         count += 1
+        form = ParticipantRowForm(row)
+        if form.is_valid():
+            data = form.cleaned_data
+            clean.append(
+                (data["name"], data["email"], data["join_time"], data["leave_time"],
+                 data["duration_seconds"])
+            )  # fmt: skip
+            continue
         where = label(index, row)
-        name = str(row.get("name") or "").strip()
-        email = str(row.get("email") or "").strip()
-        if email and ("@" not in email or any(c.isspace() for c in email)):
-            fault(where, "email", _("“%(value)s” is not an email address."), value=email)
-            continue
-        if not name and not email:
-            fault(where, "name", _("a name or an email is required."))
-            continue
-        times = {}
-        for key in ("join_time", "leave_time"):
-            try:
-                times[key] = _as_datetime(row.get(key), tz=tz)
-            except (TypeError, ValueError):
-                fault(where, key, _("“%(value)s” is not a date and time."), value=row.get(key))
-        if len(times) < 2:
-            continue
-        join, leave = times["join_time"], times["leave_time"]
-        if join is not None and leave is not None and leave < join:
-            fault(where, "leave_time", _("the person leaves before joining."))
-            continue
-        seconds_value = row.get("duration_seconds")
-        if seconds_value in (None, ""):
-            seconds = int((leave - join).total_seconds()) if join and leave else 0
-        else:
-            try:
-                seconds = int(float(seconds_value))
-            except (TypeError, ValueError):
-                seconds = -1
-            if seconds < 0:
-                fault(
-                    where,
-                    "duration_seconds",
-                    _("“%(value)s” is not a whole number of seconds."),
-                    value=seconds_value,
-                )
-                continue
-        clean.append((name, email, join, leave, seconds))
+        errors += [
+            _("%(where)s, column “%(column)s”: %(text)s")
+            % {"where": where, "column": columns[key], "text": text}
+            for key, text in form.faults()
+        ]
     if errors:
         shown = errors[:MAX_ERRORS_SHOWN]
         if len(errors) > MAX_ERRORS_SHOWN:
@@ -207,9 +163,8 @@ def attendance_import_rows(
     report is checked first: a faulty row raises ValidationError naming it and nothing is
     stored. The conference's recorded participant count becomes the number of people.
     """
-    tz = timezone.get_current_timezone()
     label = _label or (lambda index, row: _("row %(index)d") % {"index": index})
-    clean, count = _validate_rows(rows, tz=tz, label=label, columns=_columns or ROW_COLUMNS)
+    clean, count = _validate_rows(rows, label=label, columns=_columns or ROW_COLUMNS)
     people = _fold(clean)
     attendees = [
         Attendee(
@@ -227,11 +182,10 @@ def attendance_import_rows(
     with transaction.atomic():
         Attendee.objects.filter(conference=conference).delete()
         Attendee.objects.bulk_create(attendees, batch_size=2000)
-        # Not a status: a plain figure the press release prefers over the declared one.
-        Conference.objects.filter(pk=conference.pk).update(
-            participants_count_recorded=len(attendees)
+        # The figure the press release prefers over the declared one.
+        conference_platform_facts_set(
+            conference=conference, by=by, participants_count_recorded=len(attendees)
         )
-    conference.participants_count_recorded = len(attendees)
     logger.info(
         "attendance of conference %s: %d rows, %d people (by %s)",
         conference.pk,
@@ -278,20 +232,34 @@ def attendance_import_csv(*, conference: Conference, file, by=None) -> ImportRes
     mark, and the "unique users" export. Times without an offset are read in the current time
     zone. A bad file raises ValidationError naming the line and column; nothing is stored.
     """
+    rows, line_of_row = _csv_participants(_csv_text(file), tz=timezone.get_current_timezone())
+    return attendance_import_rows(
+        conference=conference,
+        rows=rows,
+        by=by,
+        _label=lambda index, row: _("line %(line)d") % {"line": line_of_row[index - 1]},
+        _columns=CSV_COLUMN_LABELS,
+    )
+
+
+def _csv_text(file) -> str:
+    """The upload as text: at most MAX_CSV_BYTES of UTF-8 (with or without a byte-order mark)."""
     raw = file.read(MAX_CSV_BYTES + 1)
     if isinstance(raw, str):
-        text = raw
-    else:
-        if len(raw) > MAX_CSV_BYTES:
-            raise ValidationError(_("file: the file is larger than 20 MB."))
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ValidationError(
-                _("file: the file is not UTF-8 text (byte %(position)d).")
-                % {"position": exc.start + 1}
-            ) from exc
-    tz = timezone.get_current_timezone()
+        return raw
+    if len(raw) > MAX_CSV_BYTES:
+        raise ValidationError(_("file: the file is larger than 20 MB."))
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValidationError(
+            _("file: the file is not UTF-8 text (byte %(position)d).") % {"position": exc.start + 1}
+        ) from exc
+
+
+def _csv_participants(text: str, *, tz) -> tuple[list[dict], list[int]]:
+    """The participant table's rows (as attendance_import_rows takes them) and the line of
+    each; raises ValidationError naming every line that cannot be read."""
     reader = csv.reader(io.StringIO(text))
     columns = None
     rows: list[dict] = []
@@ -301,43 +269,11 @@ def attendance_import_csv(*, conference: Conference, file, by=None) -> ImportRes
         for cells in reader:
             if columns is None:
                 columns = _header_index(cells)
-                continue
-            if not any(cell.strip() for cell in cells):
-                continue
-            line = reader.line_num
-            needed = max(columns.values())
-            if len(cells) <= needed:
-                errors.append(
-                    _("line %(line)d: %(found)d columns, %(needed)d expected.")
-                    % {"line": line, "found": len(cells), "needed": needed + 1}
-                )
-                continue
-            row = {"name": cells[columns["name"]], "email": ""}
-            if "email" in columns:
-                row["email"] = cells[columns["email"]]
-            for key, header in (("join_time", "Join Time"), ("leave_time", "Leave Time")):
-                if key in columns:
-                    try:
-                        row[key] = _parse_csv_time(cells[columns[key]], tz=tz)
-                    except ValueError:
-                        errors.append(
-                            _(
-                                "line %(line)d, column “%(column)s”: “%(value)s” is not a date "
-                                "and time."
-                            )
-                            % {"line": line, "column": header, "value": cells[columns[key]]}
-                        )
-            minutes = cells[columns["duration_minutes"]].strip()
-            if not _MINUTES.match(minutes):
-                errors.append(
-                    _("line %(line)d, column “%(column)s”: “%(value)s” is not a number of minutes.")
-                    % {"line": line, "column": "Duration (Minutes)", "value": minutes}
-                )
-                continue
-            if row.get("join_time") is None or row.get("leave_time") is None:
-                row["duration_seconds"] = int(round(float(minutes) * 60))
-            rows.append(row)
-            line_of_row.append(line)
+            elif any(cell.strip() for cell in cells):
+                row = _csv_row(cells, columns, line=reader.line_num, tz=tz, errors=errors)
+                if row is not None:
+                    rows.append(row)
+                    line_of_row.append(reader.line_num)
     except csv.Error as exc:
         raise ValidationError(
             _("line %(line)d: %(error)s") % {"line": reader.line_num, "error": exc}
@@ -353,10 +289,39 @@ def attendance_import_csv(*, conference: Conference, file, by=None) -> ImportRes
         raise ValidationError(errors[:MAX_ERRORS_SHOWN])
     if not rows:
         raise ValidationError(_("file: the participant table has no rows."))
-    return attendance_import_rows(
-        conference=conference,
-        rows=rows,
-        by=by,
-        _label=lambda index, row: _("line %(line)d") % {"line": line_of_row[index - 1]},
-        _columns=CSV_COLUMN_LABELS,
-    )
+    return rows, line_of_row
+
+
+def _csv_row(cells: list[str], columns: dict[str, int], *, line: int, tz, errors) -> dict | None:
+    """One line of the participant table as a row; what cannot be read goes to `errors` (a
+    line with too few cells or no minutes gives None)."""
+    needed = max(columns.values())
+    if len(cells) <= needed:
+        errors.append(
+            _("line %(line)d: %(found)d columns, %(needed)d expected.")
+            % {"line": line, "found": len(cells), "needed": needed + 1}
+        )
+        return None
+    row = {"name": cells[columns["name"]], "email": ""}
+    if "email" in columns:
+        row["email"] = cells[columns["email"]]
+    for key, header in (("join_time", "Join Time"), ("leave_time", "Leave Time")):
+        if key not in columns:
+            continue
+        try:
+            row[key] = _parse_csv_time(cells[columns[key]], tz=tz)
+        except ValueError:
+            errors.append(
+                _("line %(line)d, column “%(column)s”: “%(value)s” is not a date and time.")
+                % {"line": line, "column": header, "value": cells[columns[key]]}
+            )
+    minutes = cells[columns["duration_minutes"]].strip()
+    if not _MINUTES.match(minutes):
+        errors.append(
+            _("line %(line)d, column “%(column)s”: “%(value)s” is not a number of minutes.")
+            % {"line": line, "column": "Duration (Minutes)", "value": minutes}
+        )
+        return None
+    if row.get("join_time") is None or row.get("leave_time") is None:
+        row["duration_seconds"] = int(round(float(minutes) * 60))
+    return row

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from conferences.models import Conference
 
-from . import services
+from . import registrants, reports, sync
 from .models import ZoomMeeting
 from .zoom import zoom_configured
 
@@ -31,7 +31,7 @@ def zoom_sync_task(*, conference_id: int) -> str:
     conference = _conference(conference_id)
     if conference is None:
         return "gone"
-    return services.zoom_meeting_sync(conference=conference)
+    return sync.zoom_meeting_sync(conference=conference)
 
 
 @shared_task(name="integrations.zoom_after_event", acks_late=True, reject_on_worker_lost=True)
@@ -39,7 +39,7 @@ def zoom_after_event_task(*, conference_id: int) -> str:
     conference = _conference(conference_id)
     if conference is None or not zoom_configured():
         return "skipped"
-    return services.zoom_after_event(conference=conference)
+    return reports.zoom_after_event(conference=conference)
 
 
 @shared_task(name="integrations.zoom_registrants", acks_late=True, reject_on_worker_lost=True)
@@ -47,7 +47,7 @@ def zoom_registrants_task(*, conference_id: int):
     conference = _conference(conference_id)
     if conference is None:
         return "gone"
-    return services.zoom_registrants_sync(conference=conference)
+    return registrants.zoom_registrants_sync(conference=conference)
 
 
 @shared_task(name="integrations.zoom_sweep")
@@ -69,7 +69,7 @@ def zoom_sweep_task() -> dict:
     )
     # A sync sends registrations too; the others only need their registrants sent.
     registrant_ids = [
-        pk for pk in services.conferences_with_pending_registrations() if pk not in sync_ids
+        pk for pk in registrants.conferences_with_pending_registrations() if pk not in sync_ids
     ]
     for conference_id in sync_ids:
         zoom_sync_task.delay(conference_id=conference_id)

@@ -1,10 +1,9 @@
 """The partner API's registrations: partners register their staff for a scheduled conference.
 
-Registration goes through the invitation pipeline (conferences.invitations), so a registered
+Registration goes through conferences.registrations and the invitation pipeline, so a registered
 person gets the same invitation mail, answer link and reminders as anyone invited by staff.
 """
 
-from django.db import IntegrityError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -12,11 +11,10 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
-from conferences.invitations import invitations_add, invitee_rows_validate
 from conferences.models import Conference, Invitation
+from conferences.registrations import RegistrationConflict, registrations_add
 from elyurt.api import ConditionalGetMixin, ErrorSerializer
 from experts.models import Language
-from integrations.services import zoom_registrants_queue
 
 from .models import ApiKey
 from .permissions import RegistrationsWrite
@@ -77,9 +75,27 @@ class RegistrationSerializer(serializers.ModelSerializer):
         return invitation.cancelled_at is not None
 
 
+class RegistrationBatchSerializer(serializers.Serializer):
+    """The request's shape: a list of 1 to MAX_ROWS rows (registrations_add checks each row)."""
+
+    rows = serializers.ListField(
+        error_messages={
+            key: h("Send a JSON list of rows (objects with name, email, ...).")
+            for key in ("not_a_list", "null", "required")
+        }
+    )
+
+    def validate_rows(self, rows: list) -> list:
+        if not 1 <= len(rows) <= MAX_ROWS:
+            raise serializers.ValidationError(
+                _("Send from 1 to %(max)d rows a request.") % {"max": MAX_ROWS}
+            )
+        return rows
+
+
 class AcceptedRowSerializer(serializers.Serializer):
     index = serializers.IntegerField(help_text=h("0-based position of the row in the request."))
-    id = serializers.IntegerField(help_text=h("The registration's id."))
+    id = serializers.IntegerField(source="invitation_id", help_text=h("The registration's id."))
 
 
 class RefusedRowSerializer(serializers.Serializer):
@@ -161,76 +177,18 @@ class RegistrationViewSet(
     )
     def create(self, request, *args, **kwargs):
         conference = self.get_conference()
-        rows = request.data
-        if not isinstance(rows, list):
-            raise exceptions.ValidationError(
-                {"rows": [_("Send a JSON list of rows (objects with name, email, ...).")]}
+        shape = RegistrationBatchSerializer(data={"rows": request.data})
+        shape.is_valid(raise_exception=True)
+        try:
+            result = registrations_add(
+                conference=conference,
+                organization=self.caller_organization(),
+                rows=shape.validated_data["rows"],
+                by=request.user if request.user.pk else None,
             )
-        if not 1 <= len(rows) <= MAX_ROWS:
-            raise exceptions.ValidationError(
-                {"rows": [_("Send from 1 to %(max)d rows a request.") % {"max": MAX_ROWS}]}
-            )
-        if conference.status != Conference.Status.SCHEDULED:
-            raise exceptions.ValidationError(
-                {
-                    "conference": [
-                        _("Only a scheduled conference takes registrations (this one is %s).")
-                        % conference.get_status_display()
-                    ]
-                }
-            )
-        invitees, errors = invitee_rows_validate(rows)
-        refused = [{"index": e.index, "field": e.field, "message": e.message} for e in errors]
-        refused_indexes = {e.index for e in errors}
-        valid = [
-            (index, invitee)
-            for index, invitee in zip(
-                [i for i in range(len(rows)) if i not in refused_indexes], invitees, strict=True
-            )
-        ]
-        organization = self.caller_organization()
-        # A person invited another way (by staff, or registered by another partner) stays as
-        # they are: a partner may only change its own registrations.
-        taken = set(
-            Invitation.objects.filter(
-                conference=conference, email_lower__in=[i.email.lower() for _x, i in valid]
-            )
-            .exclude(source=Invitation.Source.REGISTRATION, registered_by=organization)
-            .values_list("email_lower", flat=True)
-        )
-        accepted_rows = []
-        for index, invitee in valid:
-            if invitee.email.lower() in taken:
-                refused.append(
-                    {
-                        "index": index,
-                        "field": "email",
-                        "message": _("This person is already invited to this conference."),
-                    }
-                )
-            else:
-                accepted_rows.append((index, invitee))
-        accepted = []
-        if accepted_rows:
-            try:
-                invitations = invitations_add(
-                    conference=conference,
-                    invitees=[invitee for _index, invitee in accepted_rows],
-                    source=Invitation.Source.REGISTRATION,
-                    registered_by=organization,
-                    by=request.user if request.user.pk else None,
-                )
-            except IntegrityError:
-                raise Conflict() from None
-            # Committed: Zoom registers them now, and their invitations, held until then, carry
-            # each person's own join link (the sweeper sends what this misses).
-            zoom_registrants_queue(conference=conference)
-            accepted = [
-                {"index": index, "id": invitation.pk}
-                for (index, _invitee), invitation in zip(accepted_rows, invitations, strict=True)
-            ]
-        refused.sort(key=lambda r: (r["index"], r["field"]))
-        return Response({"accepted": accepted, "refused": refused}, status=status.HTTP_200_OK)
+        except RegistrationConflict:
+            raise Conflict() from None
+        return Response(RegistrationResultSerializer(result).data, status=status.HTTP_200_OK)
 
 
 class Conflict(exceptions.APIException):

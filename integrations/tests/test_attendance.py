@@ -224,3 +224,18 @@ def test_csv_that_is_not_utf8():
 
     assert raised.value.messages == ["file: the file is not UTF-8 text (byte 1)."]
     assert Attendee.objects.count() == 0
+
+
+def test_what_postgresql_or_python_cannot_take_is_refused_by_its_column():
+    """A NUL in a name and an endless duration are faults of the row, not a 500."""
+    conference = ConferenceFactory()
+    rows = [{"name": "A\x00B"}, {"name": "C", "duration_seconds": "1e400"}]
+
+    with pytest.raises(ValidationError) as raised:
+        attendance_import_rows(conference=conference, rows=rows)
+
+    assert raised.value.messages == [
+        "row 1, column “name”: Null characters are not allowed.",
+        "row 2, column “duration_seconds”: “1e400” is not a whole number of seconds.",
+    ]
+    assert Attendee.objects.count() == 0

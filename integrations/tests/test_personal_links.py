@@ -20,7 +20,7 @@ from conferences.tests.factories import ConferenceFactory
 from conferences.tests.live import wait_until
 from experts.tests.factories import OrganizationFactory
 from integrations.models import ZoomMeeting
-from integrations.services import JOIN_LINK_RECHECK_SECONDS
+from integrations.registrants import JOIN_LINK_RECHECK_SECONDS
 from integrations.tasks import zoom_sweep_task
 from partners.models import Scope
 from partners.services import api_key_create
@@ -140,13 +140,13 @@ def test_past_the_wait_the_invitation_goes_with_the_conference_link(
     OutboundMessage.objects.filter(pk=row.pk).update(
         created_at=F("created_at") - datetime.timedelta(seconds=600), next_attempt_at=None
     )
-    with caplog.at_level(logging.WARNING, logger="integrations.services"):
+    with caplog.at_level(logging.WARNING, logger="integrations.registrants"):
         report = messages_deliver(message_ids=[row.pk])
 
     assert (report.sent, report.postponed) == (1, 0)
     [message] = mail.outbox
     assert join_links(message.body) == [conference.join_url]
-    assert [r.getMessage() for r in caplog.records if r.name == "integrations.services"] == [
+    assert [r.getMessage() for r in caplog.records if r.name == "integrations.registrants"] == [
         f"outbox row {row.pk}: no personal Zoom join link for invitation "
         f"{row.invitation_id} after 600 s; sending it with the conference's join link"
     ]

@@ -125,7 +125,7 @@ def test_links_of_a_deleted_meeting_are_forgotten(
 def test_registrations_can_be_queued_right_away(
     fake_zoom, ministry, django_capture_on_commit_callbacks
 ):
-    from integrations.services import zoom_registrants_queue
+    from integrations.registrants import zoom_registrants_queue
 
     conference = ConferenceFactory()
     with django_capture_on_commit_callbacks(execute=True):
@@ -157,3 +157,22 @@ def test_a_withdrawn_registration_is_cancelled_on_zoom(
     assert Invitation.objects.get(email="a@edu.uz").join_url == ""
     assert Invitation.objects.get(email="b@edu.uz").join_url != ""
     assert zoom_sweep_task() == {"sync": 0, "registrants": 0, "pull": 0}
+
+
+def test_a_registration_through_the_service_reaches_zoom_after_commit(
+    fake_zoom, ministry, django_capture_on_commit_callbacks
+):
+    """registrations_add tells integrations by its signal; nothing Zoom-specific is called."""
+    from conferences.registrations import registrations_add
+
+    conference = ConferenceFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        conference_set_status(conference=conference, status=Status.SCHEDULED)
+    with django_capture_on_commit_callbacks(execute=True):
+        registrations_add(
+            conference=conference, organization=ministry, rows=[{"name": "A", "email": "a@edu.uz"}]
+        )
+
+    conference.refresh_from_db()
+    store = fake_zoom.state.registrants[("meetings", conference.meeting_id)]
+    assert Invitation.objects.get().join_url == store["a@edu.uz"]["join_url"]

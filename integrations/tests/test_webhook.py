@@ -333,7 +333,7 @@ def test_without_a_secret_the_webhook_is_off(client, no_zoom):
 def test_the_sweeper_asks_for_the_report_again_then_gives_up(
     client, fake_zoom, scheduled, django_capture_on_commit_callbacks
 ):
-    from integrations.services import MAX_PULL_ATTEMPTS
+    from integrations.reports import MAX_PULL_ATTEMPTS
     from integrations.tasks import zoom_sweep_task
 
     conference = scheduled()
