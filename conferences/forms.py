@@ -2,7 +2,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .invitations import Invitee, invitations_add, invitees_from_csv
+from .invitations import invitations_add
+from .invitees import Invitee, invitees_from_csv
 from .models import Invitation
 
 MAX_CSV_BYTES = 5 * 1024 * 1024

@@ -1,194 +1,30 @@
-"""Writes for invitations: who is invited, their answers, and what must be mailed to them.
+"""Writes for invitations: inviting people, sending, resending, withdrawing, answering, and
+what a change of the conference must mail to those invited.
 
 Every message a person must get is first written to the outbox (OutboundMessage) in the same
-transaction as the change that calls for it; delivery.py sends it after the commit. The answer
-token is derived from a random per-invitation salt and SECRET_KEY, so it is never stored: the
-table holds only its SHA-256, and the worker can rebuild the link for every message it sends.
+transaction as the change that calls for it; delivery.py sends it after the commit. Who is
+invited comes from invitees.py (rows, CSV); the answer link's token from tokens.py; reminders
+are recorded by reminders.py.
 """
 
 from __future__ import annotations
 
-import csv
-import datetime
-import hashlib
-import io
-import secrets
-from dataclasses import dataclass
-
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models import Max
 from django.db.models.functions import Lower
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
-from experts.models import Expert, Language, validate_time_zone
+from experts.models import Expert
 from experts.selectors import council_current_members
 
+from .invitees import Invitee, invitees_from_csv
 from .models import REMINDER_KINDS, Conference, Invitation, OutboundMessage
+from .tokens import invitation_by_token, new_token_fields
 
 Kind = OutboundMessage.Kind
 State = OutboundMessage.State
-
-INVITEE_FIELDS = ("name", "email", "organization", "position", "language", "timezone")
-REQUIRED_FIELDS = ("name", "email")
-LANGUAGES_BY_FOLDED = {value.lower(): value for value in Language.values}
-
-
-class InvalidToken(Exception):
-    """The answer link is unknown, tampered with, cancelled or past the start."""
-
-
-@dataclass
-class Invitee:
-    name: str
-    email: str
-    organization: str = ""
-    position: str = ""
-    language: str = Language.UZ_CYRL
-    timezone: str = "Asia/Tashkent"
-
-
-@dataclass
-class RowError:
-    index: int  # 0-based position of the row in the batch
-    field: str
-    message: str
-
-
-# --- validation --------------------------------------------------------------------------------
-
-
-def _row_validate(index: int, row: dict) -> tuple[Invitee | None, list[RowError]]:
-    errors: list[RowError] = []
-    if not isinstance(row, dict):
-        return None, [RowError(index, "row", _("A row must be an object of named fields."))]
-    for key in row:
-        if key not in INVITEE_FIELDS:
-            errors.append(
-                RowError(
-                    index, str(key), _("Unknown field; allowed: %s.") % ", ".join(INVITEE_FIELDS)
-                )
-            )
-    values = {}
-    for key in INVITEE_FIELDS:
-        value = row.get(key)
-        if value is None:
-            value = ""
-        if not isinstance(value, str):
-            errors.append(RowError(index, key, _("Must be text.")))
-            value = ""
-        if "\x00" in value:  # PostgreSQL cannot store it: refuse here, not with a 500
-            errors.append(RowError(index, key, _("Null characters are not allowed.")))
-            value = value.replace("\x00", "")
-        values[key] = value.strip()
-    for key in REQUIRED_FIELDS:
-        if key not in row:
-            errors.append(RowError(index, key, _("This field is missing.")))
-        elif not values[key]:
-            errors.append(RowError(index, key, _("This field may not be empty.")))
-    if values["name"] and len(values["name"]) > 200:
-        errors.append(RowError(index, "name", _("At most 200 characters.")))
-    for key in ("organization", "position"):
-        if len(values[key]) > 300:
-            errors.append(RowError(index, key, _("At most 300 characters.")))
-    if values["email"]:
-        try:
-            validate_email(values["email"])
-            if len(values["email"]) > 254:
-                raise ValidationError("too long")
-        except ValidationError:
-            errors.append(
-                RowError(index, "email", _("'%s' is not a valid email address.") % values["email"])
-            )
-    language = Language.UZ_CYRL
-    if values["language"]:
-        language = LANGUAGES_BY_FOLDED.get(values["language"].lower())
-        if language is None:
-            errors.append(
-                RowError(
-                    index,
-                    "language",
-                    _("'%(value)s' is not one of %(allowed)s.")
-                    % {"value": values["language"], "allowed": ", ".join(Language.values)},
-                )
-            )
-    zone = values["timezone"] or "Asia/Tashkent"
-    try:
-        validate_time_zone(zone)
-    except ValidationError:
-        errors.append(
-            RowError(
-                index,
-                "timezone",
-                _("'%s' is not an IANA time zone name such as America/New_York.") % zone,
-            )
-        )
-    if errors:
-        return None, errors
-    return (
-        Invitee(
-            name=values["name"],
-            email=values["email"],
-            organization=values["organization"],
-            position=values["position"],
-            language=language,
-            timezone=zone,
-        ),
-        [],
-    )
-
-
-def invitee_rows_validate(rows: list[dict]) -> tuple[list[Invitee], list[RowError]]:
-    """Check a batch of people to invite; the caller imports nothing if errors come back.
-
-    The same email twice in the batch (in any letter case) is an error on the later row.
-    """
-    invitees: list[Invitee] = []
-    errors: list[RowError] = []
-    seen: dict[str, int] = {}
-    for index, row in enumerate(rows):
-        invitee, row_errors = _row_validate(index, row)
-        if invitee is not None:
-            key = invitee.email.lower()
-            if key in seen:
-                row_errors.append(
-                    RowError(
-                        index,
-                        "email",
-                        _("'%(email)s' already appears in row %(row)d.")
-                        % {"email": invitee.email, "row": seen[key]},
-                    )
-                )
-            else:
-                seen[key] = index
-        errors.extend(row_errors)
-        if invitee is not None and not row_errors:
-            invitees.append(invitee)
-    return invitees, errors
-
-
-# --- tokens ------------------------------------------------------------------------------------
-
-
-def _token_from_salt(salt: str) -> str:
-    return salted_hmac("conferences.invitation.answer", salt, algorithm="sha256").hexdigest()
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _new_token_fields() -> dict:
-    salt = secrets.token_hex(16)  # 128 random bits; the HMAC adds SECRET_KEY on top
-    return {"token_salt": salt, "token_hash": token_hash(_token_from_salt(salt))}
-
-
-def invitation_token(*, invitation: Invitation) -> str:
-    """The raw answer token for the mailed link (never stored)."""
-    return _token_from_salt(invitation.token_salt)
 
 
 # --- outbox ------------------------------------------------------------------------------------
@@ -301,7 +137,7 @@ def invitations_add(
                 registered_by=registered_by,
                 expert=experts.get(key),
                 **fields,
-                **_new_token_fields(),
+                **new_token_fields(),
             )
             # Uniqueness is the database's job (and the conference row is locked): no query per row.
             invitation.full_clean(
@@ -413,53 +249,6 @@ def invitations_from_council(*, conference: Conference, by=None, send: bool = Tr
     )
 
 
-CSV_HEADER = list(INVITEE_FIELDS)
-
-
-def invitees_from_csv(*, file) -> list[Invitee]:
-    """Read a CSV file (bytes, text or a file object) with the header
-    name,email,organization,position,language,timezone. Any bad line raises ValidationError on
-    `file` with one message per problem naming the line (the header is line 1) and the reason.
-    """
-    raw = file.read() if hasattr(file, "read") else file
-    if isinstance(raw, bytes):
-        try:
-            raw = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ValidationError({"file": [_("The file is not UTF-8 text.")]}) from None
-    try:
-        reader = csv.DictReader(io.StringIO(raw, newline=""))
-        header = [name.strip() for name in (reader.fieldnames or [])]
-        if header != CSV_HEADER:
-            raise ValidationError(
-                {"file": [_("Line 1: the header must be %s.") % ",".join(CSV_HEADER)]}
-            )
-        reader.fieldnames = header
-        rows = []
-        messages = []
-        for line_index, row in enumerate(reader):
-            if None in row or any(value is None for value in row.values()):
-                messages.append(
-                    _("Line %(line)d: expected %(count)d columns.")
-                    % {"line": line_index + 2, "count": len(CSV_HEADER)}
-                )
-                row = {k: v for k, v in row.items() if k is not None and v is not None}
-            rows.append(row)
-    except csv.Error as exc:
-        raise ValidationError({"file": [_("The file is not valid CSV: %s") % exc]}) from None
-    invitees, errors = invitee_rows_validate(rows)
-    messages.extend(
-        _("Line %(line)d: %(field)s: %(message)s")
-        % {"line": e.index + 2, "field": e.field, "message": e.message}
-        for e in errors
-    )
-    if messages:
-        raise ValidationError({"file": sorted(messages, key=_line_number)})
-    if not invitees:
-        raise ValidationError({"file": [_("The file has no rows.")]})
-    return invitees
-
-
 def invitations_from_csv(*, conference: Conference, file, by=None, send: bool = True):
     """Invite everyone in a CSV file, all or nothing: see invitees_from_csv for the format and
     the errors; a refused file imports nobody."""
@@ -467,11 +256,6 @@ def invitations_from_csv(*, conference: Conference, file, by=None, send: bool = 
     return invitations_add(
         conference=conference, invitees=invitees, source=Invitation.Source.CSV, by=by, send=send
     )
-
-
-def _line_number(message: str) -> int:
-    digits = "".join(ch for ch in message.split(":", 1)[0] if ch.isdigit())
-    return int(digits or 0)
 
 
 @transaction.atomic
@@ -539,27 +323,6 @@ def invitation_cancel(*, invitation: Invitation, by=None) -> Invitation:
     return invitation
 
 
-def invitation_by_token(*, token: str, external_id: str | None = None) -> Invitation:
-    """The invitation a live answer link belongs to; InvalidToken for anything else."""
-    if not isinstance(token, str) or not 32 <= len(token) <= 128:
-        raise InvalidToken
-    try:
-        invitation = Invitation.objects.select_related("conference").get(
-            token_hash=token_hash(token)
-        )
-    except Invitation.DoesNotExist:
-        raise InvalidToken from None
-    conference = invitation.conference
-    if (
-        (external_id is not None and conference.external_id != external_id)
-        or invitation.cancelled_at is not None
-        or conference.status != Conference.Status.SCHEDULED
-        or timezone.now() >= conference.starts_at
-    ):
-        raise InvalidToken
-    return invitation
-
-
 @transaction.atomic
 def invitation_answer(*, token: str, answer: str, external_id: str | None = None) -> Invitation:
     """Record accept or decline from the personal link; a person may change their mind until
@@ -578,7 +341,7 @@ def invitation_answer(*, token: str, answer: str, external_id: str | None = None
     return invitation
 
 
-# --- reacting to conference changes (registered in apps.py) -----------------------------------
+# --- reacting to conference changes (called by receivers.py) ----------------------------------
 
 
 def _sequence_raise(conference: Conference) -> int:
@@ -653,63 +416,3 @@ def _conference_reinstated(conference: Conference) -> None:
             invitations=reached, kind=Kind.REINSTATEMENT, sequence=_sequence_raise(conference)
         )
     _skipped_invitations_revive(invitations=active.exclude(pk__in=[inv.pk for inv in reached]))
-
-
-# --- reminders (found by a periodic scan, never by a countdown) --------------------------------
-
-REMINDERS = (
-    (Kind.REMINDER_24H, datetime.timedelta(hours=24)),
-    (Kind.REMINDER_1H, datetime.timedelta(hours=1)),
-)
-# The mail that tells a person the conference's time and details.
-ANNOUNCEMENTS = (Kind.INVITATION, Kind.UPDATE, Kind.REINSTATEMENT)
-
-
-def reminders_queue(*, now: datetime.datetime | None = None) -> int:
-    """Record and queue the reminders that are due: 24 hours and 1 hour before the start, to
-    people who accepted or have not answered.
-
-    A reminder is at most once per person, kind and start time: its row holds the start it
-    announces and the unique key includes it. So a conference moved after a reminder went out
-    reminds again before its new start, a change of title or link does not, and delivery drops
-    a reminder whose start is no longer the conference's. A person is reminded only if their
-    last calendar mail (invitation, update, reinstatement) was sent before the reminder's
-    moment: someone invited, or told of a move, within the last 24 hours before the start gets
-    no 24-hour reminder, only the 1-hour one. Returns how many were queued."""
-    now = now or timezone.now()
-    queued = 0
-    for kind, before in REMINDERS:
-        conferences = Conference.objects.filter(
-            status=Conference.Status.SCHEDULED,
-            starts_at__gt=now,
-            starts_at__lte=now + before,
-        )
-        if kind == Kind.REMINDER_24H:
-            # Within the last hour the 1-hour reminder says it all.
-            conferences = conferences.filter(starts_at__gt=now + datetime.timedelta(hours=1))
-        for conference in conferences:
-            reminded = OutboundMessage.objects.filter(
-                invitation=OuterRef("pk"), kind=kind, starts_at=conference.starts_at
-            )
-            with transaction.atomic():
-                due = (
-                    _active(conference)
-                    .filter(answer__in=[Invitation.Answer.NONE, Invitation.Answer.ACCEPTED])
-                    .annotate(
-                        last_told=Max(
-                            "messages__sent_at",
-                            filter=Q(messages__kind__in=ANNOUNCEMENTS, messages__state=State.SENT),
-                        )
-                    )
-                    .filter(last_told__lte=conference.starts_at - before)
-                    .exclude(Exists(reminded))
-                )
-                queued += len(
-                    _queue_kind(
-                        invitations=list(due),
-                        kind=kind,
-                        sequence=conference.sequence,
-                        starts_at=conference.starts_at,
-                    )
-                )
-    return queued

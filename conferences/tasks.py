@@ -5,7 +5,7 @@ import logging
 from celery import shared_task
 
 from . import delivery
-from .invitations import reminders_queue
+from .reminders import reminders_queue
 
 logger = logging.getLogger(__name__)
 

@@ -12,7 +12,8 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
-from conferences.invitations import invitations_add, invitee_rows_validate
+from conferences.invitations import invitations_add
+from conferences.invitees import invitee_rows_validate
 from conferences.models import Conference, Invitation
 from elyurt.api import ConditionalGetMixin, ErrorSerializer
 from experts.models import Language

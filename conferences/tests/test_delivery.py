@@ -6,13 +6,10 @@ import pytest
 from django.utils import timezone
 
 from conferences import delivery
-from conferences.invitations import (
-    Invitee,
-    invitations_add,
-    invitations_resend_failed,
-    reminders_queue,
-)
+from conferences.invitations import invitations_add, invitations_resend_failed
+from conferences.invitees import Invitee
 from conferences.models import Invitation, OutboundMessage
+from conferences.reminders import reminders_queue
 from conferences.services import conference_update
 
 pytestmark = pytest.mark.django_db
@@ -210,7 +207,7 @@ def test_reminder_is_not_sent_after_the_start(scheduled_conference, smtp_server)
 def test_what_the_server_receives_is_personal_and_well_formed(scheduled_conference, smtp_server):
     import icalendar
 
-    from conferences.invitations import invitation_token
+    from conferences.tokens import invitation_token
 
     invitations = invitations_add(
         conference=scheduled_conference,

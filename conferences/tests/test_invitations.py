@@ -6,13 +6,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from conferences.invitations import (
-    Invitee,
     invitation_cancel,
     invitations_add,
     invitations_from_council,
     invitations_send,
-    invitee_rows_validate,
 )
+from conferences.invitees import Invitee, invitee_rows_validate
 from conferences.models import Conference, Invitation, OutboundMessage
 from conferences.selectors import invitation_counts, invitation_list
 from conferences.services import conference_set_status
