@@ -1,7 +1,7 @@
 """Writes for invitations: inviting people, sending, resending, withdrawing, answering, and
 what a change of the conference must mail to those invited.
 
-Every message a person must get is first written to the outbox (OutboundMessage) in the same
+Every message a person must get is first recorded in the outbox (outbox.py) in the same
 transaction as the change that calls for it; delivery.py sends it after the commit. Who is
 invited comes from invitees.py (rows, CSV); the answer link's token from tokens.py; reminders
 are recorded by reminders.py.
@@ -19,15 +19,13 @@ from django.utils.translation import gettext as _
 from experts.models import Expert
 from experts.selectors import council_current_members
 
+from . import outbox
 from .invitees import Invitee, invitees_from_csv
-from .models import REMINDER_KINDS, Conference, Invitation, OutboundMessage
+from .models import Conference, Invitation, OutboundMessage
 from .tokens import invitation_by_token, new_token_fields
 
 Kind = OutboundMessage.Kind
 State = OutboundMessage.State
-
-
-# --- outbox ------------------------------------------------------------------------------------
 
 
 def _require_scheduled(conference: Conference) -> Conference:
@@ -40,35 +38,6 @@ def _require_scheduled(conference: Conference) -> Conference:
             }
         )
     return locked
-
-
-def _queue_kind(*, invitations, kind: str, sequence: int, starts_at=None) -> list[int]:
-    """Record one `kind` message per invitation (the unique key drops repeats); wake the sender.
-
-    A reminder is keyed by the start it announces (`starts_at`), any other kind by `sequence`.
-    Returns the ids of that kind's messages still pending for these invitations.
-    """
-    from .delivery import messages_queue
-
-    ids = [inv.pk for inv in invitations]
-    if not ids:
-        return []
-    key = {"starts_at": starts_at} if kind in REMINDER_KINDS else {"sequence": sequence}
-    OutboundMessage.objects.bulk_create(
-        [
-            OutboundMessage(invitation_id=pk, kind=kind, sequence=sequence, starts_at=starts_at)
-            for pk in ids
-        ],
-        ignore_conflicts=True,
-        batch_size=1000,
-    )
-    pending = list(
-        OutboundMessage.objects.filter(
-            invitation_id__in=ids, kind=kind, state=State.PENDING, **key
-        ).values_list("pk", flat=True)
-    )
-    messages_queue(message_ids=pending)
-    return pending
 
 
 def _active(conference: Conference):
@@ -189,8 +158,8 @@ def _invitations_queue(*, conference: Conference, invitations, reactivated=()) -
     withdrawn (and sent a CANCEL), then invited again needs a REQUEST with a higher SEQUENCE
     than the CANCEL, so the conference's sequence is raised for them.
     """
-    revived = _skipped_invitations_revive(invitations=invitations)
-    queued = _queue_kind(
+    revived = outbox.messages_revive(invitations=invitations)
+    queued = outbox.messages_record(
         invitations=list(invitations.exclude(messages__kind=Kind.INVITATION)),
         kind=Kind.INVITATION,
         sequence=conference.sequence,
@@ -204,26 +173,10 @@ def _invitations_queue(*, conference: Conference, invitations, reactivated=()) -
         ).distinct()
     ]
     if again:
-        queued += _queue_kind(
+        queued += outbox.messages_record(
             invitations=again, kind=Kind.INVITATION, sequence=_sequence_raise(conference)
         )
     return revived + queued
-
-
-def _skipped_invitations_revive(*, invitations) -> list[int]:
-    """Put back the invitation mail that a withdrawal or a cancellation dropped unsent."""
-    from .delivery import messages_queue
-
-    revived = list(
-        OutboundMessage.objects.filter(
-            invitation__in=invitations, kind=Kind.INVITATION, state=State.SKIPPED
-        ).values_list("pk", flat=True)
-    )
-    OutboundMessage.objects.filter(pk__in=revived).update(
-        state=State.PENDING, attempts=0, next_attempt_at=None, updated_at=timezone.now()
-    )
-    messages_queue(message_ids=revived)
-    return revived
 
 
 def invitations_from_council(*, conference: Conference, by=None, send: bool = True):
@@ -264,8 +217,6 @@ def invitations_send(*, conference: Conference, by=None) -> int:
 
     Returns how many messages are waiting to go out.
     """
-    from .delivery import messages_queue
-
     conference = _require_scheduled(conference)
     new = _invitations_queue(conference=conference, invitations=_active(conference))
     # Rows already waiting (their task may be lost): wake them too, without queueing twice.
@@ -274,30 +225,15 @@ def invitations_send(*, conference: Conference, by=None) -> int:
         .exclude(pk__in=new)
         .values_list("pk", flat=True)
     )
-    messages_queue(message_ids=waiting)
+    outbox.messages_queue(message_ids=waiting)
     return len(new) + len(waiting)
 
 
 @transaction.atomic
 def invitations_resend_failed(*, conference: Conference, by=None) -> int:
-    """Give failed messages a fresh set of attempts (after staff fixed an address or the relay)."""
-    from .delivery import messages_queue
-
-    failed = OutboundMessage.objects.filter(
-        invitation__conference=conference,
-        invitation__cancelled_at__isnull=True,
-        state=State.FAILED,
-    )
-    ids = list(failed.values_list("pk", flat=True))
-    OutboundMessage.objects.filter(pk__in=ids).update(
-        state=State.PENDING,
-        attempts=0,
-        next_attempt_at=None,
-        lease_until=None,
-        updated_at=timezone.now(),
-    )
-    messages_queue(message_ids=ids)
-    return len(ids)
+    """Give failed messages a fresh set of attempts (after staff fixed an address or the relay).
+    Returns how many go out again."""
+    return len(outbox.messages_retry_failed(invitations=_active(conference)))
 
 
 @transaction.atomic
@@ -311,11 +247,9 @@ def invitation_cancel(*, invitation: Invitation, by=None) -> Invitation:
         return invitation
     invitation.cancelled_at = timezone.now()
     invitation.save(update_fields=["cancelled_at", "updated_at"])
-    OutboundMessage.objects.filter(invitation=invitation, state=State.PENDING).update(
-        state=State.SKIPPED, updated_at=timezone.now()
-    )
+    outbox.messages_skip(invitations=Invitation.objects.filter(pk=invitation.pk))
     reached = _reached(Invitation.objects.filter(pk=invitation.pk))
-    _queue_kind(
+    outbox.messages_record(
         invitations=list(reached),
         kind=Kind.CANCELLATION,
         sequence=invitation.conference.sequence,
@@ -371,7 +305,7 @@ def on_conference_change(*, conference: Conference, changed: set, by=None) -> No
     if not changed & CALENDAR_FIELDS or conference.status != Conference.Status.SCHEDULED:
         return
     sequence = _sequence_raise(conference)
-    _queue_kind(
+    outbox.messages_record(
         invitations=list(_reached(_active(conference))), kind=Kind.UPDATE, sequence=sequence
     )
 
@@ -387,10 +321,8 @@ def on_conference_status(*, conference: Conference, previous: str, by=None) -> N
 def _conference_cancelled(conference: Conference) -> None:
     """A cancelled conference: calendar CANCEL to everyone mailed; unsent mail is dropped."""
     sequence = _sequence_raise(conference)
-    OutboundMessage.objects.filter(invitation__conference=conference, state=State.PENDING).update(
-        state=State.SKIPPED, updated_at=timezone.now()
-    )
-    _queue_kind(
+    outbox.messages_skip(invitations=Invitation.objects.filter(conference=conference))
+    outbox.messages_record(
         invitations=list(_reached(_active(conference))),
         kind=Kind.CANCELLATION,
         sequence=sequence,
@@ -407,12 +339,10 @@ def _conference_reinstated(conference: Conference) -> None:
     active = _active(conference)
     # A cancellation still waiting to go out (or failed, to be resent) would now tell the
     # opposite of the truth.
-    OutboundMessage.objects.filter(
-        invitation__in=active, kind=Kind.CANCELLATION, state__in=[State.PENDING, State.FAILED]
-    ).update(state=State.SKIPPED, updated_at=timezone.now())
+    outbox.cancellations_retract(invitations=active)
     reached = list(_reached(active))
     if reached:
-        _queue_kind(
+        outbox.messages_record(
             invitations=reached, kind=Kind.REINSTATEMENT, sequence=_sequence_raise(conference)
         )
-    _skipped_invitations_revive(invitations=active.exclude(pk__in=[inv.pk for inv in reached]))
+    outbox.messages_revive(invitations=active.exclude(pk__in=[inv.pk for inv in reached]))

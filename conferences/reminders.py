@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
-from .invitations import _active, _queue_kind
+from . import outbox
 from .models import Conference, Invitation, OutboundMessage
 
 Kind = OutboundMessage.Kind
@@ -51,7 +51,7 @@ def reminders_queue(*, now: datetime.datetime | None = None) -> int:
             )
             with transaction.atomic():
                 due = (
-                    _active(conference)
+                    conference.invitations.filter(cancelled_at__isnull=True)
                     .filter(answer__in=[Invitation.Answer.NONE, Invitation.Answer.ACCEPTED])
                     .annotate(
                         last_told=Max(
@@ -63,7 +63,7 @@ def reminders_queue(*, now: datetime.datetime | None = None) -> int:
                     .exclude(Exists(reminded))
                 )
                 queued += len(
-                    _queue_kind(
+                    outbox.messages_record(
                         invitations=list(due),
                         kind=kind,
                         sequence=conference.sequence,
