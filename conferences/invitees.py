@@ -1,5 +1,10 @@
 """Who is invited: the Invitee a batch of rows becomes, the check of those rows, and the CSV
 file staff upload. Nothing here writes; invitations.py invites the people these return.
+
+A row is checked by InviteeRowForm, whose limits, choices, defaults and validators are the
+Invitation model's, whoever sends it: the partner API, a CSV file, the dashboard. Its text goes
+through elyurt.text.text_clean once: control characters removed, every field single-line (a line
+break refused naming the field, or folded into a space for a file).
 """
 
 from __future__ import annotations
@@ -8,15 +13,20 @@ import csv
 import io
 from dataclasses import dataclass
 
+from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from experts.models import Language, validate_time_zone
+from elyurt.text import text_clean
+
+from .models import Invitation
 
 INVITEE_FIELDS = ("name", "email", "organization", "position", "language", "timezone")
-REQUIRED_FIELDS = ("name", "email")
-LANGUAGES_BY_FOLDED = {value.lower(): value for value in Language.values}
+
+
+def _model_field(name: str):
+    return Invitation._meta.get_field(name)
 
 
 @dataclass
@@ -25,8 +35,8 @@ class Invitee:
     email: str
     organization: str = ""
     position: str = ""
-    language: str = Language.UZ_CYRL
-    timezone: str = "Asia/Tashkent"
+    language: str = _model_field("language").default
+    timezone: str = _model_field("timezone").default
 
 
 @dataclass
@@ -38,97 +48,128 @@ class RowError:
 
 # --- validation ---------------------------------------------------------------------------------
 
+ROW_ERRORS = {
+    "required": gettext_lazy("This field may not be empty."),
+    "max_length": gettext_lazy("At most %(limit_value)d characters."),
+}
 
-def _row_validate(index: int, row: dict) -> tuple[Invitee | None, list[RowError]]:
-    errors: list[RowError] = []
-    if not isinstance(row, dict):
-        return None, [RowError(index, "row", _("A row must be an object of named fields."))]
-    for key in row:
-        if key not in INVITEE_FIELDS:
-            errors.append(
-                RowError(
-                    index, str(key), _("Unknown field; allowed: %s.") % ", ".join(INVITEE_FIELDS)
-                )
-            )
-    values = {}
-    for key in INVITEE_FIELDS:
-        value = row.get(key)
-        if value is None:
-            value = ""
-        if not isinstance(value, str):
-            errors.append(RowError(index, key, _("Must be text.")))
-            value = ""
-        if "\x00" in value:  # PostgreSQL cannot store it: refuse here, not with a 500
-            errors.append(RowError(index, key, _("Null characters are not allowed.")))
-            value = value.replace("\x00", "")
-        values[key] = value.strip()
-    for key in REQUIRED_FIELDS:
-        if key not in row:
-            errors.append(RowError(index, key, _("This field is missing.")))
-        elif not values[key]:
-            errors.append(RowError(index, key, _("This field may not be empty.")))
-    if values["name"] and len(values["name"]) > 200:
-        errors.append(RowError(index, "name", _("At most 200 characters.")))
-    for key in ("organization", "position"):
-        if len(values[key]) > 300:
-            errors.append(RowError(index, key, _("At most 300 characters.")))
-    if values["email"]:
-        try:
-            validate_email(values["email"])
-            if len(values["email"]) > 254:
-                raise ValidationError("too long")
-        except ValidationError:
-            errors.append(
-                RowError(index, "email", _("'%s' is not a valid email address.") % values["email"])
-            )
-    language = Language.UZ_CYRL
-    if values["language"]:
-        language = LANGUAGES_BY_FOLDED.get(values["language"].lower())
-        if language is None:
-            errors.append(
-                RowError(
-                    index,
-                    "language",
-                    _("'%(value)s' is not one of %(allowed)s.")
-                    % {"value": values["language"], "allowed": ", ".join(Language.values)},
-                )
-            )
-    zone = values["timezone"] or "Asia/Tashkent"
-    try:
-        validate_time_zone(zone)
-    except ValidationError:
-        errors.append(
-            RowError(
-                index,
-                "timezone",
-                _("'%s' is not an IANA time zone name such as America/New_York.") % zone,
-            )
+
+class RowTextField(forms.CharField):
+    """A field of a row as the Invitation model declares it (max_length, blank, default, its
+    validators), its text cleaned by text_clean: anything but text is refused, control
+    characters are removed, a line break is refused (or, with `fold_lines`, folded)."""
+
+    fold_lines = False
+
+    def __init__(self, name: str, *, error_messages: dict | None = None) -> None:
+        model_field = _model_field(name)
+        self.default = model_field.default if model_field.has_default() else ""
+        super().__init__(
+            required=not model_field.blank,
+            strip=False,  # text_clean strips
+            validators=model_field.validators,  # max_length among them
+            error_messages={**ROW_ERRORS, **(error_messages or {})},
         )
-    if errors:
-        return None, errors
-    return (
-        Invitee(
-            name=values["name"],
-            email=values["email"],
-            organization=values["organization"],
-            position=values["position"],
-            language=language,
-            timezone=zone,
-        ),
-        [],
+
+    def to_python(self, value) -> str:
+        try:
+            text = text_clean(value, field="value", fold_lines=self.fold_lines)
+        except ValidationError as exc:
+            raise ValidationError(exc.messages, code="text") from None
+        return text or self.default
+
+
+class RowChoiceField(RowTextField):
+    """One of the model field's choices, matched without regard to letter case."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.allowed = [value for value, _label in _model_field(name).choices]
+        self.by_folded = {value.lower(): value for value in self.allowed}
+
+    def to_python(self, value) -> str:
+        text = super().to_python(value)
+        return self.by_folded.get(text.lower(), text)
+
+    def validate(self, value: str) -> None:
+        super().validate(value)
+        if value not in self.allowed:
+            raise ValidationError(
+                _("'%(value)s' is not one of %(allowed)s."),
+                code="invalid_choice",
+                params={"value": value, "allowed": ", ".join(self.allowed)},
+            )
+
+
+class InviteeRowForm(forms.Form):
+    """One person to invite. With `fold_lines` (a file) a line break becomes a space; otherwise
+    (the API, a form) it is refused naming the field."""
+
+    name = RowTextField("name")
+    email = RowTextField(
+        "email",
+        error_messages={
+            # Too long is no address at all: one message for both.
+            "invalid": gettext_lazy("'%(value)s' is not a valid email address."),
+            "max_length": gettext_lazy("'%(value)s' is not a valid email address."),
+        },
+    )
+    organization = RowTextField("organization")
+    position = RowTextField("position")
+    language = RowChoiceField("language")
+    timezone = RowTextField(
+        "timezone",
+        error_messages={
+            "time_zone": gettext_lazy(
+                "'%(value)s' is not an IANA time zone name such as America/New_York."
+            )
+        },
     )
 
+    def __init__(self, data: dict, *, fold_lines: bool = False) -> None:
+        super().__init__(data)
+        for field in self.fields.values():
+            field.fold_lines = fold_lines
 
-def invitee_rows_validate(rows: list[dict]) -> tuple[list[Invitee], list[RowError]]:
-    """Check a batch of people to invite; the caller imports nothing if errors come back.
+    def invitee(self) -> Invitee:
+        return Invitee(**self.cleaned_data)
 
-    The same email twice in the batch (in any letter case) is an error on the later row.
+
+def _row_validate(index: int, row, *, fold_lines: bool) -> tuple[Invitee | None, list[RowError]]:
+    if not isinstance(row, dict):
+        return None, [RowError(index, "row", _("A row must be an object of named fields."))]
+    errors = [
+        RowError(index, str(key), _("Unknown field; allowed: %s.") % ", ".join(INVITEE_FIELDS))
+        for key in row
+        if key not in INVITEE_FIELDS
+    ]
+    form = InviteeRowForm(row, fold_lines=fold_lines)
+    if form.is_valid():
+        return (None, errors) if errors else (form.invitee(), [])
+    for name, field_errors in form.errors.as_data().items():
+        messages: list[str] = []
+        for error in field_errors:
+            if error.code == "required" and name not in row:
+                messages.append(_("This field is missing."))
+            else:
+                messages.extend(error.messages)
+        errors.extend(RowError(index, name, m) for m in dict.fromkeys(messages))
+    return None, errors
+
+
+def invitee_rows_validate(
+    rows: list[dict], *, fold_lines: bool = False
+) -> tuple[list[Invitee], list[RowError]]:
+    """Check a batch of people to invite (see InviteeRowForm): the valid ones in order, and an
+    error per problem naming the row's index and the field. The same email twice in the batch
+    (in any letter case) is an error on the later row. `fold_lines` for rows from a file: a
+    line break in a field becomes a space instead of an error.
     """
     invitees: list[Invitee] = []
     errors: list[RowError] = []
     seen: dict[str, int] = {}
     for index, row in enumerate(rows):
-        invitee, row_errors = _row_validate(index, row)
+        invitee, row_errors = _row_validate(index, row, fold_lines=fold_lines)
         if invitee is not None:
             key = invitee.email.lower()
             if key in seen:
@@ -185,7 +226,7 @@ def invitees_from_csv(*, file) -> list[Invitee]:
             rows.append(row)
     except csv.Error as exc:
         raise ValidationError({"file": [_("The file is not valid CSV: %s") % exc]}) from None
-    invitees, errors = invitee_rows_validate(rows)
+    invitees, errors = invitee_rows_validate(rows, fold_lines=True)
     messages.extend(
         _("Line %(line)d: %(field)s: %(message)s")
         % {"line": e.index + 2, "field": e.field, "message": e.message}

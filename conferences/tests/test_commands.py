@@ -177,3 +177,20 @@ def test_csv_form_reports_lines_and_imports_nothing(scheduled_conference):
         "hamid@example.org",
         "zafar@example.org",
     ]
+
+
+def test_a_line_break_in_a_csv_field_is_folded_into_a_space():
+    from conferences.invitees import Invitee, invitees_from_csv
+
+    data = (
+        HEADER.encode() + b'"Odil\r\nKattaev",odil@example.org,TDTU,"Head of\ndepartment",en,\r\n'
+    )
+    assert invitees_from_csv(file=data) == [
+        Invitee(
+            name="Odil Kattaev",
+            email="odil@example.org",
+            organization="TDTU",
+            position="Head of department",
+            language="en",
+        )
+    ]
