@@ -9,6 +9,7 @@ break refused naming the field, or folded into a space for a file).
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from dataclasses import dataclass
@@ -193,52 +194,96 @@ def invitee_rows_validate(
 
 
 CSV_HEADER = list(INVITEE_FIELDS)
+CSV_DELIMITERS = (",", ";", "\t")
 
 
 def invitees_from_csv(*, file) -> list[Invitee]:
-    """Read a CSV file (bytes, text or a file object) with the header
-    name,email,organization,position,language,timezone. Any bad line raises ValidationError on
-    `file` with one message per problem naming the line (the header is line 1) and the reason.
+    """Read a CSV file (bytes, text or a file object) of people to invite, as Excel and other
+    spreadsheets save it: the header's six columns (name, email, organization, position,
+    language, timezone) in any order and letter case; separated by commas, semicolons or tabs
+    (told by the header line); UTF-8 with or without a BOM, UTF-16 with a BOM, else
+    Windows-1251. Blank rows are skipped; a line break inside a quoted field becomes a space.
+
+    Any problem raises ValidationError on `file`, all of them at once, one message each naming
+    the physical line its row starts on (the header is line 1) and the reason.
     """
-    raw = file.read() if hasattr(file, "read") else file
-    if isinstance(raw, bytes):
-        try:
-            raw = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ValidationError({"file": [_("The file is not UTF-8 text.")]}) from None
-    try:
-        reader = csv.DictReader(io.StringIO(raw, newline=""))
-        header = [name.strip() for name in (reader.fieldnames or [])]
-        if header != CSV_HEADER:
-            raise ValidationError(
-                {"file": [_("Line 1: the header must be %s.") % ",".join(CSV_HEADER)]}
-            )
-        reader.fieldnames = header
-        rows = []
-        messages = []
-        for line_index, row in enumerate(reader):
-            if None in row or any(value is None for value in row.values()):
-                messages.append(
-                    _("Line %(line)d: expected %(count)d columns.")
-                    % {"line": line_index + 2, "count": len(CSV_HEADER)}
-                )
-                row = {k: v for k, v in row.items() if k is not None and v is not None}
-            rows.append(row)
-    except csv.Error as exc:
-        raise ValidationError({"file": [_("The file is not valid CSV: %s") % exc]}) from None
+    rows, lines, problems = _csv_rows(_csv_text(file))
     invitees, errors = invitee_rows_validate(rows, fold_lines=True)
-    messages.extend(
-        _("Line %(line)d: %(field)s: %(message)s")
-        % {"line": e.index + 2, "field": e.field, "message": e.message}
+    problems.extend(
+        (
+            lines[e.index],
+            _("Line %(line)d: %(field)s: %(message)s")
+            % {"line": lines[e.index], "field": e.field, "message": e.message},
+        )
         for e in errors
     )
-    if messages:
-        raise ValidationError({"file": sorted(messages, key=_line_number)})
+    if problems:
+        problems.sort(key=lambda problem: problem[0])  # stable: a line's own order stays
+        raise ValidationError({"file": [message for _line, message in problems]})
     if not invitees:
         raise ValidationError({"file": [_("The file has no rows.")]})
     return invitees
 
 
-def _line_number(message: str) -> int:
-    digits = "".join(ch for ch in message.split(":", 1)[0] if ch.isdigit())
-    return int(digits or 0)
+def _csv_text(file) -> str:
+    raw = file.read() if hasattr(file, "read") else file
+    if isinstance(raw, str):
+        return raw.removeprefix("\ufeff")
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encodings = ("utf-16",)  # Excel's "Unicode text"
+    else:
+        # Excel saves "CSV UTF-8" with a BOM, plain "CSV" in the system's code page: on the
+        # Cyrillic Windows our staff use, Windows-1251.
+        encodings = ("utf-8-sig", "cp1251")
+    for encoding in encodings:
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ValidationError({"file": [_("The file is neither UTF-8 nor Windows-1251 text.")]})
+
+
+def _csv_delimiter(text: str) -> str:
+    """The separator that splits the header line into the most of our column names."""
+    header = text.splitlines()[0] if text else ""
+
+    def known(delimiter: str) -> int:
+        names = {name.strip().strip('"').lower() for name in header.split(delimiter)}
+        return len(names & set(INVITEE_FIELDS))
+
+    return max(CSV_DELIMITERS, key=known)  # the first, a comma, on a tie
+
+
+def _csv_rows(text: str) -> tuple[list[dict], list[int], list[tuple[int, str]]]:
+    """The rows keyed by column name, the line each starts on, and the (line, message) of each
+    row with the wrong number of columns. Raises ValidationError for a bad header."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_csv_delimiter(text))
+    try:
+        columns = [name.strip().lower() for name in next(reader, [])]
+        if sorted(columns) != sorted(CSV_HEADER):
+            raise ValidationError(
+                {"file": [_("Line 1: the header must be %s.") % ",".join(CSV_HEADER)]}
+            )
+        rows: list[dict] = []
+        lines: list[int] = []
+        problems: list[tuple[int, str]] = []
+        start = reader.line_num + 1
+        # reader.line_num counts physical lines, so a quoted field over several lines and
+        # blank lines keep the numbers those who open the file see.
+        for record in reader:
+            line, start = start, reader.line_num + 1
+            if not any(value.strip() for value in record):
+                continue  # a blank line, or a row of empty cells
+            if len(record) != len(columns):
+                problems.append(
+                    (
+                        line,
+                        _("Line %(line)d: expected %(count)d columns.")
+                        % {"line": line, "count": len(columns)},
+                    )
+                )
+            rows.append(dict(zip(columns, record, strict=False)))
+            lines.append(line)
+    except csv.Error as exc:
+        raise ValidationError({"file": [_("The file is not valid CSV: %s") % exc]}) from None
+    return rows, lines, problems
