@@ -55,7 +55,8 @@ def scheduled_conference(external_id: str):
 
 
 def invite(conference, count: int, prefix: str) -> None:
-    from conferences.invitations import Invitee, invitations_add
+    from conferences.invitations import invitations_add
+    from conferences.invitees import Invitee
 
     invitations_add(
         conference=conference,

@@ -1,4 +1,5 @@
-"""Sending the outbox: claim rows under a lease, send them over one SMTP connection, record.
+"""Sending the outbox: claim rows under a lease, send them over one SMTP connection, finish
+each (the transitions are outbox.py's; this module decides which one).
 
 A message is sent at most once outside one window: after the SMTP server accepted it and before
 the row's update to `sent` committed. A worker killed exactly there leaves the row `sending`;
@@ -19,17 +20,16 @@ from django.conf import settings
 from django.core.mail import get_connection
 from django.core.mail.message import sanitize_address
 from django.db import connection, transaction
-from django.db.models import F, Q
 from django.utils import timezone
 
-from elyurt.celery import task_wake
-
-from .models import Conference, OutboundMessage
+from . import outbox
+from .mail import MessageRenderer
+from .models import REMINDER_KINDS, Conference, OutboundMessage
 
 logger = logging.getLogger(__name__)
 
-State = OutboundMessage.State
 Kind = OutboundMessage.Kind
+State = OutboundMessage.State
 
 # Other apps may hold a message back until something it shows is ready (the Zoom integration: a
 # registrant's personal join link). Each is called as hold(messages=[...], now=...) with claimed
@@ -37,38 +37,6 @@ Kind = OutboundMessage.Kind
 # database and bounds the wait itself. A held row goes back to pending without spending an
 # attempt; messages_wake sends it as soon as what it waited for is there.
 MESSAGE_HOLDS: list = []
-
-
-def _setting(name: str, default):
-    return getattr(settings, name, default)
-
-
-def batch_size() -> int:
-    return _setting("INVITATIONS_BATCH_SIZE", 50)
-
-
-def lease_seconds() -> float:
-    return _setting("INVITATIONS_LEASE_SECONDS", 300)
-
-
-def max_attempts() -> int:
-    return _setting("INVITATIONS_MAX_ATTEMPTS", 8)
-
-
-def retry_backoff(attempts: int) -> float:
-    """Seconds to wait after the `attempts`-th failed try: doubling, capped well below the
-    broker's visibility timeout so a retry countdown never re-delivers a task."""
-    base = _setting("INVITATIONS_RETRY_BACKOFF_SECONDS", 30)
-    cap = _setting("INVITATIONS_RETRY_BACKOFF_MAX_SECONDS", 1800)
-    return min(base * 2 ** max(attempts - 1, 0), cap)
-
-
-def messages_queue(*, message_ids: list[int]) -> None:
-    """Wake the sender for these rows after the commit, in batches that share a connection."""
-    if not message_ids:
-        return
-    ids = list(message_ids)
-    transaction.on_commit(lambda: messages_queue_now(message_ids=ids))
 
 
 @dataclass
@@ -80,54 +48,13 @@ class DeliveryReport:
     # Seconds until the earliest postponed row may be tried again (None: nothing postponed).
     retry_in: float | None = None
 
-
-def _claim(message_ids: list[int], now: datetime.datetime) -> list[OutboundMessage]:
-    """Lock the claimable rows, mark them in flight with a lease, commit."""
-    claimable = Q(state=State.PENDING) & (
-        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
-    ) | Q(state=State.SENDING, lease_until__lt=now)
-    with transaction.atomic():
-        rows = list(
-            OutboundMessage.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(claimable, pk__in=message_ids)
-            .order_by("pk")
-        )
-        if not rows:
-            return []
-        lease_until = now + datetime.timedelta(seconds=lease_seconds())
-        OutboundMessage.objects.filter(pk__in=[r.pk for r in rows]).update(
-            state=State.SENDING,
-            lease_until=lease_until,
-            attempts=F("attempts") + 1,
-            updated_at=now,
-        )
-    claimed = list(
-        OutboundMessage.objects.filter(pk__in=[r.pk for r in rows], state=State.SENDING)
-        .select_related("invitation")
-        .order_by("pk")
-    )
-    return claimed
-
-
-def _finish(message: OutboundMessage, **fields) -> None:
-    # Guarded by the lease we hold: a row re-claimed by someone else after it ran out is theirs.
-    OutboundMessage.objects.filter(
-        pk=message.pk, state=State.SENDING, lease_until=message.lease_until
-    ).update(lease_until=None, updated_at=timezone.now(), **fields)
-
-
-def _postpone(message: OutboundMessage, error: str) -> float | None:
-    if message.attempts >= max_attempts():
-        _finish(message, state=State.FAILED, last_error=error[:2000])
-        return None
-    delay = retry_backoff(message.attempts)
-    _finish(
-        message,
-        state=State.PENDING,
-        last_error=error[:2000],
-        next_attempt_at=timezone.now() + datetime.timedelta(seconds=delay),
-    )
-    return delay
+    def count_postponed(self, delay: float | None) -> None:
+        """A postponed row (`delay` seconds), or a failed one when its attempts ran out (None)."""
+        if delay is None:
+            self.failed += 1
+            return
+        self.postponed += 1
+        self.retry_in = delay if self.retry_in is None else min(self.retry_in, delay)
 
 
 def _classify(exc: Exception) -> tuple[bool, str]:
@@ -155,97 +82,118 @@ def _connection_broken(exc: Exception) -> bool:
 
 
 def messages_deliver(*, message_ids: list[int]) -> DeliveryReport:
-    """Send what is claimable among these rows over one connection; safe to call twice."""
-    from .mail import MessageRenderer
+    """Send what is claimable among these rows over one connection; safe to call twice.
 
+    Claim (outbox), drop what is no longer due, let holds put back what must wait, then for
+    each row render, send and finish it (outbox: sent, failed or postponed).
+    """
     report = DeliveryReport()
     now = timezone.now()
-    claimed = _claim(message_ids, now)
+    claimed = outbox.messages_claim(message_ids=message_ids, now=now)
     if not claimed:
         return report
-    renderer = MessageRenderer()
+    due = _drop_not_due(claimed, now, report)
+    due = _hold_back(due, now, report)
+    if due:
+        _send_batch(due, report)
+    return report
+
+
+def _drop_not_due(
+    claimed: list[OutboundMessage], now: datetime.datetime, report: DeliveryReport
+) -> list[OutboundMessage]:
+    """Attach each row's conference (one query a batch) and drop the rows no longer due."""
     conferences = {
         c.pk: c
         for c in Conference.objects.filter(pk__in={m.invitation.conference_id for m in claimed})
     }
-    to_send = []
+    due = []
     for message in claimed:
-        invitation = message.invitation
-        conference = conferences[invitation.conference_id]
-        invitation.conference = conference
-        if message.kind != Kind.CANCELLATION and (
-            invitation.cancelled_at is not None
-            or conference.status != Conference.Status.SCHEDULED
-            or (
-                message.kind in (Kind.REMINDER_24H, Kind.REMINDER_1H)
-                # Past, or for a start the conference has since moved from.
-                and (conference.starts_at <= now or message.starts_at != conference.starts_at)
-            )
-        ):
-            _finish(message, state=State.SKIPPED)
+        message.invitation.conference = conferences[message.invitation.conference_id]
+        if _still_due(message, now):
+            due.append(message)
+        else:
+            outbox.message_drop(message=message)
             report.skipped += 1
-            continue
-        to_send.append(message)
-    to_send = _hold_back(to_send, now, report)
-    if not to_send:
-        return report
+    return due
 
-    margin = min(float(_setting("EMAIL_TIMEOUT", 30) or 30), lease_seconds() / 2)
+
+def _still_due(message: OutboundMessage, now: datetime.datetime) -> bool:
+    """A calendar CANCEL always goes; anything else only to someone still invited to a
+    scheduled conference, and a reminder only before the start it announces."""
+    if message.kind == Kind.CANCELLATION:
+        return True
+    invitation = message.invitation
+    conference = invitation.conference
+    if invitation.cancelled_at is not None or conference.status != Conference.Status.SCHEDULED:
+        return False
+    if message.kind in REMINDER_KINDS:
+        # Past, or for a start the conference has since moved from.
+        return conference.starts_at > now and message.starts_at == conference.starts_at
+    return True
+
+
+def _send_batch(messages: list[OutboundMessage], report: DeliveryReport) -> None:
+    """Render, send and finish each row over one SMTP connection, in order."""
     smtp = get_connection(fail_silently=False)
-    remaining = list(to_send)
     try:
         smtp.open()
     except Exception as exc:  # noqa: BLE001 — any failure to connect is transient
         error = _classify(exc)[1]
         logger.warning("SMTP connection failed: %s", error)
-        for message in remaining:
-            _postpone_into(report, message, error)
-        return report
+        for message in messages:
+            report.count_postponed(outbox.message_postpone(message=message, error=error))
+        return
+    renderer = MessageRenderer()
+    margin = min(float(getattr(settings, "EMAIL_TIMEOUT", 30) or 30), outbox.lease_seconds() / 2)
     _async_commit(True)
     try:
-        while remaining:
-            message = remaining[0]
+        for index, message in enumerate(messages):
             if timezone.now() + datetime.timedelta(seconds=margin) > message.lease_until:
                 # Our lease is nearly out: stop before the sweeper hands these to someone else.
-                for rest in remaining:
-                    _finish(rest, state=State.PENDING)
-                messages_queue_now(message_ids=[m.pk for m in remaining])
-                break
-            try:
-                email = renderer.build(message=message)
-            except Exception as exc:  # noqa: BLE001 — a broken row must not stall the batch
-                logger.exception("cannot render outbox row %s", message.pk)
-                _finish(message, state=State.FAILED, last_error=f"rendering: {exc!r}"[:2000])
-                report.failed += 1
-                remaining.pop(0)
-                continue
-            try:
-                _send(smtp, email)
-            except Exception as exc:  # noqa: BLE001 — classified below
-                permanent, answer = _classify(exc)
-                if permanent:
-                    _finish(message, state=State.FAILED, last_error=answer[:2000])
-                    report.failed += 1
-                    remaining.pop(0)
-                    continue
-                if not _connection_broken(exc):
-                    _postpone_into(report, message, answer)  # e.g. 451 greylisting
-                    remaining.pop(0)
-                    continue
-                logger.warning("SMTP connection lost, postponing %d: %s", len(remaining), answer)
-                for rest in remaining:
-                    _postpone_into(report, rest, answer)
-                break
-            _mark_sent(message)
-            report.sent += 1
-            remaining.pop(0)
+                outbox.messages_hand_back(messages=messages[index:])
+                return
+            broken = _deliver_one(smtp, renderer, message, report)
+            if broken is not None:
+                logger.warning(
+                    "SMTP connection lost, postponing %d: %s", len(messages) - index, broken
+                )
+                for rest in messages[index:]:
+                    report.count_postponed(outbox.message_postpone(message=rest, error=broken))
+                return
     finally:
         _async_commit(False)
         try:
             smtp.close()
         except Exception:  # noqa: BLE001 — the server may already be gone
             pass
-    return report
+
+
+def _deliver_one(smtp, renderer, message: OutboundMessage, report: DeliveryReport) -> str | None:
+    """Render, send and finish one row. Returns the error when the connection is gone (the
+    row is left claimed for the caller to postpone with the rest), None otherwise."""
+    try:
+        email = renderer.build(message=message)
+    except Exception as exc:  # noqa: BLE001 — a broken row must not stall the batch
+        logger.exception("cannot render outbox row %s", message.pk)
+        outbox.message_finish_failed(message=message, error=f"rendering: {exc!r}")
+        report.failed += 1
+        return None
+    try:
+        _send(smtp, email)
+    except Exception as exc:  # noqa: BLE001 — classified below
+        permanent, answer = _classify(exc)
+        if permanent:
+            outbox.message_finish_failed(message=message, error=answer)
+            report.failed += 1
+        elif _connection_broken(exc):
+            return answer
+        else:  # e.g. 451 greylisting: this address waits, the batch goes on
+            report.count_postponed(outbox.message_postpone(message=message, error=answer))
+        return None
+    outbox.message_finish_sent(message=message)
+    report.sent += 1
+    return None
 
 
 def _holds(messages: list[OutboundMessage], now: datetime.datetime) -> dict[int, float]:
@@ -266,14 +214,8 @@ def _hold_back(
     waiting = [m for m in messages if m.pk in held]
     for message in waiting:
         delay = held[message.pk]
-        _finish(
-            message,
-            state=State.PENDING,
-            attempts=F("attempts") - 1,  # waiting is not a failed try
-            next_attempt_at=now + datetime.timedelta(seconds=delay),
-        )
-        report.postponed += 1
-        report.retry_in = delay if report.retry_in is None else min(report.retry_in, delay)
+        outbox.message_hold_back(message=message, until=now + datetime.timedelta(seconds=delay))
+        report.count_postponed(delay)
     # What a row waited for may have arrived after the hold read it and before the row was back
     # in pending, when messages_wake found it in flight and passed it by: ask once more.
     ready = [m.invitation_id for m in waiting if m.pk not in _holds(waiting, timezone.now())]
@@ -296,7 +238,7 @@ def messages_wake(*, invitation_ids: list[int]) -> list[int]:
         OutboundMessage.objects.filter(pk__in=ids).update(
             next_attempt_at=None, updated_at=timezone.now()
         )
-        messages_queue(message_ids=ids)
+        outbox.messages_queue(message_ids=ids)
     return ids
 
 
@@ -318,21 +260,6 @@ def _envelope_from(from_email: str) -> str:
     return sanitize_address(from_email, "utf-8")
 
 
-_MARK_SENT = (
-    f"UPDATE {OutboundMessage._meta.db_table} SET state = %s, sent_at = %s, updated_at = %s,"
-    " lease_until = NULL, last_error = '' WHERE id = %s AND state = %s AND lease_until = %s"
-)
-
-
-def _mark_sent(message: OutboundMessage) -> None:
-    """_finish(state=SENT) in one prepared statement: this runs once per message sent."""
-    now = timezone.now()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _MARK_SENT, [State.SENT, now, now, message.pk, State.SENDING, message.lease_until]
-        )
-
-
 def _async_commit(on: bool) -> None:
     """Marking rows sent without waiting for the WAL flush: the row's update is visible to
     every other transaction at once, so a killed worker widens nothing; only a crash of the
@@ -342,50 +269,3 @@ def _async_commit(on: bool) -> None:
         return
     with connection.cursor() as cursor:
         cursor.execute("SET synchronous_commit TO %s" % ("off" if on else "DEFAULT"))
-
-
-def _postpone_into(report: DeliveryReport, message: OutboundMessage, error: str) -> None:
-    delay = _postpone(message, error)
-    if delay is None:
-        report.failed += 1
-        return
-    report.postponed += 1
-    report.retry_in = delay if report.retry_in is None else min(report.retry_in, delay)
-
-
-def messages_queue_now(*, message_ids: list[int]) -> None:
-    """Queue outside any transaction (the rows are already committed)."""
-    from .tasks import send_messages_task
-
-    ids = sorted(message_ids)
-    size = batch_size()
-    for i in range(0, len(ids), size):
-        task_wake(send_messages_task, message_ids=ids[i : i + size])
-
-
-def messages_sweep(*, now: datetime.datetime | None = None) -> int:
-    """Re-queue what nobody is working on: leases that ran out (a killed worker) and pending
-    rows due but untouched for a while (a lost broker message). Returns how many."""
-    now = now or timezone.now()
-    stale = now - datetime.timedelta(seconds=_setting("INVITATIONS_REQUEUE_AFTER_SECONDS", 120))
-    with transaction.atomic():
-        expired = list(
-            OutboundMessage.objects.select_for_update(skip_locked=True)
-            .filter(state=State.SENDING, lease_until__lt=now)
-            .values_list("pk", flat=True)
-        )
-        OutboundMessage.objects.filter(pk__in=expired).update(
-            state=State.PENDING, lease_until=None, updated_at=now
-        )
-        forgotten = list(
-            OutboundMessage.objects.select_for_update(skip_locked=True)
-            .filter(state=State.PENDING, updated_at__lt=stale)
-            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-            .values_list("pk", flat=True)
-        )
-        OutboundMessage.objects.filter(pk__in=forgotten).update(updated_at=now)
-    ids = expired + forgotten
-    if ids:
-        logger.info("sweeper: %d expired leases, %d forgotten rows", len(expired), len(forgotten))
-        messages_queue_now(message_ids=ids)
-    return len(ids)

@@ -1,197 +1,31 @@
-"""Writes for invitations: who is invited, their answers, and what must be mailed to them.
+"""Writes for invitations: inviting people, sending, resending, withdrawing, answering, and
+what a change of the conference must mail to those invited.
 
-Every message a person must get is first written to the outbox (OutboundMessage) in the same
-transaction as the change that calls for it; delivery.py sends it after the commit. The answer
-token is derived from a random per-invitation salt and SECRET_KEY, so it is never stored: the
-table holds only its SHA-256, and the worker can rebuild the link for every message it sends.
+Every message a person must get is first recorded in the outbox (outbox.py) in the same
+transaction as the change that calls for it; delivery.py sends it after the commit. Who is
+invited comes from invitees.py (rows, CSV); the answer link's token from tokens.py; reminders
+are recorded by reminders.py.
 """
 
 from __future__ import annotations
 
-import csv
-import datetime
-import hashlib
-import io
-import secrets
-from dataclasses import dataclass
-
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models import Max
 from django.db.models.functions import Lower
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
-from experts.models import Expert, Language, validate_time_zone
+from experts.models import Expert
 from experts.selectors import council_current_members
 
-from .models import REMINDER_KINDS, Conference, Invitation, OutboundMessage
+from . import outbox
+from .invitees import Invitee, invitees_from_csv
+from .models import Conference, Invitation, OutboundMessage
+from .tokens import invitation_by_token, new_token_fields
 
 Kind = OutboundMessage.Kind
 State = OutboundMessage.State
-
-INVITEE_FIELDS = ("name", "email", "organization", "position", "language", "timezone")
-REQUIRED_FIELDS = ("name", "email")
-LANGUAGES_BY_FOLDED = {value.lower(): value for value in Language.values}
-
-
-class InvalidToken(Exception):
-    """The answer link is unknown, tampered with, cancelled or past the start."""
-
-
-@dataclass
-class Invitee:
-    name: str
-    email: str
-    organization: str = ""
-    position: str = ""
-    language: str = Language.UZ_CYRL
-    timezone: str = "Asia/Tashkent"
-
-
-@dataclass
-class RowError:
-    index: int  # 0-based position of the row in the batch
-    field: str
-    message: str
-
-
-# --- validation --------------------------------------------------------------------------------
-
-
-def _row_validate(index: int, row: dict) -> tuple[Invitee | None, list[RowError]]:
-    errors: list[RowError] = []
-    if not isinstance(row, dict):
-        return None, [RowError(index, "row", _("A row must be an object of named fields."))]
-    for key in row:
-        if key not in INVITEE_FIELDS:
-            errors.append(
-                RowError(
-                    index, str(key), _("Unknown field; allowed: %s.") % ", ".join(INVITEE_FIELDS)
-                )
-            )
-    values = {}
-    for key in INVITEE_FIELDS:
-        value = row.get(key)
-        if value is None:
-            value = ""
-        if not isinstance(value, str):
-            errors.append(RowError(index, key, _("Must be text.")))
-            value = ""
-        if "\x00" in value:  # PostgreSQL cannot store it: refuse here, not with a 500
-            errors.append(RowError(index, key, _("Null characters are not allowed.")))
-            value = value.replace("\x00", "")
-        values[key] = value.strip()
-    for key in REQUIRED_FIELDS:
-        if key not in row:
-            errors.append(RowError(index, key, _("This field is missing.")))
-        elif not values[key]:
-            errors.append(RowError(index, key, _("This field may not be empty.")))
-    if values["name"] and len(values["name"]) > 200:
-        errors.append(RowError(index, "name", _("At most 200 characters.")))
-    for key in ("organization", "position"):
-        if len(values[key]) > 300:
-            errors.append(RowError(index, key, _("At most 300 characters.")))
-    if values["email"]:
-        try:
-            validate_email(values["email"])
-            if len(values["email"]) > 254:
-                raise ValidationError("too long")
-        except ValidationError:
-            errors.append(
-                RowError(index, "email", _("'%s' is not a valid email address.") % values["email"])
-            )
-    language = Language.UZ_CYRL
-    if values["language"]:
-        language = LANGUAGES_BY_FOLDED.get(values["language"].lower())
-        if language is None:
-            errors.append(
-                RowError(
-                    index,
-                    "language",
-                    _("'%(value)s' is not one of %(allowed)s.")
-                    % {"value": values["language"], "allowed": ", ".join(Language.values)},
-                )
-            )
-    zone = values["timezone"] or "Asia/Tashkent"
-    try:
-        validate_time_zone(zone)
-    except ValidationError:
-        errors.append(
-            RowError(
-                index,
-                "timezone",
-                _("'%s' is not an IANA time zone name such as America/New_York.") % zone,
-            )
-        )
-    if errors:
-        return None, errors
-    return (
-        Invitee(
-            name=values["name"],
-            email=values["email"],
-            organization=values["organization"],
-            position=values["position"],
-            language=language,
-            timezone=zone,
-        ),
-        [],
-    )
-
-
-def invitee_rows_validate(rows: list[dict]) -> tuple[list[Invitee], list[RowError]]:
-    """Check a batch of people to invite; the caller imports nothing if errors come back.
-
-    The same email twice in the batch (in any letter case) is an error on the later row.
-    """
-    invitees: list[Invitee] = []
-    errors: list[RowError] = []
-    seen: dict[str, int] = {}
-    for index, row in enumerate(rows):
-        invitee, row_errors = _row_validate(index, row)
-        if invitee is not None:
-            key = invitee.email.lower()
-            if key in seen:
-                row_errors.append(
-                    RowError(
-                        index,
-                        "email",
-                        _("'%(email)s' already appears in row %(row)d.")
-                        % {"email": invitee.email, "row": seen[key]},
-                    )
-                )
-            else:
-                seen[key] = index
-        errors.extend(row_errors)
-        if invitee is not None and not row_errors:
-            invitees.append(invitee)
-    return invitees, errors
-
-
-# --- tokens ------------------------------------------------------------------------------------
-
-
-def _token_from_salt(salt: str) -> str:
-    return salted_hmac("conferences.invitation.answer", salt, algorithm="sha256").hexdigest()
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _new_token_fields() -> dict:
-    salt = secrets.token_hex(16)  # 128 random bits; the HMAC adds SECRET_KEY on top
-    return {"token_salt": salt, "token_hash": token_hash(_token_from_salt(salt))}
-
-
-def invitation_token(*, invitation: Invitation) -> str:
-    """The raw answer token for the mailed link (never stored)."""
-    return _token_from_salt(invitation.token_salt)
-
-
-# --- outbox ------------------------------------------------------------------------------------
 
 
 def _require_scheduled(conference: Conference) -> Conference:
@@ -204,35 +38,6 @@ def _require_scheduled(conference: Conference) -> Conference:
             }
         )
     return locked
-
-
-def _queue_kind(*, invitations, kind: str, sequence: int, starts_at=None) -> list[int]:
-    """Record one `kind` message per invitation (the unique key drops repeats); wake the sender.
-
-    A reminder is keyed by the start it announces (`starts_at`), any other kind by `sequence`.
-    Returns the ids of that kind's messages still pending for these invitations.
-    """
-    from .delivery import messages_queue
-
-    ids = [inv.pk for inv in invitations]
-    if not ids:
-        return []
-    key = {"starts_at": starts_at} if kind in REMINDER_KINDS else {"sequence": sequence}
-    OutboundMessage.objects.bulk_create(
-        [
-            OutboundMessage(invitation_id=pk, kind=kind, sequence=sequence, starts_at=starts_at)
-            for pk in ids
-        ],
-        ignore_conflicts=True,
-        batch_size=1000,
-    )
-    pending = list(
-        OutboundMessage.objects.filter(
-            invitation_id__in=ids, kind=kind, state=State.PENDING, **key
-        ).values_list("pk", flat=True)
-    )
-    messages_queue(message_ids=pending)
-    return pending
 
 
 def _active(conference: Conference):
@@ -301,7 +106,7 @@ def invitations_add(
                 registered_by=registered_by,
                 expert=experts.get(key),
                 **fields,
-                **_new_token_fields(),
+                **new_token_fields(),
             )
             # Uniqueness is the database's job (and the conference row is locked): no query per row.
             invitation.full_clean(
@@ -353,8 +158,8 @@ def _invitations_queue(*, conference: Conference, invitations, reactivated=()) -
     withdrawn (and sent a CANCEL), then invited again needs a REQUEST with a higher SEQUENCE
     than the CANCEL, so the conference's sequence is raised for them.
     """
-    revived = _skipped_invitations_revive(invitations=invitations)
-    queued = _queue_kind(
+    revived = outbox.messages_revive(invitations=invitations)
+    queued = outbox.messages_record(
         invitations=list(invitations.exclude(messages__kind=Kind.INVITATION)),
         kind=Kind.INVITATION,
         sequence=conference.sequence,
@@ -368,26 +173,10 @@ def _invitations_queue(*, conference: Conference, invitations, reactivated=()) -
         ).distinct()
     ]
     if again:
-        queued += _queue_kind(
+        queued += outbox.messages_record(
             invitations=again, kind=Kind.INVITATION, sequence=_sequence_raise(conference)
         )
     return revived + queued
-
-
-def _skipped_invitations_revive(*, invitations) -> list[int]:
-    """Put back the invitation mail that a withdrawal or a cancellation dropped unsent."""
-    from .delivery import messages_queue
-
-    revived = list(
-        OutboundMessage.objects.filter(
-            invitation__in=invitations, kind=Kind.INVITATION, state=State.SKIPPED
-        ).values_list("pk", flat=True)
-    )
-    OutboundMessage.objects.filter(pk__in=revived).update(
-        state=State.PENDING, attempts=0, next_attempt_at=None, updated_at=timezone.now()
-    )
-    messages_queue(message_ids=revived)
-    return revived
 
 
 def invitations_from_council(*, conference: Conference, by=None, send: bool = True):
@@ -413,53 +202,6 @@ def invitations_from_council(*, conference: Conference, by=None, send: bool = Tr
     )
 
 
-CSV_HEADER = list(INVITEE_FIELDS)
-
-
-def invitees_from_csv(*, file) -> list[Invitee]:
-    """Read a CSV file (bytes, text or a file object) with the header
-    name,email,organization,position,language,timezone. Any bad line raises ValidationError on
-    `file` with one message per problem naming the line (the header is line 1) and the reason.
-    """
-    raw = file.read() if hasattr(file, "read") else file
-    if isinstance(raw, bytes):
-        try:
-            raw = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ValidationError({"file": [_("The file is not UTF-8 text.")]}) from None
-    try:
-        reader = csv.DictReader(io.StringIO(raw, newline=""))
-        header = [name.strip() for name in (reader.fieldnames or [])]
-        if header != CSV_HEADER:
-            raise ValidationError(
-                {"file": [_("Line 1: the header must be %s.") % ",".join(CSV_HEADER)]}
-            )
-        reader.fieldnames = header
-        rows = []
-        messages = []
-        for line_index, row in enumerate(reader):
-            if None in row or any(value is None for value in row.values()):
-                messages.append(
-                    _("Line %(line)d: expected %(count)d columns.")
-                    % {"line": line_index + 2, "count": len(CSV_HEADER)}
-                )
-                row = {k: v for k, v in row.items() if k is not None and v is not None}
-            rows.append(row)
-    except csv.Error as exc:
-        raise ValidationError({"file": [_("The file is not valid CSV: %s") % exc]}) from None
-    invitees, errors = invitee_rows_validate(rows)
-    messages.extend(
-        _("Line %(line)d: %(field)s: %(message)s")
-        % {"line": e.index + 2, "field": e.field, "message": e.message}
-        for e in errors
-    )
-    if messages:
-        raise ValidationError({"file": sorted(messages, key=_line_number)})
-    if not invitees:
-        raise ValidationError({"file": [_("The file has no rows.")]})
-    return invitees
-
-
 def invitations_from_csv(*, conference: Conference, file, by=None, send: bool = True):
     """Invite everyone in a CSV file, all or nothing: see invitees_from_csv for the format and
     the errors; a refused file imports nobody."""
@@ -469,19 +211,12 @@ def invitations_from_csv(*, conference: Conference, file, by=None, send: bool = 
     )
 
 
-def _line_number(message: str) -> int:
-    digits = "".join(ch for ch in message.split(":", 1)[0] if ch.isdigit())
-    return int(digits or 0)
-
-
 @transaction.atomic
 def invitations_send(*, conference: Conference, by=None) -> int:
     """Queue the invitation mail of everyone not yet mailed; wake pending ones. Safe to repeat.
 
     Returns how many messages are waiting to go out.
     """
-    from .delivery import messages_queue
-
     conference = _require_scheduled(conference)
     new = _invitations_queue(conference=conference, invitations=_active(conference))
     # Rows already waiting (their task may be lost): wake them too, without queueing twice.
@@ -490,30 +225,15 @@ def invitations_send(*, conference: Conference, by=None) -> int:
         .exclude(pk__in=new)
         .values_list("pk", flat=True)
     )
-    messages_queue(message_ids=waiting)
+    outbox.messages_queue(message_ids=waiting)
     return len(new) + len(waiting)
 
 
 @transaction.atomic
 def invitations_resend_failed(*, conference: Conference, by=None) -> int:
-    """Give failed messages a fresh set of attempts (after staff fixed an address or the relay)."""
-    from .delivery import messages_queue
-
-    failed = OutboundMessage.objects.filter(
-        invitation__conference=conference,
-        invitation__cancelled_at__isnull=True,
-        state=State.FAILED,
-    )
-    ids = list(failed.values_list("pk", flat=True))
-    OutboundMessage.objects.filter(pk__in=ids).update(
-        state=State.PENDING,
-        attempts=0,
-        next_attempt_at=None,
-        lease_until=None,
-        updated_at=timezone.now(),
-    )
-    messages_queue(message_ids=ids)
-    return len(ids)
+    """Give failed messages a fresh set of attempts (after staff fixed an address or the relay).
+    Returns how many go out again."""
+    return len(outbox.messages_retry_failed(invitations=_active(conference)))
 
 
 @transaction.atomic
@@ -527,36 +247,13 @@ def invitation_cancel(*, invitation: Invitation, by=None) -> Invitation:
         return invitation
     invitation.cancelled_at = timezone.now()
     invitation.save(update_fields=["cancelled_at", "updated_at"])
-    OutboundMessage.objects.filter(invitation=invitation, state=State.PENDING).update(
-        state=State.SKIPPED, updated_at=timezone.now()
-    )
+    outbox.messages_skip(invitations=Invitation.objects.filter(pk=invitation.pk))
     reached = _reached(Invitation.objects.filter(pk=invitation.pk))
-    _queue_kind(
+    outbox.messages_record(
         invitations=list(reached),
         kind=Kind.CANCELLATION,
         sequence=invitation.conference.sequence,
     )
-    return invitation
-
-
-def invitation_by_token(*, token: str, external_id: str | None = None) -> Invitation:
-    """The invitation a live answer link belongs to; InvalidToken for anything else."""
-    if not isinstance(token, str) or not 32 <= len(token) <= 128:
-        raise InvalidToken
-    try:
-        invitation = Invitation.objects.select_related("conference").get(
-            token_hash=token_hash(token)
-        )
-    except Invitation.DoesNotExist:
-        raise InvalidToken from None
-    conference = invitation.conference
-    if (
-        (external_id is not None and conference.external_id != external_id)
-        or invitation.cancelled_at is not None
-        or conference.status != Conference.Status.SCHEDULED
-        or timezone.now() >= conference.starts_at
-    ):
-        raise InvalidToken
     return invitation
 
 
@@ -578,7 +275,7 @@ def invitation_answer(*, token: str, answer: str, external_id: str | None = None
     return invitation
 
 
-# --- reacting to conference changes (registered in apps.py) -----------------------------------
+# --- reacting to conference changes (called by receivers.py) ----------------------------------
 
 
 def _sequence_raise(conference: Conference) -> int:
@@ -608,7 +305,7 @@ def on_conference_change(*, conference: Conference, changed: set, by=None) -> No
     if not changed & CALENDAR_FIELDS or conference.status != Conference.Status.SCHEDULED:
         return
     sequence = _sequence_raise(conference)
-    _queue_kind(
+    outbox.messages_record(
         invitations=list(_reached(_active(conference))), kind=Kind.UPDATE, sequence=sequence
     )
 
@@ -624,10 +321,8 @@ def on_conference_status(*, conference: Conference, previous: str, by=None) -> N
 def _conference_cancelled(conference: Conference) -> None:
     """A cancelled conference: calendar CANCEL to everyone mailed; unsent mail is dropped."""
     sequence = _sequence_raise(conference)
-    OutboundMessage.objects.filter(invitation__conference=conference, state=State.PENDING).update(
-        state=State.SKIPPED, updated_at=timezone.now()
-    )
-    _queue_kind(
+    outbox.messages_skip(invitations=Invitation.objects.filter(conference=conference))
+    outbox.messages_record(
         invitations=list(_reached(_active(conference))),
         kind=Kind.CANCELLATION,
         sequence=sequence,
@@ -644,72 +339,10 @@ def _conference_reinstated(conference: Conference) -> None:
     active = _active(conference)
     # A cancellation still waiting to go out (or failed, to be resent) would now tell the
     # opposite of the truth.
-    OutboundMessage.objects.filter(
-        invitation__in=active, kind=Kind.CANCELLATION, state__in=[State.PENDING, State.FAILED]
-    ).update(state=State.SKIPPED, updated_at=timezone.now())
+    outbox.cancellations_retract(invitations=active)
     reached = list(_reached(active))
     if reached:
-        _queue_kind(
+        outbox.messages_record(
             invitations=reached, kind=Kind.REINSTATEMENT, sequence=_sequence_raise(conference)
         )
-    _skipped_invitations_revive(invitations=active.exclude(pk__in=[inv.pk for inv in reached]))
-
-
-# --- reminders (found by a periodic scan, never by a countdown) --------------------------------
-
-REMINDERS = (
-    (Kind.REMINDER_24H, datetime.timedelta(hours=24)),
-    (Kind.REMINDER_1H, datetime.timedelta(hours=1)),
-)
-# The mail that tells a person the conference's time and details.
-ANNOUNCEMENTS = (Kind.INVITATION, Kind.UPDATE, Kind.REINSTATEMENT)
-
-
-def reminders_queue(*, now: datetime.datetime | None = None) -> int:
-    """Record and queue the reminders that are due: 24 hours and 1 hour before the start, to
-    people who accepted or have not answered.
-
-    A reminder is at most once per person, kind and start time: its row holds the start it
-    announces and the unique key includes it. So a conference moved after a reminder went out
-    reminds again before its new start, a change of title or link does not, and delivery drops
-    a reminder whose start is no longer the conference's. A person is reminded only if their
-    last calendar mail (invitation, update, reinstatement) was sent before the reminder's
-    moment: someone invited, or told of a move, within the last 24 hours before the start gets
-    no 24-hour reminder, only the 1-hour one. Returns how many were queued."""
-    now = now or timezone.now()
-    queued = 0
-    for kind, before in REMINDERS:
-        conferences = Conference.objects.filter(
-            status=Conference.Status.SCHEDULED,
-            starts_at__gt=now,
-            starts_at__lte=now + before,
-        )
-        if kind == Kind.REMINDER_24H:
-            # Within the last hour the 1-hour reminder says it all.
-            conferences = conferences.filter(starts_at__gt=now + datetime.timedelta(hours=1))
-        for conference in conferences:
-            reminded = OutboundMessage.objects.filter(
-                invitation=OuterRef("pk"), kind=kind, starts_at=conference.starts_at
-            )
-            with transaction.atomic():
-                due = (
-                    _active(conference)
-                    .filter(answer__in=[Invitation.Answer.NONE, Invitation.Answer.ACCEPTED])
-                    .annotate(
-                        last_told=Max(
-                            "messages__sent_at",
-                            filter=Q(messages__kind__in=ANNOUNCEMENTS, messages__state=State.SENT),
-                        )
-                    )
-                    .filter(last_told__lte=conference.starts_at - before)
-                    .exclude(Exists(reminded))
-                )
-                queued += len(
-                    _queue_kind(
-                        invitations=list(due),
-                        kind=kind,
-                        sequence=conference.sequence,
-                        starts_at=conference.starts_at,
-                    )
-                )
-    return queued
+    outbox.messages_revive(invitations=active.exclude(pk__in=[inv.pk for inv in reached]))

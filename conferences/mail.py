@@ -21,9 +21,9 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from .calendar import END_EVENT, attendee_line, conference_ics, with_attendee
-from .invitations import invitation_token
+from .ical import END_EVENT, attendee_line, conference_ics, with_attendee
 from .models import Conference, Invitation, OutboundMessage, Presentation
+from .tokens import invitation_token
 
 Kind = OutboundMessage.Kind
 # The kinds that carry an .ics: a REQUEST, or for the cancellation a CANCEL.

@@ -270,7 +270,7 @@ class Invitation(models.Model):
     )
     # A personal meeting link (filled by the Zoom integration); the conference's link otherwise.
     join_url = models.URLField(_("personal join link"), blank=True, max_length=500)
-    # A random salt from which the answer token is derived with SECRET_KEY; see invitations.py.
+    # A random salt from which the answer token is derived with SECRET_KEY; see tokens.py.
     token_salt = models.CharField(max_length=64, editable=False)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     answer = models.CharField(

@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 
 from experts.models import Organization
 
-from .invitations import Invitee, RowError, invitations_add, invitee_rows_validate
+from .invitations import invitations_add
+from .invitees import Invitee, RowError, invitee_rows_validate
 from .models import Conference, Invitation
 from .signals import invitations_registered
 

@@ -4,8 +4,8 @@ import logging
 
 from celery import shared_task
 
-from . import delivery
-from .invitations import reminders_queue
+from . import delivery, outbox
+from .reminders import reminders_queue
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +27,7 @@ def send_messages_task(self, *, message_ids: list[int]) -> None:
 
 @shared_task(name="conferences.sweep_outbox", ignore_result=True)
 def sweep_outbox_task() -> None:
-    delivery.messages_sweep()
+    outbox.messages_sweep()
 
 
 @shared_task(name="conferences.queue_reminders", ignore_result=True)

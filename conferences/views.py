@@ -8,10 +8,11 @@ from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from .calendar import invitation_ics
-from .invitations import InvalidToken, invitation_answer, invitation_by_token
+from .ical import invitation_ics
+from .invitations import invitation_answer
 from .mail import MessageRenderer, format_when
 from .models import Invitation
+from .tokens import InvalidToken, invitation_by_token
 
 
 def _private(response: HttpResponse) -> HttpResponse:

@@ -27,6 +27,7 @@ def validate_time_zone(value: str) -> None:
     if value not in time_zone_names():
         raise ValidationError(
             _("%(value)s is not an IANA time zone name such as America/New_York."),
+            code="time_zone",
             params={"value": value},
         )
 

@@ -6,16 +6,11 @@ from django.test import override_settings
 from django.utils import timezone
 from icalendar import Calendar
 
-from conferences.invitations import (
-    InvalidToken,
-    Invitee,
-    invitation_answer,
-    invitation_cancel,
-    invitation_token,
-    invitations_add,
-)
+from conferences.invitations import invitation_answer, invitation_cancel, invitations_add
+from conferences.invitees import Invitee
 from conferences.models import Conference, Invitation
 from conferences.services import conference_set_status, conference_update
+from conferences.tokens import InvalidToken, invitation_token
 
 from .factories import ConferenceFactory, PresentationFactory
 

@@ -5,6 +5,7 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 
 from conferences.invitations import invitations_from_csv
+from conferences.invitees import Invitee
 from conferences.models import Invitation, OutboundMessage
 from experts.tests.factories import ExpertFactory, MembershipFactory
 
@@ -74,12 +75,14 @@ def test_csv_with_bad_header_or_no_rows(scheduled_conference, text, message):
     assert exc.value.message_dict == {"file": [message]}
 
 
-def test_csv_that_is_not_utf8_is_refused(scheduled_conference):
+def test_csv_in_neither_utf8_nor_cp1251_is_refused(scheduled_conference):
     from django.core.exceptions import ValidationError
 
+    # 0x98 is the one byte Windows-1251 leaves undefined; 0xff 0xfe... would be UTF-16's BOM.
+    data = HEADER.encode() + b"\x98\x81,a@x.org,,,,\r\n"
     with pytest.raises(ValidationError) as exc:
-        invitations_from_csv(conference=scheduled_conference, file="Ўзбек".encode("cp1251"))
-    assert exc.value.message_dict == {"file": ["The file is not UTF-8 text."]}
+        invitations_from_csv(conference=scheduled_conference, file=data)
+    assert exc.value.message_dict == {"file": ["The file is neither UTF-8 nor Windows-1251 text."]}
 
 
 def test_good_csv_invites_and_sends(
@@ -159,3 +162,100 @@ def test_commands_refuse_unknown_conference_missing_file_and_draft(csv_file):
         call_command("invite", draft.external_id, csv="/nonexistent/people.csv")
     assert str(exc.value) == "/nonexistent/people.csv: cannot be read (No such file or directory)"
     assert Invitation.objects.count() == 0
+
+
+def test_a_line_break_in_a_csv_field_is_folded_into_a_space():
+    from conferences.invitees import invitees_from_csv
+
+    data = (
+        HEADER.encode() + b'"Odil\r\nKattaev",odil@example.org,TDTU,"Head of\ndepartment",en,\r\n'
+    )
+    assert invitees_from_csv(file=data) == [
+        Invitee(
+            name="Odil Kattaev",
+            email="odil@example.org",
+            organization="TDTU",
+            position="Head of department",
+            language="en",
+        )
+    ]
+
+
+def _csv_errors(data: bytes) -> list[str]:
+    from django.core.exceptions import ValidationError
+
+    from conferences.invitees import invitees_from_csv
+
+    with pytest.raises(ValidationError) as exc:
+        invitees_from_csv(file=data)
+    return exc.value.message_dict["file"]
+
+
+def test_csv_line_numbers_count_blank_lines_and_quoted_line_breaks():
+    data = (
+        b"name,email,organization,position,language,timezone\r\n"  # 1
+        b"Odil,odil@x.org,,,en,\r\n"  # 2
+        b"\r\n"  # 3: blank
+        b'"Hamid\r\nIrgashev",bad-email,,,en,\r\n'  # 4-5
+        b",,,,,\r\n"  # 6: a row of empty cells
+        b'Zafar,zafar@x.org,"Ziyo\r\nTech\r\nLLC",,de,\r\n'  # 7-9
+        b"\r\n"  # 10: blank
+        b"Short,short@x.org\r\n"  # 11
+        b'Long,long@x.org,,,en,Asia/Tashkent,"extra\nlines"\r\n'  # 12-13
+        b"Last,ODIL@x.org,,,en,\r\n"  # 14
+    )
+    assert _csv_errors(data) == [
+        "Line 4: email: 'bad-email' is not a valid email address.",
+        "Line 7: language: 'de' is not one of uz-Cyrl, uz-Latn, ru, en.",
+        "Line 11: expected 6 columns.",
+        "Line 12: expected 6 columns.",
+        "Line 14: email: 'ODIL@x.org' already appears in row 0.",
+    ]
+
+
+def test_csv_of_blank_rows_only_has_no_rows():
+    data = HEADER.encode() + b"\r\n,,,,,\r\n , ,\t,,,\r\n\r\n"
+    assert _csv_errors(data) == ["The file has no rows."]
+
+
+EXCEL_PEOPLE = [
+    Invitee(
+        name="Каттаев Одилбек",
+        email="odilbek@example.org",
+        organization="Ўзбекистон; Тошкент",
+        position="Эксперт",
+        language="ru",
+        timezone="Europe/Moscow",
+    ),
+    Invitee(name="Hamid Irgashev", email="hamid@example.org", language="en"),
+]
+
+
+@pytest.mark.parametrize(
+    ("encoding", "delimiter", "header"),
+    [
+        # Excel's plain "CSV" on a Russian Windows: Windows-1251, semicolons.
+        ("cp1251", ";", "name;email;organization;position;language;timezone"),
+        # Excel's "CSV UTF-8": a BOM, the list separator of the locale.
+        ("utf-8-sig", ",", "Name,Email,Organization,Position,Language,Timezone"),
+        ("utf-8-sig", ";", "EMAIL;Name;TIMEZONE;language;Position;Organization"),
+        ("utf-8", "\t", "email\tname\torganization\tposition\tlanguage\ttimezone"),
+        # Excel's "Unicode text": UTF-16 with a BOM, tabs.
+        ("utf-16", "\t", "Timezone\tLanguage\tPosition\tOrganization\tEmail\tName"),
+    ],
+)
+def test_csv_as_spreadsheets_save_it(encoding, delimiter, header):
+    from conferences.invitees import invitees_from_csv
+
+    columns = [name.lower() for name in header.split(delimiter)]
+    lines = [header]
+    for person in EXCEL_PEOPLE:
+        cells = []
+        for column in columns:
+            value = getattr(person, column)
+            if column == "timezone" and value == "Asia/Tashkent":
+                value = ""
+            cells.append(f'"{value}"' if delimiter in value else value)
+        lines.append(delimiter.join(cells))
+    data = ("\r\n".join(lines) + "\r\n").encode(encoding)
+    assert invitees_from_csv(file=data) == EXCEL_PEOPLE

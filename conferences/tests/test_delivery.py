@@ -5,14 +5,11 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from conferences import delivery
-from conferences.invitations import (
-    Invitee,
-    invitations_add,
-    invitations_resend_failed,
-    reminders_queue,
-)
+from conferences import delivery, outbox
+from conferences.invitations import invitations_add, invitations_resend_failed
+from conferences.invitees import Invitee
 from conferences.models import Invitation, OutboundMessage
+from conferences.reminders import reminders_queue
 from conferences.services import conference_update
 
 pytestmark = pytest.mark.django_db
@@ -139,7 +136,7 @@ def test_in_flight_rows_are_skipped_and_the_sweeper_takes_expired_leases(
         state=State.SENDING, lease_until=now - datetime.timedelta(seconds=1)
     )
     assert delivery.messages_deliver(message_ids=[ids[0]]).sent == 0
-    assert delivery.messages_sweep() == 1  # only the expired lease
+    assert outbox.messages_sweep() == 1  # only the expired lease
     assert _states() == {"flying@x.org": State.SENDING, "stuck@x.org": State.SENT}
     assert list(smtp_server.count_by_recipient()) == ["stuck@x.org"]
 
@@ -153,7 +150,7 @@ def test_sweeper_requeues_rows_whose_broker_message_was_lost(
     OutboundMessage.objects.filter(invitation__email="lost@x.org").update(
         updated_at=timezone.now() - datetime.timedelta(minutes=2)
     )
-    assert delivery.messages_sweep() == 1
+    assert outbox.messages_sweep() == 1
     assert _states() == {"lost@x.org": State.SENT, "fresh@x.org": State.PENDING}
 
 
@@ -210,7 +207,7 @@ def test_reminder_is_not_sent_after_the_start(scheduled_conference, smtp_server)
 def test_what_the_server_receives_is_personal_and_well_formed(scheduled_conference, smtp_server):
     import icalendar
 
-    from conferences.invitations import invitation_token
+    from conferences.tokens import invitation_token
 
     invitations = invitations_add(
         conference=scheduled_conference,
@@ -257,7 +254,7 @@ def test_the_sending_task_is_acknowledged_late_and_requeued_if_its_worker_dies(s
     assert settings.CELERY_WORKER_PREFETCH_MULTIPLIER == 1
     # Retries and backoff stay below the broker's visibility timeout (no redelivered ETAs).
     timeout = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
-    assert delivery.retry_backoff(100) < timeout
+    assert outbox.retry_backoff(100) < timeout
     assert {"conferences.sweep_outbox", "conferences.queue_reminders"} <= {
         entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()
     }
@@ -282,7 +279,7 @@ def test_broker_down_when_sending_keeps_the_rows_for_the_sweeper(
     ]
     assert smtp_server.received == []
     OutboundMessage.objects.update(updated_at=timezone.now() - datetime.timedelta(minutes=2))
-    assert delivery.messages_sweep() == 2
+    assert outbox.messages_sweep() == 2
     assert _states() == {"a@x.org": State.SENT, "b@x.org": State.SENT}
     assert sorted(r.rcpt[0] for r in smtp_server.received) == ["a@x.org", "b@x.org"]
 

@@ -11,8 +11,9 @@ import icalendar
 import pytest
 import redis
 
-from conferences.calendar import conference_uid
-from conferences.invitations import Invitee, invitations_add
+from conferences.ical import conference_uid
+from conferences.invitations import invitations_add
+from conferences.invitees import Invitee
 from conferences.models import Conference, OutboundMessage
 from conferences.services import conference_set_status
 

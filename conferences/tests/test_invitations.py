@@ -6,13 +6,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from conferences.invitations import (
-    Invitee,
     invitation_cancel,
     invitations_add,
     invitations_from_council,
     invitations_send,
-    invitee_rows_validate,
 )
+from conferences.invitees import Invitee, invitee_rows_validate
 from conferences.models import Conference, Invitation, OutboundMessage
 from conferences.selectors import invitation_counts, invitation_list
 from conferences.services import conference_set_status
@@ -300,12 +299,89 @@ def test_list_shows_delivery_state_attempts_error_and_answer_per_person(conferen
     assert counts["total"] == 3
 
 
-def test_a_null_character_is_refused_naming_its_field():
+def test_control_characters_are_removed_and_text_is_nfc():
     invitees, errors = invitee_rows_validate(
-        [{"name": "A\x00B", "email": "a@example.org", "organization": "X\x00"}]
+        [
+            {
+                "name": "A\x00B\x07 Qodirov",
+                "email": "a@example.org\x00",
+                "organization": "X\x00",
+                "position": "Кафедра му\u0438\u0306и\x1b",
+            }
+        ]
     )
+    assert errors == []
+    assert invitees == [
+        Invitee(name="AB Qodirov", email="a@example.org", organization="X", position="Кафедра муйи")
+    ]
+
+
+LINE_BREAK = "Must be one line: remove the line break (it came with the paste)."
+
+
+def test_a_line_break_is_refused_naming_its_field_unless_folded():
+    row = {
+        "name": "Odil\nKattaev",
+        "email": "odil@example.org",
+        "organization": "TDTU\u2028Tashkent",
+        "position": "Head of\r\ndepartment",
+    }
+    invitees, errors = invitee_rows_validate([row])
     assert invitees == []
     assert [(e.index, e.field, e.message) for e in errors] == [
-        (0, "name", "Null characters are not allowed."),
-        (0, "organization", "Null characters are not allowed."),
+        (0, "name", LINE_BREAK),
+        (0, "organization", LINE_BREAK),
+        (0, "position", LINE_BREAK),
     ]
+    invitees, errors = invitee_rows_validate([row], fold_lines=True)
+    assert errors == []
+    assert invitees == [
+        Invitee(
+            name="Odil Kattaev",
+            email="odil@example.org",
+            organization="TDTU Tashkent",
+            position="Head of department",
+        )
+    ]
+
+
+def test_row_limits_and_messages_come_from_the_model():
+    name_max = Invitation._meta.get_field("name").max_length
+    text_max = Invitation._meta.get_field("organization").max_length
+    long_email = "a" * 250 + "@x.org"
+    rows = [
+        {"name": "N" * name_max, "email": "n@x.org", "organization": "O" * text_max},
+        {"name": "N" * (name_max + 1), "email": "m@x.org", "position": "P" * (text_max + 1)},
+        {"name": 12, "email": long_email, "language": ["en"]},
+        {"name": "  ", "email": "e@x.org", "timezone": "Europe/Nowhere"},
+        {"email": "f@x.org", "address": "Tashkent"},
+        "not a row",
+    ]
+    invitees, errors = invitee_rows_validate(rows)
+    assert [i.email for i in invitees] == ["n@x.org"]
+    assert [(e.index, e.field, e.message) for e in errors] == [
+        (1, "name", "At most 200 characters."),
+        (1, "position", "At most 300 characters."),
+        (2, "name", "Must be text."),
+        (2, "email", f"'{long_email}' is not a valid email address."),
+        (2, "language", "Must be text."),
+        (3, "name", "This field may not be empty."),
+        (3, "timezone", "'Europe/Nowhere' is not an IANA time zone name such as America/New_York."),
+        (
+            4,
+            "address",
+            "Unknown field; allowed: name, email, organization, position, language, timezone.",
+        ),
+        (4, "name", "This field is missing."),
+        (5, "row", "A row must be an object of named fields."),
+    ]
+    assert (name_max, text_max) == (200, 300)
+
+
+def test_defaults_are_the_models():
+    [invitee], _errors = invitee_rows_validate([{"name": "A", "email": "a@x.org", "language": ""}])
+    assert (invitee.language, invitee.timezone) == (
+        Invitation._meta.get_field("language").default,
+        Invitation._meta.get_field("timezone").default,
+    )
+    assert (invitee.language, invitee.timezone) == ("uz-Cyrl", "Asia/Tashkent")

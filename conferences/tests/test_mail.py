@@ -4,7 +4,8 @@ import icalendar
 import pytest
 from django.core import mail
 
-from conferences.invitations import Invitee, invitations_add
+from conferences.invitations import invitations_add
+from conferences.invitees import Invitee
 from conferences.models import Conference, OutboundMessage
 from conferences.services import conference_update
 from experts.tests.factories import ExpertFactory, OrganizationFactory

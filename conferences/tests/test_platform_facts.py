@@ -10,7 +10,8 @@ from django.conf import settings
 from django.core import mail
 from django.core.exceptions import ValidationError
 
-from conferences.invitations import Invitee, invitations_add
+from conferences.invitations import invitations_add
+from conferences.invitees import Invitee
 from conferences.models import Conference, OutboundMessage
 from conferences.services import (
     PLATFORM_FACTS,

@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 
 from conferences import signals
 from conferences.imports import ConferenceImportError, conference_import
-from conferences.invitations import Invitee, invitations_add
+from conferences.invitations import invitations_add
+from conferences.invitees import Invitee
 from conferences.models import ConferenceOrganization, OutboundMessage, Presentation
 from conferences.services import (
     ProgramOrganization,

@@ -4,7 +4,8 @@ API is one door to it (partners/tests/test_registrations.py)."""
 import pytest
 from django.core.exceptions import ValidationError
 
-from conferences.invitations import Invitee, RowError, invitations_add
+from conferences.invitations import invitations_add
+from conferences.invitees import Invitee, RowError
 from conferences.models import Conference, Invitation, OutboundMessage
 from conferences.registrations import AcceptedRow, RegistrationResult, registrations_add
 from conferences.services import conference_set_status

@@ -9,15 +9,12 @@ from django.core import mail
 from django.utils import timezone
 
 from conferences import delivery
-from conferences.invitations import (
-    Invitee,
-    invitation_cancel,
-    invitation_token,
-    invitations_add,
-    reminders_queue,
-)
+from conferences.invitations import invitation_cancel, invitations_add
+from conferences.invitees import Invitee
 from conferences.models import Conference, OutboundMessage
+from conferences.reminders import reminders_queue
 from conferences.services import conference_set_status, conference_update
+from conferences.tokens import invitation_token
 
 pytestmark = pytest.mark.django_db
 Kind = OutboundMessage.Kind

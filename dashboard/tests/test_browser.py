@@ -317,8 +317,9 @@ def _press_service_publishes(page, base, release):
 
 def test_answer_page_form_in_chromium(browser, live_site, people):
     """The expert's answer page, posted by a real browser with no help (see the flow above)."""
-    from conferences.invitations import invitation_token, invitations_from_council
+    from conferences.invitations import invitations_from_council
     from conferences.services import conference_create, conference_set_status
+    from conferences.tokens import invitation_token
 
     conference = conference_create(
         council=people["council"],

@@ -13,7 +13,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from conferences.delivery import messages_deliver
-from conferences.invitations import Invitee, invitations_add
+from conferences.invitations import invitations_add
+from conferences.invitees import Invitee
 from conferences.models import Conference, Invitation, OutboundMessage
 from conferences.services import conference_set_status
 from conferences.tests.factories import ConferenceFactory

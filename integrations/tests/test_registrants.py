@@ -4,7 +4,8 @@ import datetime
 
 import pytest
 
-from conferences.invitations import Invitee, invitation_cancel, invitations_add
+from conferences.invitations import invitation_cancel, invitations_add
+from conferences.invitees import Invitee
 from conferences.models import Conference, Invitation
 from conferences.services import conference_set_status
 from conferences.tests.factories import ConferenceFactory

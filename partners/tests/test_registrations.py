@@ -1,7 +1,8 @@
 import pytest
 from django.core import mail
 
-from conferences.invitations import Invitee, invitations_add
+from conferences.invitations import invitations_add
+from conferences.invitees import Invitee
 from conferences.models import Conference, Invitation, OutboundMessage
 from conferences.tests.factories import ConferenceFactory
 

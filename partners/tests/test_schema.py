@@ -23,7 +23,8 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis.specs.openapi import checks as openapi_checks
 
-from conferences.invitations import Invitee, invitations_add
+from conferences.invitations import invitations_add
+from conferences.invitees import Invitee
 from conferences.models import ConferenceOrganization
 from conferences.tests.factories import PresentationFactory
 from experts.models import FieldOfExpertise
