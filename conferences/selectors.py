@@ -2,6 +2,9 @@
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 
+from activity.models import ActivityLog
+from activity.selectors import activity_for_targets
+
 from .models import Conference, Invitation, OutboundMessage
 
 State = OutboundMessage.State
@@ -87,3 +90,12 @@ def outbound_message_list(*, conference: Conference, state: str | None = None):
     if state:
         qs = qs.filter(state=state)
     return qs.order_by("pk")
+
+
+def conference_activity(*, conference: Conference, user) -> QuerySet[ActivityLog]:
+    """The conference's activity log, newest first, in one query; for a user who may see the
+    invitations (view_invitation), with its invitations' entries (who withdrew whom)."""
+    targets: list = [conference]
+    if user.has_perm("conferences.view_invitation"):
+        targets.append(Invitation.objects.filter(conference=conference))
+    return activity_for_targets(targets=targets)

@@ -8,10 +8,12 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
+from activity.models import Action
+from activity.services import activity_record
 from experts.models import Expert, Organization
 
 from . import signals
-from .models import Conference, ConferenceOrganization, ConferenceStatusChange, Presentation
+from .models import Conference, ConferenceOrganization, Presentation
 
 Status = Conference.Status
 
@@ -47,12 +49,7 @@ def conference_create(*, council, title: str, starts_at, by=None, **fields) -> C
     conference = Conference(council=council, title=title, starts_at=starts_at, **fields)
     conference.full_clean()
     conference.save()
-    ConferenceStatusChange.objects.create(
-        conference=conference,
-        from_status="",
-        to_status=conference.status,
-        changed_by=by if getattr(by, "is_authenticated", False) else None,
-    )
+    activity_record(action=Action.CONFERENCE_CREATED, target=conference, by=by)
     return conference
 
 
@@ -112,11 +109,11 @@ def conference_set_status(*, conference: Conference, status: str, by=None) -> Co
         )
     Conference.objects.filter(pk=conference.pk).update(status=status)
     conference.status = status
-    ConferenceStatusChange.objects.create(
-        conference=conference,
-        from_status=previous,
-        to_status=status,
-        changed_by=by if getattr(by, "is_authenticated", False) else None,
+    activity_record(
+        action=Action.CONFERENCE_STATUS_CHANGED,
+        target=conference,
+        by=by,
+        data={"from": previous, "to": status},
     )
     signals.conference_status_changed.send(
         sender=Conference, conference=conference, previous=previous, by=by

@@ -34,8 +34,8 @@ from conferences.invitations import (
     invitations_resend_failed,
     invitations_send,
 )
-from conferences.models import Conference, ConferenceStatusChange, Invitation, OutboundMessage
-from conferences.selectors import invitation_counts, invitation_list
+from conferences.models import Conference, Invitation, OutboundMessage
+from conferences.selectors import conference_activity, invitation_counts, invitation_list
 from conferences.services import (
     ProgramOrganization,
     ProgramPresentation,
@@ -329,9 +329,7 @@ class ConferenceDetailView(StaffView, DetailView):
                 for action in CONFERENCE_ACTIONS.values()
                 if conference_transition_allowed(current=conference.status, target=action.target)
             ],
-            history=ConferenceStatusChange.objects.filter(conference=conference).select_related(
-                "changed_by"
-            ),
+            history=conference_activity(conference=conference, user=self.request.user),
             **kwargs,
         )
 

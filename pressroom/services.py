@@ -15,10 +15,12 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from activity.models import Action
+from activity.services import activity_record
 from conferences.models import Conference
 
 from . import public_cache
-from .models import PressRelease, PressReleaseStatusChange, PressReleaseVersion
+from .models import PressRelease, PressReleaseVersion
 from .transliteration import to_latin
 
 Status = PressRelease.Status
@@ -137,9 +139,7 @@ def press_release_draft(*, conference: Conference, by=None) -> PressRelease:
         )
         release.full_clean()
         release.save()
-        PressReleaseStatusChange.objects.create(
-            release=release, from_status="", to_status=release.status, changed_by=_actor(by)
-        )
+        activity_record(action=Action.RELEASE_CREATED, target=release, by=by)
         _snapshot(release=release, source=PressReleaseVersion.Source.DRAFT, by=by, texts=texts)
         return release
 
@@ -241,12 +241,11 @@ def press_release_set_status(*, release: PressRelease, status: str, by) -> Press
     PressRelease.objects.filter(pk=locked.pk).update(updated_at=now, **updates)
     for name, value in updates.items():
         setattr(release, name, value)
-    PressReleaseStatusChange.objects.create(
-        release=release,
-        from_status=previous,
-        to_status=status,
-        changed_by=_actor(by) or (locked.publish_scheduled_by if by is None else None),
-    )
+    data, actor = {"from": previous, "to": status}, by
+    if by is None and status == Status.PUBLISHED and locked.publish_scheduled_by is not None:
+        # Published by the periodic scan, on the authority of whoever scheduled it.
+        data["scheduled"], actor = True, locked.publish_scheduled_by
+    activity_record(action=Action.RELEASE_STATUS_CHANGED, target=release, by=actor, data=data)
     if Status.PUBLISHED in (previous, status):
         _invalidate_on_commit()
     return release
