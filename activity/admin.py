@@ -51,8 +51,9 @@ class ActivityInline(_ReadOnly, GenericTabularInline):
 
     def has_view_permission(self, request, obj=None):
         # The parent admin already decided that this user may see the row; its history is part
-        # of it, as on the dashboard.
-        return True
+        # of it, as on the dashboard. A row being added has none (and the add form then needs
+        # no formset for it).
+        return obj is not None
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor", "content_type")

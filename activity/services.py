@@ -1,6 +1,7 @@
 """The one writer of the activity log. Services that take `by=` call it inside their own
 transaction, once per change they make, and never for a call that changed nothing."""
 
+import datetime
 import json
 
 from django.contrib.auth import get_user_model
@@ -28,6 +29,13 @@ def activity_actor(by) -> tuple[models.Model | None, str]:
     if isinstance(by, models.Model):
         return None, str(by)[:LABEL_MAX]
     raise TypeError(f"cannot tell who acted from {by!r}")
+
+
+def activity_iso(value: datetime.date | None) -> str | None:
+    """A date or time as `data` holds it: ISO 8601, an aware time in UTC; None stays None."""
+    if isinstance(value, datetime.datetime) and value.tzinfo is not None:
+        value = value.astimezone(datetime.UTC)
+    return None if value is None else value.isoformat()
 
 
 def activity_record(

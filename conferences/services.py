@@ -9,7 +9,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from activity.models import Action
-from activity.services import activity_record
+from activity.services import activity_iso, activity_record
 from experts.models import Expert, Organization
 
 from . import signals
@@ -78,12 +78,22 @@ def conference_update(
         errors["starts_at"] = [_("A held or cancelled conference cannot be rescheduled.")]
     if errors:
         raise ValidationError(errors)
+    starts_before = conference.starts_at
     if changed:
         for name in changed:
             setattr(conference, name, fields[name])
         conference.full_clean()
         conference.save()
     changed |= _program_write(conference=conference, program=program)
+    if changed:
+        data = {"changed": sorted(changed)}
+        if "starts_at" in changed:
+            data["from"], data["to"] = (
+                activity_iso(starts_before),
+                activity_iso(conference.starts_at),
+            )
+        action = Action.CONFERENCE_MOVED if "starts_at" in changed else Action.CONFERENCE_UPDATED
+        activity_record(action=action, target=conference, by=by, data=data)
     _changes_announce(conference=conference, changed=changed, by=by)
     return changed
 
@@ -386,6 +396,13 @@ def conference_program_set(
     if errors:
         raise ValidationError(errors)
     changed = _program_write(conference=conference, program=program)
+    if changed:
+        activity_record(
+            action=Action.CONFERENCE_PROGRAM_CHANGED,
+            target=conference,
+            by=by,
+            data={"changed": sorted(changed)},
+        )
     _changes_announce(conference=conference, changed=changed, by=by)
     return changed
 
@@ -416,8 +433,15 @@ def conference_experts_set(
     if errors:
         raise ValidationError(errors)
     wanted = {pk for _path, pk in named}
-    if set(conference.experts.values_list("pk", flat=True)) == wanted:
+    current = set(conference.experts.values_list("pk", flat=True))
+    if current == wanted:
         return False
     conference.experts.set(wanted)
+    activity_record(
+        action=Action.CONFERENCE_EXPERTS_CHANGED,
+        target=conference,
+        by=by,
+        data={"added": sorted(wanted - current), "removed": sorted(current - wanted)},
+    )
     _changes_announce(conference=conference, changed={"experts"}, by=by)
     return True

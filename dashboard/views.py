@@ -697,7 +697,7 @@ class ExpertEditView(StaffView, TemplateView):
             return self._render(expert, form, status=400)
         try:
             with transaction.atomic():
-                saved = expert_save(expert=form.save(commit=False))
+                saved = expert_save(expert=form.save(commit=False), by=request.user)
                 form.save_m2m()
         except ValidationError as exc:
             _form_errors_from(exc, form)
@@ -715,7 +715,7 @@ class MembershipAddView(StaffView, TemplateView):
         form = forms.MembershipForm(request.POST, prefix="membership")
         if form.is_valid():
             try:
-                membership_add(expert=expert, **form.cleaned_data)
+                membership_add(expert=expert, by=request.user, **form.cleaned_data)
             except ValidationError as exc:
                 _form_errors_from(exc, form)
             else:
@@ -740,7 +740,9 @@ class MembershipEndView(StaffView, View):
         form = forms.MembershipEndForm(request.POST, prefix=f"end-{membership.pk}")
         if form.is_valid():
             try:
-                membership_end(membership=membership, end_date=form.cleaned_data["end_date"])
+                membership_end(
+                    membership=membership, end_date=form.cleaned_data["end_date"], by=request.user
+                )
             except ValidationError as exc:
                 _form_errors_from(exc, form)
             else:

@@ -16,7 +16,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from activity.models import Action
-from activity.services import activity_record
+from activity.services import activity_iso, activity_record
 from conferences.models import Conference
 
 from . import public_cache
@@ -148,14 +148,23 @@ def press_release_draft(*, conference: Conference, by=None) -> PressRelease:
         return release
     latest = release.versions.last()
     untouched = latest is None or latest.source == PressReleaseVersion.Source.DRAFT
-    _snapshot(release=release, source=PressReleaseVersion.Source.DRAFT, by=by, texts=texts)
-    if untouched and release.status == Status.DRAFT:
+    version = _snapshot(
+        release=release, source=PressReleaseVersion.Source.DRAFT, by=by, texts=texts
+    )
+    applied = untouched and release.status == Status.DRAFT
+    if applied:
         for name, value in texts.items():
             if name in LATIN_FIELDS and release.latin_edited:
                 continue
             setattr(release, name, value)
         release.updated_by = _actor(by)
         release.save()
+    activity_record(
+        action=Action.RELEASE_REDRAFTED,
+        target=release,
+        by=by,
+        data={"version": version.number, "applied": applied},
+    )
     return release
 
 
@@ -201,7 +210,13 @@ def press_release_edit(*, release: PressRelease, by, **fields) -> PressRelease:
     if not changed:
         return release
     release.save()
-    _snapshot(release=release, source=PressReleaseVersion.Source.EDIT, by=by)
+    version = _snapshot(release=release, source=PressReleaseVersion.Source.EDIT, by=by)
+    activity_record(
+        action=Action.RELEASE_EDITED,
+        target=release,
+        by=by,
+        data={"changed": sorted(changed), "version": version.number},
+    )
     _invalidate_on_commit()
     return release
 
@@ -274,6 +289,24 @@ def press_release_schedule_publication(
     PressRelease.objects.filter(pk=locked.pk).update(
         publish_at=publish_at, publish_scheduled_by=_actor(by) if publish_at else None
     )
+    # A new time, or the same time on someone else's authority, is a new schedule.
+    if publish_at is not None and (publish_at, _actor(by)) != (
+        locked.publish_at,
+        locked.publish_scheduled_by,
+    ):
+        activity_record(
+            action=Action.RELEASE_SCHEDULED,
+            target=release,
+            by=by,
+            data={"publish_at": activity_iso(publish_at)},
+        )
+    elif publish_at is None and locked.publish_at is not None:
+        activity_record(
+            action=Action.RELEASE_UNSCHEDULED,
+            target=release,
+            by=by,
+            data={"publish_at": activity_iso(locked.publish_at)},
+        )
     release.publish_at = publish_at
     release.publish_scheduled_by = _actor(by) if publish_at else None
     return release

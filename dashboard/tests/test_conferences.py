@@ -94,6 +94,11 @@ def test_create_conference_with_agenda_and_organisations(secretary):
     log = activity_for(target=conference).reverse()
     assert [(e.action, e.data, e.actor.username) for e in log] == [
         ("conference.created", {}, "council_secretary"),
+        (
+            "conference.program_changed",
+            {"changed": ["organizations", "presentations"]},
+            "council_secretary",
+        ),
     ]
 
 
