@@ -47,7 +47,7 @@ from conferences.services import (
     conference_update,
 )
 from experts.models import Council, CouncilMembership, Expert
-from experts.selectors import memberships_current
+from experts.selectors import expert_activity, memberships_current
 from experts.services import expert_save, membership_add, membership_end
 from partners.models import ApiKey
 from partners.selectors import api_key_list
@@ -682,6 +682,7 @@ class ExpertEditView(StaffView, TemplateView):
                 # show an empty one.
                 end_form=end_form,
                 ending=ending,
+                activity=expert_activity(expert=expert) if expert.pk else [],
             ),
             status=status,
         )

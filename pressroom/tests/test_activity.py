@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
+from activity.display import activity_what, activity_who
 from activity.models import Action
 from activity.selectors import activity_for
 from pressroom.models import PressRelease
@@ -18,6 +19,9 @@ from pressroom.services import (
 
 pytestmark = pytest.mark.django_db
 S = PressRelease.Status
+# Session, user, user and group permissions, the release, its versions, and one for the log
+# whatever its length.
+QUERIES_EDITOR_PAGE = 7
 
 
 @pytest.fixture
@@ -81,3 +85,31 @@ def test_a_refused_status_change_logs_nothing(release, editor):
         Action.RELEASE_STATUS_CHANGED,
         Action.RELEASE_CREATED,
     ]
+
+
+def test_the_editor_page_shows_the_log(release, editor, client):
+    press_release_edit(release=release, by=editor, title_cyrl="Янги сарлавҳа")
+    press_release_set_status(release=release, status=S.IN_REVIEW, by=editor)
+    client.force_login(editor)
+    page = client.get(f"/dashboard/press/{release.pk}/", headers={"accept-language": "en"})
+    assert page.status_code == 200
+    assert [(activity_who(e), activity_what(e)) for e in page.context["entries"]] == [
+        ("editor", "Status changed from Draft to In review"),
+        ("editor", "Edited, version 2: title (Uzbek Cyrillic)"),
+        ("system", "Press release drafted"),
+    ]
+    assert "<td>Edited, version 2: title (Uzbek Cyrillic)</td>" in page.content.decode()
+
+
+@pytest.mark.parametrize("size", [1, 3])
+def test_the_editor_page_costs_the_same_whatever_the_log(
+    release, editor, client, django_assert_num_queries, size
+):
+    for n in range(size - 1):
+        press_release_edit(release=release, by=editor, title_cyrl=f"Сарлавҳа {n}")
+    client.force_login(editor)
+    url = f"/dashboard/press/{release.pk}/"
+    client.get(url)  # content types and the like cached, as in a running process
+    with django_assert_num_queries(QUERIES_EDITOR_PAGE):
+        page = client.get(url)
+    assert len(page.context["entries"]) == size
