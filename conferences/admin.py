@@ -2,11 +2,12 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from activity.admin import ActivityInline
+
 from .invitations import invitation_cancel
 from .models import (
     Conference,
     ConferenceOrganization,
-    ConferenceStatusChange,
     Invitation,
     OutboundMessage,
     Presentation,
@@ -24,16 +25,6 @@ class PresentationInline(admin.TabularInline):
     model = Presentation
     extra = 0
     autocomplete_fields = ["presenter"]
-
-
-class StatusChangeInline(admin.TabularInline):
-    model = ConferenceStatusChange
-    extra = 0
-    can_delete = False
-    readonly_fields = ["from_status", "to_status", "changed_by", "changed_at"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 def _status_action(status, label):
@@ -59,7 +50,7 @@ class ConferenceAdmin(admin.ModelAdmin):
     readonly_fields = ["status", "created_at", "updated_at"]
     autocomplete_fields = ["council", "experts"]
     list_select_related = ["council"]
-    inlines = [OrganizationRoleInline, PresentationInline, StatusChangeInline]
+    inlines = [OrganizationRoleInline, PresentationInline, ActivityInline]
     actions = [
         _status_action(Conference.Status.SCHEDULED, _("Schedule")),
         _status_action(Conference.Status.HELD, _("Mark as held")),
@@ -83,20 +74,6 @@ class ConferenceOrganizationAdmin(admin.ModelAdmin):
     search_fields = ["organization__name", "conference__title"]
     autocomplete_fields = ["organization", "conference", "representatives"]
     list_select_related = ["organization", "conference"]
-
-
-@admin.register(ConferenceStatusChange)
-class ConferenceStatusChangeAdmin(admin.ModelAdmin):
-    list_display = ["conference", "from_status", "to_status", "changed_by", "changed_at"]
-    list_filter = ["to_status"]
-    search_fields = ["conference__title"]
-    list_select_related = ["conference", "changed_by"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class OutboundMessageInline(admin.TabularInline):

@@ -16,6 +16,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from activity.models import Action
+from activity.services import activity_record
 from experts.models import Expert
 from experts.selectors import council_current_members
 
@@ -142,6 +144,13 @@ def invitations_add(
             ["name", "organization", "position", "language", "timezone", "cancelled_at", "expert"],
             batch_size=500,
         )
+    if to_create or changed:
+        activity_record(
+            action=Action.CONFERENCE_INVITED,
+            target=conference,
+            by=by,
+            data={"source": source, "count": len(to_create) + len(changed)},
+        )
     if send:
         _invitations_queue(
             conference=conference,
@@ -226,14 +235,30 @@ def invitations_send(*, conference: Conference, by=None) -> int:
         .values_list("pk", flat=True)
     )
     outbox.messages_queue(message_ids=waiting)
-    return len(new) + len(waiting)
+    count = len(new) + len(waiting)
+    if count:
+        activity_record(
+            action=Action.CONFERENCE_INVITATIONS_SENT,
+            target=conference,
+            by=by,
+            data={"count": count},
+        )
+    return count
 
 
 @transaction.atomic
 def invitations_resend_failed(*, conference: Conference, by=None) -> int:
     """Give failed messages a fresh set of attempts (after staff fixed an address or the relay).
     Returns how many go out again."""
-    return len(outbox.messages_retry_failed(invitations=_active(conference)))
+    count = len(outbox.messages_retry_failed(invitations=_active(conference)))
+    if count:
+        activity_record(
+            action=Action.CONFERENCE_INVITATIONS_RESENT,
+            target=conference,
+            by=by,
+            data={"count": count},
+        )
+    return count
 
 
 @transaction.atomic
@@ -253,6 +278,9 @@ def invitation_cancel(*, invitation: Invitation, by=None) -> Invitation:
         invitations=list(reached),
         kind=Kind.CANCELLATION,
         sequence=invitation.conference.sequence,
+    )
+    activity_record(
+        action=Action.INVITATION_WITHDRAWN, target=invitation, by=by, data={"name": invitation.name}
     )
     return invitation
 

@@ -5,6 +5,9 @@ from collections import Counter
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, ExtractYear
 
+from activity.models import ActivityLog
+from activity.selectors import activity_for_targets
+
 from .models import Conference, Invitation, OutboundMessage
 
 State = OutboundMessage.State
@@ -157,3 +160,12 @@ def conference_figures_by_year(*, year: int | None = None) -> list[dict]:
         }
         for row in rows
     ]
+
+
+def conference_activity(*, conference: Conference, user) -> QuerySet[ActivityLog]:
+    """The conference's activity log, newest first, in one query; for a user who may see the
+    invitations (view_invitation), with its invitations' entries (who withdrew whom)."""
+    targets: list = [conference]
+    if user.has_perm("conferences.view_invitation"):
+        targets.append(Invitation.objects.filter(conference=conference))
+    return activity_for_targets(targets=targets)

@@ -8,10 +8,12 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
+from activity.models import Action
+from activity.services import activity_iso, activity_record
 from experts.models import Expert, Organization
 
 from . import signals
-from .models import Conference, ConferenceOrganization, ConferenceStatusChange, Presentation
+from .models import Conference, ConferenceOrganization, Presentation
 
 Status = Conference.Status
 
@@ -47,12 +49,7 @@ def conference_create(*, council, title: str, starts_at, by=None, **fields) -> C
     conference = Conference(council=council, title=title, starts_at=starts_at, **fields)
     conference.full_clean()
     conference.save()
-    ConferenceStatusChange.objects.create(
-        conference=conference,
-        from_status="",
-        to_status=conference.status,
-        changed_by=by if getattr(by, "is_authenticated", False) else None,
-    )
+    activity_record(action=Action.CONFERENCE_CREATED, target=conference, by=by)
     return conference
 
 
@@ -81,12 +78,22 @@ def conference_update(
         errors["starts_at"] = [_("A held or cancelled conference cannot be rescheduled.")]
     if errors:
         raise ValidationError(errors)
+    starts_before = conference.starts_at
     if changed:
         for name in changed:
             setattr(conference, name, fields[name])
         conference.full_clean()
         conference.save()
     changed |= _program_write(conference=conference, program=program)
+    if changed:
+        data = {"changed": sorted(changed)}
+        if "starts_at" in changed:
+            data["from"], data["to"] = (
+                activity_iso(starts_before),
+                activity_iso(conference.starts_at),
+            )
+        action = Action.CONFERENCE_MOVED if "starts_at" in changed else Action.CONFERENCE_UPDATED
+        activity_record(action=action, target=conference, by=by, data=data)
     _changes_announce(conference=conference, changed=changed, by=by)
     return changed
 
@@ -112,11 +119,11 @@ def conference_set_status(*, conference: Conference, status: str, by=None) -> Co
         )
     Conference.objects.filter(pk=conference.pk).update(status=status)
     conference.status = status
-    ConferenceStatusChange.objects.create(
-        conference=conference,
-        from_status=previous,
-        to_status=status,
-        changed_by=by if getattr(by, "is_authenticated", False) else None,
+    activity_record(
+        action=Action.CONFERENCE_STATUS_CHANGED,
+        target=conference,
+        by=by,
+        data={"from": previous, "to": status},
     )
     signals.conference_status_changed.send(
         sender=Conference, conference=conference, previous=previous, by=by
@@ -389,6 +396,13 @@ def conference_program_set(
     if errors:
         raise ValidationError(errors)
     changed = _program_write(conference=conference, program=program)
+    if changed:
+        activity_record(
+            action=Action.CONFERENCE_PROGRAM_CHANGED,
+            target=conference,
+            by=by,
+            data={"changed": sorted(changed)},
+        )
     _changes_announce(conference=conference, changed=changed, by=by)
     return changed
 
@@ -419,9 +433,16 @@ def conference_experts_set(
     if errors:
         raise ValidationError(errors)
     wanted = {pk for _path, pk in named}
-    if set(conference.experts.values_list("pk", flat=True)) == wanted:
+    current = set(conference.experts.values_list("pk", flat=True))
+    if current == wanted:
         return False
     conference.experts.set(wanted)
+    activity_record(
+        action=Action.CONFERENCE_EXPERTS_CHANGED,
+        target=conference,
+        by=by,
+        data={"added": sorted(wanted - current), "removed": sorted(current - wanted)},
+    )
     _changes_announce(conference=conference, changed={"experts"}, by=by)
     return True
 
@@ -508,5 +529,11 @@ def conference_platform_facts_set(
             setattr(conference, name, value)
         raise
     conference.save(update_fields=[*sorted(changed), "updated_at"])
+    activity_record(
+        action=Action.CONFERENCE_UPDATED,
+        target=conference,
+        by=by,
+        data={"changed": sorted(changed)},
+    )
     _changes_announce(conference=conference, changed=changed, by=by)
     return changed

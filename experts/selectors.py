@@ -5,6 +5,9 @@ import datetime
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from activity.models import ActivityLog
+from activity.selectors import activity_for_targets
+
 from .models import Council, CouncilMembership, Expert
 
 
@@ -35,3 +38,9 @@ def council_list() -> QuerySet[Council]:
             to_attr="current_memberships",
         )
     )
+
+
+def expert_activity(*, expert: Expert) -> QuerySet[ActivityLog]:
+    """The expert's activity log with their membership terms' entries, newest first, in one
+    query."""
+    return activity_for_targets(targets=[expert, CouncilMembership.objects.filter(expert=expert)])

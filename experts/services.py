@@ -7,18 +7,22 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from activity.models import Action
+from activity.services import activity_iso, activity_record
+
 from .models import Council, CouncilMembership, Expert, Organization
 from .names import clean_name, name_key
 
 
-def _update_fields(obj, values: dict) -> bool:
-    """Assign the non-empty values that differ; save only what changed. True if saved."""
-    changed = [k for k, v in values.items() if v not in (None, "") and getattr(obj, k) != v]
+def _update_fields(obj, values: dict) -> list[str]:
+    """Assign the non-empty values that differ; save only what changed. Returns the names
+    saved, sorted (empty: nothing was)."""
+    changed = sorted(k for k, v in values.items() if v not in (None, "") and getattr(obj, k) != v)
     for key in changed:
         setattr(obj, key, values[key])
     if changed:
         obj.save(update_fields=[*changed, *(["updated_at"] if hasattr(obj, "updated_at") else [])])
-    return bool(changed)
+    return changed
 
 
 def organization_get_or_create(
@@ -66,6 +70,7 @@ def expert_match(*, name: str, email: str = "") -> Expert | None:
     return Expert.objects.filter(name_key=name_key(name)).order_by("pk").first()
 
 
+@transaction.atomic
 def expert_get_or_create(
     *,
     name: str,
@@ -74,6 +79,7 @@ def expert_get_or_create(
     organization: Organization | None = None,
     position: str = "",
     email: str = "",
+    by=None,
 ) -> Expert:
     """Match a person by email or name and update what is given, or create them."""
     expert = expert_match(name=name, email=email)
@@ -85,21 +91,51 @@ def expert_get_or_create(
         "email": email.strip(),
     }
     if expert is None:
-        return Expert.objects.create(
+        expert = Expert.objects.create(
             full_name=clean_name(name),
             name_key=name_key(name),
             **{k: v for k, v in values.items() if v not in (None, "")},
         )
-    _update_fields(expert, values)
+        activity_record(action=Action.EXPERT_CREATED, target=expert, by=by)
+        return expert
+    changed = _update_fields(expert, values)
+    if changed:
+        activity_record(
+            action=Action.EXPERT_UPDATED, target=expert, by=by, data={"changed": changed}
+        )
     return expert
 
 
-def expert_save(*, expert: Expert) -> Expert:
-    """Save an expert edited in a form, keeping the matching key in step with the name."""
+# Fields an edit does not change by itself: the key follows the name, the times the save.
+EXPERT_DERIVED_FIELDS = {"id", "name_key", "created_at", "updated_at"}
+
+
+@transaction.atomic
+def expert_save(*, expert: Expert, by=None) -> Expert:
+    """Save an expert edited in a form, keeping the matching key in step with the name.
+
+    The log gets `expert.created`, or `expert.updated` naming the fields that differ from the
+    stored row (none when nothing does). The form's many-to-many fields (fields of expertise)
+    are saved by the caller afterwards and are not named.
+    """
     expert.full_name = clean_name(expert.full_name)
     expert.name_key = name_key(expert.full_name)
     expert.full_clean()
+    stored = Expert.objects.filter(pk=expert.pk).first() if expert.pk else None
     expert.save()
+    if stored is None:
+        activity_record(action=Action.EXPERT_CREATED, target=expert, by=by)
+        return expert
+    changed = sorted(
+        field.name
+        for field in Expert._meta.concrete_fields
+        if field.name not in EXPERT_DERIVED_FIELDS
+        and field.value_from_object(stored) != field.value_from_object(expert)
+    )
+    if changed:
+        activity_record(
+            action=Action.EXPERT_UPDATED, target=expert, by=by, data={"changed": changed}
+        )
     return expert
 
 
@@ -111,6 +147,7 @@ def membership_add(
     role: str = CouncilMembership.Role.MEMBER,
     start_date: datetime.date,
     end_date: datetime.date | None = None,
+    by=None,
 ) -> CouncilMembership:
     """Add a term; an expert sits on a council once at a time (the database enforces it too)."""
     if end_date is not None and end_date < start_date:
@@ -125,13 +162,27 @@ def membership_add(
         raise ValidationError(
             {"start_date": _("This expert already has a term on this council in that period.")}
         )
-    return CouncilMembership.objects.create(
+    membership = CouncilMembership.objects.create(
         expert=expert, council=council, role=role, start_date=start_date, end_date=end_date
     )
+    activity_record(
+        action=Action.MEMBERSHIP_ADDED,
+        target=membership,
+        by=by,
+        data={
+            "council": council.name,
+            "role": role,
+            "start_date": activity_iso(start_date),
+            "end_date": activity_iso(end_date),
+        },
+    )
+    return membership
 
 
 @transaction.atomic
-def membership_end(*, membership: CouncilMembership, end_date: datetime.date) -> CouncilMembership:
+def membership_end(
+    *, membership: CouncilMembership, end_date: datetime.date, by=None
+) -> CouncilMembership:
     """Set the last day of a term (or move it); the expert is off the council after that day.
 
     The end may not come before the term's start, nor run into a later term of the same expert
@@ -170,4 +221,15 @@ def membership_end(*, membership: CouncilMembership, end_date: datetime.date) ->
         # A term added at the same moment: the exclusion constraint (PostgreSQL) caught it.
         membership.end_date = previous
         raise overlap from None
+    if end_date != previous:
+        activity_record(
+            action=Action.MEMBERSHIP_ENDED,
+            target=membership,
+            by=by,
+            data={
+                "council": membership.council.name,
+                "from": activity_iso(previous),
+                "to": activity_iso(end_date),
+            },
+        )
     return membership

@@ -21,6 +21,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from activity.models import Action
+from activity.services import activity_record
 from conferences.models import Conference
 from conferences.services import conference_platform_facts_set
 
@@ -185,6 +187,12 @@ def attendance_import_rows(
         # The figure the press release prefers over the declared one.
         conference_platform_facts_set(
             conference=conference, by=by, participants_count_recorded=len(attendees)
+        )
+        activity_record(
+            action=Action.CONFERENCE_ATTENDANCE_IMPORTED,
+            target=conference,
+            by=by,
+            data={"count": len(attendees)},
         )
     logger.info(
         "attendance of conference %s: %d rows, %d people (by %s)",

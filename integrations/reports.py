@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from activity.models import ZOOM
 from conferences.models import Conference
 from conferences.services import conference_platform_facts_set, conference_set_status
 from elyurt.celery import task_wake
@@ -118,7 +119,7 @@ def zoom_reports_pull(*, conference: Conference) -> PullResult:
     recording_url = _recording_url(recording)[:500]
     with transaction.atomic():
         imported = attendance_import_rows(
-            conference=conference, rows=[_participant_row(r) for r in rows]
+            conference=conference, rows=[_participant_row(r) for r in rows], by=ZOOM
         )
         questions = []
         if qa_body is not None:
@@ -131,7 +132,7 @@ def zoom_reports_pull(*, conference: Conference) -> PullResult:
             facts["recording_url"] = recording_url
         if questions:
             facts["qa_held"] = True
-        conference_platform_facts_set(conference=conference, **facts)
+        conference_platform_facts_set(conference=conference, by=ZOOM, **facts)
     return PullResult(
         participants_rows=imported.rows,
         attendees=imported.attendees,
@@ -178,7 +179,7 @@ def _after_event(conference: Conference) -> str:
     ZoomMeeting.objects.filter(pk=meeting.pk).update(pull_requested_at=None)
     conference.refresh_from_db()
     if conference.status == Status.SCHEDULED:
-        conference_set_status(conference=conference, status=Status.HELD, by=None)
+        conference_set_status(conference=conference, status=Status.HELD, by=ZOOM)
     return outcome
 
 

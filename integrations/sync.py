@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from activity.models import ZOOM
 from conferences.models import Conference, ConferenceOrganization
 from conferences.services import conference_platform_facts_set
 from elyurt.celery import task_wake
@@ -215,6 +216,7 @@ def _create(client: ZoomClient, conference: Conference, meeting: ZoomMeeting) ->
     with _as_sync():
         conference_platform_facts_set(
             conference=conference,
+            by=ZOOM,
             join_url=join_url or conference.join_url,
             meeting_id=zoom_id,
             passcode=body.get("password") or conference.passcode,

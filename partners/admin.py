@@ -2,6 +2,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from activity.admin import ActivityInline
+
 from .models import ApiKey, Scope
 from .services import api_key_create, api_key_revoke
 
@@ -31,6 +33,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
     readonly_fields = ["prefix", "scopes", "revoked_at", "last_used_at", "created_at",
                        "created_by"]  # fmt: skip
     actions = ["revoke"]
+    inlines = [ActivityInline]
 
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:

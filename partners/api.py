@@ -184,7 +184,8 @@ class RegistrationViewSet(
                 conference=conference,
                 organization=self.caller_organization(),
                 rows=shape.validated_data["rows"],
-                by=request.user if request.user.pk else None,
+                # The key acts (the log names its prefix and organisation), or a staff user.
+                by=request.user if request.user.pk else request.auth,
             )
         except RegistrationConflict:
             raise Conflict() from None

@@ -9,6 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from activity.models import Action
+from activity.services import activity_iso, activity_record
 from experts.models import Organization
 
 from .models import ApiKey, Scope
@@ -68,14 +70,33 @@ def api_key_create(
     )
     key.full_clean()
     key.save()
+    activity_record(
+        action=Action.APIKEY_CREATED,
+        target=key,
+        by=by,
+        data={
+            "organization": organization.name,
+            "prefix": prefix,
+            "scopes": scopes,
+            "expires_at": activity_iso(key.expires_at),
+        },
+    )
     return key, raw
 
 
+@transaction.atomic
 def api_key_revoke(*, key: ApiKey, by=None) -> ApiKey:
-    """Revoke a key at once; revoking twice keeps the first moment."""
+    """Revoke a key at once; revoking twice keeps the first moment (and the first entry in
+    the log)."""
     if key.revoked_at is None:
         key.revoked_at = timezone.now()
-        ApiKey.objects.filter(pk=key.pk, revoked_at__isnull=True).update(revoked_at=key.revoked_at)
+        revoked = ApiKey.objects.filter(pk=key.pk, revoked_at__isnull=True).update(
+            revoked_at=key.revoked_at
+        )
+        if revoked:
+            activity_record(
+                action=Action.APIKEY_REVOKED, target=key, by=by, data={"prefix": key.prefix}
+            )
     return key
 
 

@@ -3,18 +3,10 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from activity.admin import ActivityInline
+
 from .forms import ReleaseTemplateForm
-from .models import PressRelease, PressReleaseStatusChange, PressReleaseVersion, ReleaseTemplate
-
-
-class StatusChangeInline(admin.TabularInline):
-    model = PressReleaseStatusChange
-    extra = 0
-    can_delete = False
-    readonly_fields = ["from_status", "to_status", "changed_by", "changed_at"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
+from .models import PressRelease, PressReleaseVersion, ReleaseTemplate
 
 
 class VersionInline(admin.TabularInline):
@@ -36,7 +28,7 @@ class PressReleaseAdmin(admin.ModelAdmin):
     list_filter = ["status", "conference__council", "published_at"]
     search_fields = ["title_cyrl", "title_latn", "body_cyrl", "body_latn", "slug"]
     list_select_related = ["conference"]
-    inlines = [VersionInline, StatusChangeInline]
+    inlines = [VersionInline, ActivityInline]
 
     @admin.display(description=_("editor"))
     def editor_link(self, obj):
@@ -58,16 +50,3 @@ class ReleaseTemplateAdmin(admin.ModelAdmin):
     form = ReleaseTemplateForm
     list_display = ["language", "name", "active", "updated_at"]
     list_filter = ["language", "active"]
-
-
-@admin.register(PressReleaseStatusChange)
-class PressReleaseStatusChangeAdmin(admin.ModelAdmin):
-    list_display = ["release", "from_status", "to_status", "changed_by", "changed_at"]
-    list_filter = ["to_status"]
-    list_select_related = ["release", "changed_by"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

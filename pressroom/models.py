@@ -79,26 +79,6 @@ class PressRelease(models.Model):
         return self.title_cyrl
 
 
-class PressReleaseStatusChange(models.Model):
-    release = models.ForeignKey(
-        PressRelease, on_delete=models.CASCADE, related_name="status_changes"
-    )
-    from_status = models.CharField(max_length=10, blank=True)
-    to_status = models.CharField(max_length=10)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
-    )
-    changed_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["changed_at", "pk"]
-        verbose_name = _("status change")
-        verbose_name_plural = _("status changes")
-
-    def __str__(self) -> str:
-        return f"{self.from_status or '∅'} → {self.to_status}"
-
-
 class PressReleaseVersion(models.Model):
     """A snapshot of a release's texts: every draft and every human edit adds one."""
 

@@ -63,12 +63,7 @@ def press_release_list_staff(*, filters: dict | None = None) -> QuerySet[PressRe
 
 
 def press_release_get_staff(*, pk: int) -> PressRelease | None:
-    return (
-        press_release_list_staff()
-        .prefetch_related("status_changes__changed_by")
-        .filter(pk=pk)
-        .first()
-    )
+    return press_release_list_staff().filter(pk=pk).first()
 
 
 def press_release_versions(*, release: PressRelease) -> QuerySet[PressReleaseVersion]:

@@ -15,10 +15,12 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from activity.models import Action
+from activity.services import activity_iso, activity_record
 from conferences.models import Conference
 
 from . import public_cache
-from .models import PressRelease, PressReleaseStatusChange, PressReleaseVersion
+from .models import PressRelease, PressReleaseVersion
 from .transliteration import to_latin
 
 Status = PressRelease.Status
@@ -137,9 +139,7 @@ def press_release_draft(*, conference: Conference, by=None) -> PressRelease:
         )
         release.full_clean()
         release.save()
-        PressReleaseStatusChange.objects.create(
-            release=release, from_status="", to_status=release.status, changed_by=_actor(by)
-        )
+        activity_record(action=Action.RELEASE_CREATED, target=release, by=by)
         _snapshot(release=release, source=PressReleaseVersion.Source.DRAFT, by=by, texts=texts)
         return release
 
@@ -148,14 +148,23 @@ def press_release_draft(*, conference: Conference, by=None) -> PressRelease:
         return release
     latest = release.versions.last()
     untouched = latest is None or latest.source == PressReleaseVersion.Source.DRAFT
-    _snapshot(release=release, source=PressReleaseVersion.Source.DRAFT, by=by, texts=texts)
-    if untouched and release.status == Status.DRAFT:
+    version = _snapshot(
+        release=release, source=PressReleaseVersion.Source.DRAFT, by=by, texts=texts
+    )
+    applied = untouched and release.status == Status.DRAFT
+    if applied:
         for name, value in texts.items():
             if name in LATIN_FIELDS and release.latin_edited:
                 continue
             setattr(release, name, value)
         release.updated_by = _actor(by)
         release.save()
+    activity_record(
+        action=Action.RELEASE_REDRAFTED,
+        target=release,
+        by=by,
+        data={"version": version.number, "applied": applied},
+    )
     return release
 
 
@@ -201,7 +210,13 @@ def press_release_edit(*, release: PressRelease, by, **fields) -> PressRelease:
     if not changed:
         return release
     release.save()
-    _snapshot(release=release, source=PressReleaseVersion.Source.EDIT, by=by)
+    version = _snapshot(release=release, source=PressReleaseVersion.Source.EDIT, by=by)
+    activity_record(
+        action=Action.RELEASE_EDITED,
+        target=release,
+        by=by,
+        data={"changed": sorted(changed), "version": version.number},
+    )
     _invalidate_on_commit()
     return release
 
@@ -241,12 +256,11 @@ def press_release_set_status(*, release: PressRelease, status: str, by) -> Press
     PressRelease.objects.filter(pk=locked.pk).update(updated_at=now, **updates)
     for name, value in updates.items():
         setattr(release, name, value)
-    PressReleaseStatusChange.objects.create(
-        release=release,
-        from_status=previous,
-        to_status=status,
-        changed_by=_actor(by) or (locked.publish_scheduled_by if by is None else None),
-    )
+    data, actor = {"from": previous, "to": status}, by
+    if by is None and status == Status.PUBLISHED and locked.publish_scheduled_by is not None:
+        # Published by the periodic scan, on the authority of whoever scheduled it.
+        data["scheduled"], actor = True, locked.publish_scheduled_by
+    activity_record(action=Action.RELEASE_STATUS_CHANGED, target=release, by=actor, data=data)
     if Status.PUBLISHED in (previous, status):
         _invalidate_on_commit()
     return release
@@ -275,6 +289,24 @@ def press_release_schedule_publication(
     PressRelease.objects.filter(pk=locked.pk).update(
         publish_at=publish_at, publish_scheduled_by=_actor(by) if publish_at else None
     )
+    # A new time, or the same time on someone else's authority, is a new schedule.
+    if publish_at is not None and (publish_at, _actor(by)) != (
+        locked.publish_at,
+        locked.publish_scheduled_by,
+    ):
+        activity_record(
+            action=Action.RELEASE_SCHEDULED,
+            target=release,
+            by=by,
+            data={"publish_at": activity_iso(publish_at)},
+        )
+    elif publish_at is None and locked.publish_at is not None:
+        activity_record(
+            action=Action.RELEASE_UNSCHEDULED,
+            target=release,
+            by=by,
+            data={"publish_at": activity_iso(locked.publish_at)},
+        )
     release.publish_at = publish_at
     release.publish_scheduled_by = _actor(by) if publish_at else None
     return release

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.http import require_GET
 
+from activity.selectors import activity_for
 from experts.models import Council
 
 from . import public_cache, selectors, services
@@ -274,7 +275,7 @@ class StaffEditView(StaffMixin, View):
             and release.status == Status.APPROVED,
             "schedule_form": ScheduleForm(initial={"publish_at": release.publish_at}),
             "public_url": release_url(release) if release.status == Status.PUBLISHED else "",
-            "status_changes": release.status_changes.all(),
+            "activity": activity_for(target=release),
         }
 
     def get(self, request, pk):

@@ -7,6 +7,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from activity.models import Action
+from activity.selectors import activity_for
 from conferences.imports import ConferenceImportError, conference_import
 from conferences.models import Conference, ConferenceOrganization, Presentation
 from experts.models import Council, Expert, Organization
@@ -67,7 +69,11 @@ def test_seed_imports_with_all_its_facts(seed):
     ]
     assert pres[1].presenter.organization.name == "Hult International Business School"
     assert pres[1].presenter.position == "профессор-ассистент"
-    assert [s.to_status for s in c.status_changes.all()] == ["scheduled", "held"]
+    changes = activity_for(target=c).filter(action=Action.CONFERENCE_STATUS_CHANGED).reverse()
+    assert [change.data for change in changes] == [
+        {"from": "draft", "to": "scheduled"},
+        {"from": "scheduled", "to": "held"},
+    ]
 
 
 def test_same_document_twice_changes_nothing(seed):

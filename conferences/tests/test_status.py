@@ -2,7 +2,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from conferences.models import Conference, ConferenceStatusChange, Presentation
+from activity.models import ActivityLog
+from activity.selectors import activity_for
+from conferences.models import Conference, Presentation
 from conferences.services import conference_set_status
 
 from .factories import ConferenceFactory, PresentationFactory
@@ -45,21 +47,26 @@ def test_valid_transition_is_saved_and_logged(path, target, django_user_model):
     conference_set_status(conference=conference, status=target, by=user)
     conference.refresh_from_db()
     assert conference.status == target
-    last = ConferenceStatusChange.objects.filter(conference=conference).last()
-    assert (last.from_status, last.to_status, last.changed_by) == (previous, target, user)
+    last = activity_for(target=conference).first()
+    assert (last.action, last.data, last.actor, last.actor_label) == (
+        "conference.status_changed",
+        {"from": previous, "to": target},
+        user,
+        "secretary",
+    )
 
 
 @pytest.mark.parametrize(("path", "target"), REFUSED)
 def test_refused_transition_changes_nothing(path, target):
     conference = _conference_at(path)
     before = conference.status
-    changes = ConferenceStatusChange.objects.count()
+    entries = ActivityLog.objects.count()
     with pytest.raises(ValidationError) as exc:
         conference_set_status(conference=conference, status=target)
     assert list(exc.value.message_dict) == ["status"]
     conference.refresh_from_db()
     assert conference.status == before
-    assert ConferenceStatusChange.objects.count() == changes
+    assert ActivityLog.objects.count() == entries
 
 
 def test_external_id_generated_when_not_given():
@@ -108,9 +115,9 @@ def test_conference_create_starts_in_draft_and_logs(django_user_model):
         by=user,
     )
     assert (conference.status, conference.duration_minutes) == ("draft", 90)
-    assert [
-        (c.from_status, c.to_status, c.changed_by) for c in conference.status_changes.all()
-    ] == [("", "draft", user)]
+    assert [(e.action, e.data, e.actor) for e in activity_for(target=conference)] == [
+        ("conference.created", {}, user)
+    ]
 
 
 def test_conference_update_sends_one_schedule_signal_per_call():

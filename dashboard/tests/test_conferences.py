@@ -5,12 +5,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from conferences.models import (
-    Conference,
-    ConferenceOrganization,
-    ConferenceStatusChange,
-    Presentation,
-)
+from activity.selectors import activity_for
+from conferences.models import Conference, ConferenceOrganization, Presentation
 from conferences.services import conference_set_status
 from conferences.tests.factories import ConferenceFactory, PresentationFactory
 from dashboard import roles
@@ -95,12 +91,15 @@ def test_create_conference_with_agenda_and_organisations(secretary):
     assert list(conference.organization_roles.values_list("organization", "role")) == [
         (organisation.pk, "co_organizer")
     ]
-    change = ConferenceStatusChange.objects.get(conference=conference)
-    assert (change.from_status, change.to_status, change.changed_by.username) == (
-        "",
-        "draft",
-        "council_secretary",
-    )
+    log = activity_for(target=conference).reverse()
+    assert [(e.action, e.data, e.actor.username) for e in log] == [
+        ("conference.created", {}, "council_secretary"),
+        (
+            "conference.program_changed",
+            {"changed": ["organizations", "presentations"]},
+            "council_secretary",
+        ),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -288,7 +287,12 @@ def test_action_asks_then_changes_the_status(secretary, path, action, target):
     assert response.status_code == 302
     conference.refresh_from_db()
     assert conference.status == target
-    assert conference.status_changes.last().changed_by.username == "council_secretary"
+    last = activity_for(target=conference).first()
+    assert (last.action, last.data, last.actor.username) == (
+        "conference.status_changed",
+        {"from": path[-1] if path else "draft", "to": target},
+        "council_secretary",
+    )
 
 
 def test_action_without_the_confirmation_changes_nothing(secretary):

@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from activity.selectors import activity_for
 from dashboard import roles
 from experts.models import CouncilMembership, Expert, FieldOfExpertise
 from experts.tests.factories import CouncilFactory, ExpertFactory, MembershipFactory
@@ -79,6 +80,11 @@ def test_create_and_edit_a_profile_through_expert_save(secretary):
     assert response.status_code == 302
     expert.refresh_from_db()
     assert expert.city == "Kazan"
+    log = activity_for(target=expert).reverse()
+    assert [(e.action, e.data, e.actor.username) for e in log] == [
+        ("expert.created", {}, "council_secretary"),
+        ("expert.updated", {"changed": ["city"]}, "council_secretary"),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -151,6 +157,18 @@ def test_membership_terms(secretary):
     assert backwards.status_code == 400
     assert list(backwards.context["membership_form"].errors) == ["end_date"]
     assert CouncilMembership.objects.count() == 1
+    assert [(e.action, e.data, e.actor.username) for e in activity_for(target=term)] == [
+        (
+            "membership.added",
+            {
+                "council": council.name,
+                "role": "member",
+                "start_date": "2024-01-01",
+                "end_date": "2025-12-31",
+            },
+            "council_secretary",
+        )
+    ]
 
 
 def _end_url(term):
@@ -166,6 +184,13 @@ def test_ending_a_term_from_the_experts_page(secretary):
     assert response["Location"] == reverse("dashboard:expert_edit", args=[term.expert_id])
     term.refresh_from_db()
     assert term.end_date == datetime.date(2024, 6, 30)
+    assert [(e.action, e.data, e.actor.username) for e in activity_for(target=term)] == [
+        (
+            "membership.ended",
+            {"council": term.council.name, "from": None, "to": "2024-06-30"},
+            "council_secretary",
+        )
+    ]
     shown = secretary.get(response["Location"])
     assert [str(m) for m in shown.context["messages"]] == [
         f"The term on {term.council.name} ends on 2024-06-30."

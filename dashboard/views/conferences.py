@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
-from conferences.models import Conference, ConferenceStatusChange
+from conferences.models import Conference
+from conferences.selectors import conference_activity
 from conferences.services import (
     ProgramOrganization,
     ProgramPresentation,
@@ -132,9 +133,7 @@ class ConferenceDetailView(StaffView, DetailView):
                 for action in CONFERENCE_ACTIONS.values()
                 if conference_transition_allowed(current=conference.status, target=action.target)
             ],
-            history=ConferenceStatusChange.objects.filter(conference=conference).select_related(
-                "changed_by"
-            ),
+            history=conference_activity(conference=conference, user=self.request.user),
             **kwargs,
         )
 

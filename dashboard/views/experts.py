@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView, View
 
 from experts.models import CouncilMembership, Expert
+from experts.selectors import expert_activity
 from experts.services import expert_save, membership_add, membership_end
 
 from .. import forms
@@ -61,6 +62,7 @@ class ExpertEditView(StaffView, TemplateView):
                 # show an empty one.
                 end_form=end_form,
                 ending=ending,
+                activity=expert_activity(expert=expert) if expert.pk else [],
             ),
             status=status,
         )
@@ -76,7 +78,7 @@ class ExpertEditView(StaffView, TemplateView):
             return self._render(expert, form, status=400)
         try:
             with transaction.atomic():
-                saved = expert_save(expert=form.save(commit=False))
+                saved = expert_save(expert=form.save(commit=False), by=request.user)
                 form.save_m2m()
         except ValidationError as exc:
             _form_errors_from(exc, form)
@@ -94,7 +96,7 @@ class MembershipAddView(StaffView, TemplateView):
         form = forms.MembershipForm(request.POST, prefix="membership")
         if form.is_valid():
             try:
-                membership_add(expert=expert, **form.cleaned_data)
+                membership_add(expert=expert, by=request.user, **form.cleaned_data)
             except ValidationError as exc:
                 _form_errors_from(exc, form)
             else:
@@ -119,7 +121,9 @@ class MembershipEndView(StaffView, View):
         form = forms.MembershipEndForm(request.POST, prefix=f"end-{membership.pk}")
         if form.is_valid():
             try:
-                membership_end(membership=membership, end_date=form.cleaned_data["end_date"])
+                membership_end(
+                    membership=membership, end_date=form.cleaned_data["end_date"], by=request.user
+                )
             except ValidationError as exc:
                 _form_errors_from(exc, form)
             else:

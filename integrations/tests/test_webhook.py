@@ -9,6 +9,8 @@ import time
 
 import pytest
 
+from activity.models import Action
+from activity.selectors import activity_for
 from conferences.models import Conference
 from conferences.services import conference_set_status
 from conferences.tests.factories import ConferenceFactory
@@ -145,9 +147,10 @@ def test_the_end_of_a_meeting_pulls_reports_and_holds_the_conference(
     meeting = ZoomMeeting.objects.get(conference=conference)
     assert meeting.pull_requested_at is None
     assert meeting.last_pulled_at is not None
-    assert list(conference.status_changes.values_list("to_status", flat=True)) == [
-        "scheduled",
-        "held",
+    changes = activity_for(target=conference).filter(action=Action.CONFERENCE_STATUS_CHANGED)
+    assert list(changes.reverse().values_list("data", "actor", "actor_label")) == [
+        ({"from": "draft", "to": "scheduled"}, None, ""),
+        ({"from": "scheduled", "to": "held"}, None, "Zoom"),
     ]
 
 
@@ -224,7 +227,8 @@ def test_a_replayed_event_changes_nothing(
     assert callbacks == []
     assert len(fake_zoom.state.calls) == calls
     assert ZoomWebhookEvent.objects.count() == 1
-    assert conference.status_changes.filter(to_status="held").count() == 1
+    changes = activity_for(target=conference).filter(action=Action.CONFERENCE_STATUS_CHANGED)
+    assert changes.filter(data__to="held").count() == 1
 
 
 def test_report_not_ready_is_asked_again_later(

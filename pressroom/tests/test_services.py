@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from activity.selectors import activity_for
 from pressroom.models import PressRelease, PressReleaseVersion
 from pressroom.services import (
     press_release_draft,
@@ -34,7 +35,9 @@ def test_draft_creates_the_release_with_version_one_and_latin(release):
     assert release.slug == "2020-08-28-oliy-talim-tizimida-onlayn-kurslar-va-masofaviy-talim"
     assert release.body_latn == to_latin(release.body_cyrl)
     assert list(release.versions.values_list("number", "source")) == [(1, "draft")]
-    assert list(release.status_changes.values_list("from_status", "to_status")) == [("", "draft")]
+    assert list(activity_for(target=release).values_list("action", "data", "actor")) == [
+        ("release.created", {}, None)
+    ]
 
 
 def test_redraft_of_unchanged_data_adds_nothing(release, seed_conference):
@@ -103,17 +106,16 @@ def test_full_workflow_by_the_press_service_records_who_and_when(release, editor
     release.refresh_from_db()
     assert release.status == S.WITHDRAWN
     assert release.published_at is not None
-    changes = list(
-        release.status_changes.values_list("from_status", "to_status", "changed_by__username")
-    )
-    assert changes == [
-        ("", "draft", None),
-        ("draft", "in_review", "editor"),
-        ("in_review", "approved", "press"),
-        ("approved", "published", "press"),
-        ("published", "withdrawn", "press"),
+    log = activity_for(target=release).reverse()
+    assert list(log.values_list("action", "data", "actor__username")) == [
+        ("release.created", {}, None),
+        ("release.status_changed", {"from": "draft", "to": "in_review"}, "editor"),
+        ("release.status_changed", {"from": "in_review", "to": "approved"}, "press"),
+        ("release.status_changed", {"from": "approved", "to": "published"}, "press"),
+        ("release.status_changed", {"from": "published", "to": "withdrawn"}, "press"),
     ]
-    assert all(c.changed_at is not None for c in release.status_changes.all())
+    times = [entry.at for entry in log]
+    assert times == sorted(times) and times[0] >= release.created_at
 
 
 @pytest.mark.parametrize(
@@ -184,10 +186,11 @@ def test_scheduled_publication_happens_when_due_on_the_schedulers_authority(rele
     assert press_release_publish_due(now=at + datetime.timedelta(seconds=1)) == [release.pk]
     release.refresh_from_db()
     assert (release.status, release.publish_at) == (S.PUBLISHED, None)
-    last = release.status_changes.last()
-    assert (last.from_status, last.to_status, last.changed_by.username) == (
-        "approved",
-        "published",
+    last = activity_for(target=release).first()
+    assert (last.action, last.data, last.actor.username, last.actor_label) == (
+        "release.status_changed",
+        {"from": "approved", "to": "published", "scheduled": True},
+        "press",
         "press",
     )
 

@@ -3,6 +3,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from activity.models import Action
+from activity.selectors import activity_for
 from pressroom.models import PressRelease
 from pressroom.services import press_release_draft, press_release_edit, press_release_set_status
 
@@ -150,8 +152,12 @@ def test_press_service_approves_publishes_and_withdraws(release, editor, press, 
         assert response.status_code == 302
         release.refresh_from_db()
         assert release.status == status
-    changes = list(release.status_changes.values_list("to_status", "changed_by__username"))
-    assert changes[-3:] == [("approved", "press"), ("published", "press"), ("withdrawn", "press")]
+    changes = activity_for(target=release).filter(action=Action.RELEASE_STATUS_CHANGED)
+    assert list(changes.reverse().values_list("data", "actor__username"))[-3:] == [
+        ({"from": "in_review", "to": "approved"}, "press"),
+        ({"from": "approved", "to": "published"}, "press"),
+        ({"from": "published", "to": "withdrawn"}, "press"),
+    ]
 
 
 def test_a_step_that_is_not_allowed_is_a_message_not_an_error(release, press, client):

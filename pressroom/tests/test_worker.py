@@ -9,6 +9,7 @@ import pytest
 import redis
 from django.utils import timezone
 
+from activity.selectors import activity_for
 from conferences.services import conference_set_status
 from conferences.tests.live import Worker, celery_on_broker, wait_until
 from pressroom.models import PressRelease
@@ -75,5 +76,9 @@ def test_scheduled_release_is_published_by_the_periodic_scan(worker, seed_docume
     )
     release.refresh_from_db()
     assert release.published_at >= at
-    last = release.status_changes.last()
-    assert (last.to_status, last.changed_by.username) == ("published", "press")
+    last = activity_for(target=release).first()
+    assert (last.action, last.data, last.actor.username) == (
+        "release.status_changed",
+        {"from": "approved", "to": "published", "scheduled": True},
+        "press",
+    )

@@ -1,0 +1,115 @@
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Action(models.TextChoices):
+    """Every action the log knows, and the `data` each one carries.
+
+    A name is ``<target>.<what happened>``; the target is the row the entry is about. Times are
+    ISO 8601 strings with their offset, dates ``YYYY-MM-DD``, statuses and roles their stored
+    codes, `changed` a sorted list of field names. A service writes an entry only when something
+    changed: a call that changes nothing leaves no trace.
+
+    ========================================  ===============================================
+    action                                    data
+    ========================================  ===============================================
+    conference.created                        {}
+    conference.updated                        {"changed": [...]}
+    conference.moved (the start changed)      {"changed": [...], "from": start, "to": start}
+    conference.status_changed                 {"from": status, "to": status}
+    conference.program_changed                {"changed": ["organizations", "presentations"]}
+    conference.experts_changed                {"added": [expert id, ...], "removed": [...]}
+    conference.invited                        {"source": Invitation.Source, "count": n}
+    conference.invitations_sent               {"count": n} (messages queued)
+    conference.invitations_resent             {"count": n} (failed messages queued again)
+    conference.attendance_imported            {"count": n} (people in the report)
+    invitation.withdrawn                      {"name": invitee's name}
+    release.created                           {}
+    release.redrafted                         {"version": n, "applied": bool}
+    release.edited                            {"changed": [...], "version": n}
+    release.status_changed                    {"from": status, "to": status}, and
+                                              "scheduled": true when the schedule published it
+    release.scheduled                         {"publish_at": time}
+    release.unscheduled                       {"publish_at": the time it had}
+    apikey.created                            {"organization": name, "prefix": "ely_…",
+                                               "scopes": [...], "expires_at": time or null}
+    apikey.revoked                            {"prefix": "ely_…"}
+    expert.created                            {}
+    expert.updated                            {"changed": [...]}
+    membership.added                          {"council": name, "role": role,
+                                               "start_date": date, "end_date": date or null}
+    membership.ended                          {"council": name, "from": date or null,
+                                               "to": date}
+    ========================================  ===============================================
+    """
+
+    CONFERENCE_CREATED = "conference.created", _("Conference created")
+    CONFERENCE_UPDATED = "conference.updated", _("Conference changed")
+    CONFERENCE_MOVED = "conference.moved", _("Conference moved")
+    CONFERENCE_STATUS_CHANGED = "conference.status_changed", _("Conference status changed")
+    CONFERENCE_PROGRAM_CHANGED = "conference.program_changed", _("Programme changed")
+    CONFERENCE_EXPERTS_CHANGED = "conference.experts_changed", _("Experts who took part changed")
+    CONFERENCE_INVITED = "conference.invited", _("People invited")
+    CONFERENCE_INVITATIONS_SENT = "conference.invitations_sent", _("Invitations sent")
+    CONFERENCE_INVITATIONS_RESENT = "conference.invitations_resent", _("Failed messages resent")
+    CONFERENCE_ATTENDANCE_IMPORTED = "conference.attendance_imported", _("Attendance imported")
+    INVITATION_WITHDRAWN = "invitation.withdrawn", _("Invitation withdrawn")
+    RELEASE_CREATED = "release.created", _("Press release drafted")
+    RELEASE_REDRAFTED = "release.redrafted", _("Press release drafted again")
+    RELEASE_EDITED = "release.edited", _("Press release edited")
+    RELEASE_STATUS_CHANGED = "release.status_changed", _("Press release status changed")
+    RELEASE_SCHEDULED = "release.scheduled", _("Publication scheduled")
+    RELEASE_UNSCHEDULED = "release.unscheduled", _("Scheduled publication cancelled")
+    APIKEY_CREATED = "apikey.created", _("API key created")
+    APIKEY_REVOKED = "apikey.revoked", _("API key revoked")
+    EXPERT_CREATED = "expert.created", _("Expert added")
+    EXPERT_UPDATED = "expert.updated", _("Expert changed")
+    MEMBERSHIP_ADDED = "membership.added", _("Membership term added")
+    MEMBERSHIP_ENDED = "membership.ended", _("Membership term ended")
+
+
+# Actors that are not users, as `by=` strings and as stored in `actor_label`.
+SCHEDULER = "scheduler"
+IMPORT = "import"
+ZOOM = "Zoom"
+
+
+class ActivityLog(models.Model):
+    """One thing someone (or something) did to one row: who, what, to what, when.
+
+    Written only by `activity.services.activity_record`, inside the transaction of the change it
+    records. Entries outlive their target: deleting a conference leaves its history.
+    """
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Who acted, as named at that moment: a user's username (kept when the account is deleted),
+    # a partner key as "prefix… (organisation)", or SCHEDULER, IMPORT, ZOOM. Empty: the system.
+    actor_label = models.CharField(_("actor"), max_length=200, blank=True)
+    action = models.CharField(_("action"), max_length=50, choices=Action.choices)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    target = GenericForeignKey("content_type", "object_id")
+    data = models.JSONField(_("details"), default=dict, blank=True)
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("activity log entry")
+        verbose_name_plural = _("activity log")
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "at"], name="activity_target_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label or '-'} {self.action}"
