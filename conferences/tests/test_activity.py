@@ -135,3 +135,53 @@ def test_experts_set_lists_who_was_added_and_removed(secretary):
             "secretary",
         ),
     ]
+
+
+def test_inviting_sending_resending_and_withdrawing_are_logged_with_who(secretary):
+    from conferences.invitations import (
+        invitation_cancel,
+        invitations_add,
+        invitations_resend_failed,
+        invitations_send,
+    )
+    from conferences.invitees import Invitee
+    from conferences.models import Invitation, OutboundMessage
+
+    conference = ConferenceFactory()
+    conference_set_status(conference=conference, status="scheduled")
+    people = [Invitee(name="Ann Lee", email="ann@example.org"), Invitee(name="Bo", email="b@x.uz")]
+    invitations_add(
+        conference=conference, invitees=people, source="manual", by=secretary, send=False
+    )
+    # The same people again change nothing: no entry.
+    invitations_add(
+        conference=conference, invitees=people, source="manual", by=secretary, send=False
+    )
+    assert invitations_send(conference=conference, by=secretary) == 2
+    OutboundMessage.objects.filter(invitation__email="b@x.uz").update(state="failed")
+    assert invitations_resend_failed(conference=conference, by=secretary) == 1
+    assert invitations_resend_failed(conference=conference, by=secretary) == 0
+    ann = Invitation.objects.get(email="ann@example.org")
+    invitation_cancel(invitation=ann, by=secretary)
+    invitation_cancel(invitation=ann, by=secretary)  # twice: one entry
+
+    assert _log(conference)[1:] == [
+        ("conference.invited", {"source": "manual", "count": 2}, secretary, "secretary"),
+        ("conference.invitations_sent", {"count": 2}, secretary, "secretary"),
+        ("conference.invitations_resent", {"count": 1}, secretary, "secretary"),
+    ]
+    assert [(e.action, e.data, e.actor) for e in activity_for(target=ann)] == [
+        ("invitation.withdrawn", {"name": "Ann Lee"}, secretary)
+    ]
+
+
+def test_platform_facts_are_logged_with_the_names_that_changed():
+    from conferences.services import conference_platform_facts_set
+
+    conference = ConferenceFactory()
+    conference_platform_facts_set(conference=conference, by=ZOOM, meeting_id="85000000001")
+    conference_platform_facts_set(conference=conference, by=ZOOM, meeting_id="85000000001")
+    assert _log(conference)[-1:] == [
+        ("conference.updated", {"changed": ["meeting_id"]}, None, "Zoom"),
+    ]
+    assert ActivityLog.objects.filter(action="conference.updated").count() == 1
