@@ -24,9 +24,11 @@ from .models import Conference, ConferenceOrganization, ParticipantGroup
 from .services import (
     ProgramOrganization,
     ProgramPresentation,
+    conference_create,
     conference_experts_set,
     conference_program_set,
     conference_transition_allowed,
+    conference_update,
     conference_walk_to_status,
 )
 
@@ -297,63 +299,24 @@ def _person(data: dict):
     )
 
 
-def _conference_snapshot(conference: Conference) -> tuple:
-    """Everything the import writes, to tell 'updated' from 'unchanged'."""
-    roles = tuple(
-        (r.organization_id, r.role, r.order, tuple(sorted(p.pk for p in r.representatives.all())))
-        for r in conference.organization_roles.prefetch_related("representatives").order_by("pk")
-    )
-    presentations = tuple(
-        conference.presentations.order_by("order").values_list("order", "title", "presenter_id")
-    )
-    experts = tuple(sorted(conference.experts.values_list("pk", flat=True)))
-    fields = tuple(
-        getattr(conference, f)
-        for f in (
-            "council_id", "title", "language", "starts_at", "duration_minutes", "platform",
-            "join_url", "status", "expert_count_declared", "expert_countries_declared",
-            "participants_count_declared", "participants_approximate", "participant_groups",
-            "qa_held",
-        )
-    )  # fmt: skip
-    return fields, roles, presentations, experts
+# The document's name of a Conference field where it is not the field's own, so a refusal by
+# the service names the document's field.
+DOCUMENT_PATHS = {
+    "expert_count_declared": "expert_summary.count",
+    "expert_countries_declared": "expert_summary.countries",
+    "participants_count_declared": "participants.count",
+    "participants_approximate": "participants.approximate",
+    "participant_groups": "participants.groups",
+    "qa_held": "qa",
+}
 
 
-@transaction.atomic
-def conference_import(*, document: Any, by=None) -> ImportResult:
-    """Create or update the conference a document describes, keyed by `external_id`.
-
-    Validates the whole document first: a refused document raises ConferenceImportError and
-    writes nothing. Importing the same document again changes nothing; a changed one updates
-    the conference in place. People and organisations are matched, never duplicated.
-    """
-    errors = conference_document_validate(document)
-    doc = document
-    existing = None
-    if not errors:
-        existing = (
-            Conference.objects.select_for_update().filter(external_id=doc["external_id"]).first()
-        )
-        if existing and existing.status != doc["status"]:
-            target = doc["status"]
-            reachable = conference_transition_allowed(current=existing.status, target=target) or (
-                existing.status == Conference.Status.DRAFT and target == Conference.Status.HELD
-            )
-            if not reachable:
-                errors.append(
-                    "status: "
-                    + _("cannot change from %(current)s to %(target)s")
-                    % {"current": existing.status, "target": target}
-                )
-    if errors:
-        raise ConferenceImportError(errors)
-
-    before = _conference_snapshot(existing) if existing else None
-    council = council_get_or_create(name=doc["council"])
+def _conference_values(doc: dict) -> dict:
+    """The Conference fields a valid document gives, as conference_create takes them."""
     summary = doc.get("expert_summary") or {}
     participants = doc.get("participants") or {}
-    values = {
-        "council": council,
+    return {
+        "council": council_get_or_create(name=doc["council"]),
         "title": doc["title"],
         "language": doc["language"],
         "starts_at": _parse_starts_at(doc["starts_at"]),
@@ -367,16 +330,10 @@ def conference_import(*, document: Any, by=None) -> ImportResult:
         "participant_groups": participants.get("groups", []),
         "qa_held": doc.get("qa", False),
     }
-    if existing is None:
-        conference = Conference.objects.create(external_id=doc["external_id"], **values)
-    else:
-        conference = existing
-        changed = [k for k, v in values.items() if getattr(conference, k) != v]
-        for key in changed:
-            setattr(conference, key, values[key])
-        if changed:
-            conference.save()
 
+
+def _program(doc: dict) -> dict:
+    """The organisations and agenda of a valid document as the services' entries."""
     organizations = [
         ProgramOrganization(
             organization=organization_get_or_create(
@@ -399,33 +356,88 @@ def conference_import(*, document: Any, by=None) -> ImportResult:
         )
         for pres_doc in doc.get("presentations", [])
     ]
+    return {"organizations": organizations, "presentations": presentations}
+
+
+def _status_refusal(existing: Conference | None, target: str) -> list[str]:
+    """The refusal of a document whose status the stored conference cannot reach."""
+    if existing is None or existing.status == target:
+        return []
+    reachable = conference_transition_allowed(current=existing.status, target=target) or (
+        existing.status == Conference.Status.DRAFT and target == Conference.Status.HELD
+    )
+    if reachable:
+        return []
+    return [
+        "status: "
+        + _("cannot change from %(current)s to %(target)s")
+        % {"current": existing.status, "target": target}
+    ]
+
+
+def _refusal_lines(exc: ValidationError) -> list[str]:
+    """A service's refusal as the import's 'field: rule' lines, fields named as in the
+    document (entries of the programme are numbered as in the document)."""
+    return [
+        f"{DOCUMENT_PATHS.get(path, path)}: {message}"
+        for path, messages in exc.message_dict.items()
+        for message in messages
+    ]
+
+
+def _conference_write(*, doc: dict, existing: Conference | None, by) -> tuple[Conference, bool]:
+    """Create or update the conference through the services; whether anything changed.
+
+    An update is one conference_update call, its fields and programme together: a moved start
+    and a new agenda are one change, one calendar UPDATE.
+    """
+    values = _conference_values(doc)
+    program = _program(doc)
     experts = [_person(p) for p in doc.get("experts", [])]
-    try:
-        conference_program_set(
-            conference=conference,
-            organizations=organizations,
-            presentations=presentations,
-            by=by,
+    if existing is None:
+        conference = conference_create(external_id=doc["external_id"], by=by, **values)
+        conference_program_set(conference=conference, by=by, **program)
+        changed = True
+    else:
+        conference = existing
+        changed = bool(conference_update(conference=conference, by=by, **values, **program))
+    changed |= conference_experts_set(conference=conference, experts=experts, by=by)
+    return conference, changed
+
+
+@transaction.atomic
+def conference_import(*, document: Any, by=None) -> ImportResult:
+    """Create or update the conference a document describes, keyed by `external_id`.
+
+    Validates the whole document first: a refused document raises ConferenceImportError and
+    writes nothing. Importing the same document again changes nothing; a changed one updates
+    the conference in place, through the same services as the dashboard and the admin, so
+    invitees hear of it as they would from there. People and organisations are matched, never
+    duplicated.
+    """
+    errors = conference_document_validate(document)
+    existing = None
+    if not errors:
+        existing = (
+            Conference.objects.select_for_update()
+            .filter(external_id=document["external_id"])
+            .first()
         )
-        conference_experts_set(conference=conference, experts=experts, by=by)
+        errors = _status_refusal(existing, document["status"])
+    if errors:
+        raise ConferenceImportError(errors)
+    try:
+        conference, changed = _conference_write(doc=document, existing=existing, by=by)
     except ValidationError as exc:
-        # The document was checked whole above, so this is a rule only the service knows,
-        # such as one organisation named twice in one role; its paths are the document's.
-        raise ConferenceImportError(
-            [
-                f"{path}: {message}"
-                for path, messages in exc.message_dict.items()
-                for message in messages
-            ]
-        ) from None
-
-    conference_walk_to_status(conference=conference, status=doc["status"], by=by)
-
+        # The document was checked whole above, so this is a rule only the services know,
+        # such as one organisation named twice in one role, or a held conference moved.
+        raise ConferenceImportError(_refusal_lines(exc)) from None
+    previous = conference.status
+    conference_walk_to_status(conference=conference, status=document["status"], by=by)
     if existing is None:
         outcome = "created"
     else:
-        conference.refresh_from_db()
-        outcome = "unchanged" if _conference_snapshot(conference) == before else "updated"
+        outcome = "updated" if changed or conference.status != previous else "unchanged"
     return ImportResult(conference=conference, outcome=outcome)
 
 

@@ -67,7 +67,8 @@ def test_seed_imports_with_all_its_facts(seed):
     ]
     assert pres[1].presenter.organization.name == "Hult International Business School"
     assert pres[1].presenter.position == "профессор-ассистент"
-    assert [s.to_status for s in c.status_changes.all()] == ["scheduled", "held"]
+    # Created in draft by conference_create, as from every other door, then walked to held.
+    assert [s.to_status for s in c.status_changes.all()] == ["draft", "scheduled", "held"]
 
 
 def test_same_document_twice_changes_nothing(seed):
@@ -84,20 +85,34 @@ def test_same_document_twice_changes_nothing(seed):
 def test_changed_document_updates_in_place(seed):
     conference_import(document=seed)
     counts = _counts()
-    seed["title"] = "Янги мавзу"
     seed["presentations"][1]["title"] = "Бошқа сарлавҳа"
     seed["participants"]["count"] = 750
     seed["participants"]["approximate"] = False
     result = conference_import(document=seed)
     assert result.outcome == "updated"
     c = Conference.objects.get()
-    assert (c.title, c.participants_count_declared, c.participants_approximate) == (
-        "Янги мавзу",
-        750,
-        False,
-    )
+    assert (c.participants_count_declared, c.participants_approximate) == (750, False)
     assert c.presentations.get(order=2).title == "Бошқа сарлавҳа"
     assert _counts() == counts
+
+
+def test_a_held_conference_keeps_its_schedule_as_from_every_door(seed):
+    conference_import(document=seed)
+    seed["title"] = "Янги мавзу"
+    with pytest.raises(ConferenceImportError) as exc:
+        conference_import(document=seed)
+    assert exc.value.errors == ["starts_at: A held or cancelled conference cannot be rescheduled."]
+    assert Conference.objects.get().title == (
+        "Олий таълим тизимида онлайн курслар ва масофавий таълим"
+    )
+
+
+def test_a_draft_is_updated_with_its_title(seed):
+    seed["status"] = "draft"
+    conference_import(document=seed)
+    seed["title"] = "Янги мавзу"
+    assert conference_import(document=seed).outcome == "updated"
+    assert Conference.objects.get().title == "Янги мавзу"
 
 
 def test_removed_presentation_and_organisation_are_removed(seed):
