@@ -315,14 +315,17 @@ def _conference_values(doc: dict) -> dict:
     """The Conference fields a valid document gives, as conference_create takes them."""
     summary = doc.get("expert_summary") or {}
     participants = doc.get("participants") or {}
+    # A document without a join link leaves the stored one: the link Zoom made for a scheduled
+    # conference must survive the document being imported again.
+    link = {"join_url": doc["join_url"]} if "join_url" in doc else {}
     return {
+        **link,
         "council": council_get_or_create(name=doc["council"]),
         "title": doc["title"],
         "language": doc["language"],
         "starts_at": _parse_starts_at(doc["starts_at"]),
         "duration_minutes": doc.get("duration_minutes", 120),
         "platform": doc.get("platform", Conference.Platform.ZOOM),
-        "join_url": doc.get("join_url", ""),
         "expert_count_declared": summary.get("count"),
         "expert_countries_declared": summary.get("countries", []),
         "participants_count_declared": participants.get("count"),

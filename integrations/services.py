@@ -33,8 +33,9 @@ logger = logging.getLogger(__name__)
 
 Status = Conference.Status
 
-# The conference fields Zoom shows; join_url and meeting_id come from Zoom, so they never trigger.
-ZOOM_FIELDS = {"title", "starts_at", "duration_minutes", "passcode"}
+# What Zoom shows of a conference: its fields, and the agenda (the meeting's description lists
+# the presentations). join_url and meeting_id come from Zoom, so they never trigger.
+ZOOM_FIELDS = {"title", "starts_at", "duration_minutes", "passcode", "presentations"}
 SYNC_LOCK_SECONDS = 300
 # The participant report appears some minutes after the end; the sweeper asks again this often.
 MAX_PULL_ATTEMPTS = 12
@@ -94,7 +95,7 @@ def zoom_on_status_change(*, conference: Conference, previous: str, by=None) -> 
 
 
 def zoom_on_conference_change(*, conference: Conference, changed: set, by=None) -> None:
-    """A scheduled conference's topic, time, length or passcode changed: Zoom follows."""
+    """A scheduled conference's topic, time, length, passcode or agenda changed: Zoom follows."""
     # A cleared join link asks for a meeting (see _pasted_by_hand); other link changes do not.
     link_cleared = "join_url" in changed and not conference.join_url
     if _syncing.get() or not (changed & ZOOM_FIELDS or link_cleared):
