@@ -1,26 +1,23 @@
-"""The conference import format: one JSON document describes one conference.
+"""The conference import: one JSON document describes one conference.
 
 One code path for the `import_conference` command, the staff API and the demo data. A document is
-validated whole before anything is written; an invalid one is refused with messages that name the
-field and the rule (``presentations[1].presenter.country: 'UKK' is not an ISO 3166-1 code``).
+validated whole before anything is written (the format is declared in `import_format`); an
+invalid one is refused with messages that name the field and the rule
+(``presentations[1].presenter.country: 'UKK' is not an ISO 3166-1 code``).
 """
 
-import datetime
 import json
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.validators import EmailValidator, URLValidator
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django_countries import countries
 
-from experts.models import Language, Organization
 from experts.services import council_get_or_create, expert_get_or_create, organization_get_or_create
 
-from .models import Conference, ConferenceOrganization, ParticipantGroup
+from .import_format import conference_document_validate
+from .models import Conference
 from .services import (
     ProgramOrganization,
     ProgramPresentation,
@@ -31,31 +28,6 @@ from .services import (
     conference_update,
     conference_walk_to_status,
 )
-
-EXTERNAL_ID_RE = re.compile(r"^[a-z0-9_.-]{1,100}\Z")
-
-TOP_FIELDS = {
-    "external_id",
-    "language",
-    "council",
-    "title",
-    "starts_at",
-    "duration_minutes",
-    "platform",
-    "join_url",
-    "status",
-    "organizations",
-    "presentations",
-    "experts",
-    "expert_summary",
-    "participants",
-    "qa",
-}
-PERSON_FIELDS = {"name", "name_latin", "country", "organization", "position", "email"}
-ORG_FIELDS = {"name", "name_latin", "kind", "country", "role", "representatives"}
-PRESENTATION_FIELDS = {"order", "title", "presenter"}
-SUMMARY_FIELDS = {"count", "countries"}
-PARTICIPANT_FIELDS = {"count", "approximate", "groups"}
 
 
 class ConferenceImportError(Exception):
@@ -70,204 +42,6 @@ class ConferenceImportError(Exception):
 class ImportResult:
     conference: Conference
     outcome: str  # "created", "updated" or "unchanged"
-
-
-@dataclass
-class _Checker:
-    errors: list[str] = field(default_factory=list)
-
-    def fail(self, path: str, message: str) -> None:
-        self.errors.append(f"{path}: {message}")
-
-    def obj(self, value: Any, path: str, allowed: set[str], required: set[str]) -> bool:
-        if not isinstance(value, dict):
-            self.fail(path, _("must be an object"))
-            return False
-        for key in sorted(set(value) - allowed):
-            self.fail(_join(path, key), _("unknown field"))
-        for key in sorted(required - set(value)):
-            self.fail(_join(path, key), _("is required"))
-        return True
-
-    def text(self, value: Any, path: str, *, max_length: int, required: bool = True) -> None:
-        if value is None and not required:
-            return
-        if not isinstance(value, str):
-            self.fail(path, _("must be a string"))
-        elif required and not value.strip():
-            self.fail(path, _("must not be empty"))
-        elif len(value) > max_length:
-            self.fail(path, _("must be at most %(n)d characters") % {"n": max_length})
-
-    def choice(self, value: Any, path: str, choices) -> None:
-        if value not in choices:
-            self.fail(
-                path,
-                _("%(value)s is not one of %(choices)s")
-                % {"value": json.dumps(value, ensure_ascii=False), "choices": ", ".join(choices)},
-            )
-
-    def integer(self, value: Any, path: str, *, low: int, high: int | None = None) -> None:
-        if isinstance(value, bool) or not isinstance(value, int):
-            self.fail(path, _("must be an integer"))
-        elif value < low or (high is not None and value > high):
-            if high is None:
-                self.fail(path, _("must be at least %(low)d") % {"low": low})
-            else:
-                self.fail(path, _("must be between %(low)d and %(high)d") % locals())
-
-    def boolean(self, value: Any, path: str) -> None:
-        if not isinstance(value, bool):
-            self.fail(path, _("must be true or false"))
-
-    def country(self, value: Any, path: str) -> None:
-        if not isinstance(value, str) or len(value) != 2 or value not in countries:
-            self.fail(
-                path,
-                _("%(value)s is not an ISO 3166-1 code")
-                % {"value": repr(value) if isinstance(value, str) else json.dumps(value)},
-            )
-
-    def array(self, value: Any, path: str) -> list:
-        if not isinstance(value, list):
-            self.fail(path, _("must be a list"))
-            return []
-        return value
-
-    def person(self, value: Any, path: str) -> None:
-        if not self.obj(value, path, PERSON_FIELDS, {"name"}):
-            return
-        if "name" in value:
-            self.text(value["name"], _join(path, "name"), max_length=200)
-        self.text(
-            value.get("name_latin"), _join(path, "name_latin"), max_length=200, required=False
-        )
-        self.text(value.get("position"), _join(path, "position"), max_length=300, required=False)
-        self.text(
-            value.get("organization"), _join(path, "organization"), max_length=300, required=False
-        )
-        if "country" in value:
-            self.country(value["country"], _join(path, "country"))
-        if "email" in value:
-            email = value["email"]
-            try:
-                if not isinstance(email, str):
-                    raise ValidationError("")
-                EmailValidator()(email)
-            except ValidationError:
-                self.fail(
-                    _join(path, "email"), _("%(value)r is not an email address") % {"value": email}
-                )
-
-
-def _join(path: str, key: str) -> str:
-    return f"{path}.{key}" if path else key
-
-
-def _parse_starts_at(value: Any) -> datetime.datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = datetime.datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo is not None else None
-
-
-def conference_document_validate(document: Any) -> list[str]:
-    """Every rule the document breaks, as 'field: rule' messages; empty when it is valid."""
-    check = _Checker()
-    required = {"external_id", "language", "council", "title", "starts_at", "status"}
-    if not check.obj(document, "", TOP_FIELDS, required):
-        return [_("document: must be a JSON object")]
-    doc = document
-
-    if "external_id" in doc and not (
-        isinstance(doc["external_id"], str) and EXTERNAL_ID_RE.match(doc["external_id"])
-    ):
-        check.fail("external_id", _("must be 1–100 characters of a-z, 0-9, '-', '_' and '.'"))
-    if "language" in doc:
-        check.choice(doc["language"], "language", Language.values)
-    if "council" in doc:
-        check.text(doc["council"], "council", max_length=300)
-    if "title" in doc:
-        check.text(doc["title"], "title", max_length=300)
-    if "starts_at" in doc and _parse_starts_at(doc["starts_at"]) is None:
-        check.fail("starts_at", _("must be an ISO 8601 date and time with an offset"))
-    if "duration_minutes" in doc:
-        check.integer(doc["duration_minutes"], "duration_minutes", low=1, high=1440)
-    if "platform" in doc:
-        check.choice(doc["platform"], "platform", Conference.Platform.values)
-    if "join_url" in doc:
-        try:
-            if not isinstance(doc["join_url"], str):
-                raise ValidationError("")
-            URLValidator(schemes=["https"])(doc["join_url"])
-        except ValidationError:
-            check.fail("join_url", _("must be an https URL"))
-    if "status" in doc:
-        check.choice(doc["status"], "status", Conference.Status.values)
-    if "qa" in doc:
-        check.boolean(doc["qa"], "qa")
-
-    for i, org in enumerate(check.array(doc.get("organizations", []), "organizations")):
-        path = f"organizations[{i}]"
-        if not check.obj(org, path, ORG_FIELDS, {"name", "kind", "country", "role"}):
-            continue
-        if "name" in org:
-            check.text(org["name"], f"{path}.name", max_length=300)
-        check.text(org.get("name_latin"), f"{path}.name_latin", max_length=300, required=False)
-        if "kind" in org:
-            check.choice(org["kind"], f"{path}.kind", Organization.Kind.values)
-        if "country" in org:
-            check.country(org["country"], f"{path}.country")
-        if "role" in org:
-            check.choice(org["role"], f"{path}.role", ConferenceOrganization.Role.values)
-        for j, rep in enumerate(
-            check.array(org.get("representatives", []), f"{path}.representatives")
-        ):
-            check.person(rep, f"{path}.representatives[{j}]")
-
-    orders: set[int] = set()
-    for i, pres in enumerate(check.array(doc.get("presentations", []), "presentations")):
-        path = f"presentations[{i}]"
-        if not check.obj(pres, path, PRESENTATION_FIELDS, PRESENTATION_FIELDS):
-            continue
-        if "order" in pres:
-            before = len(check.errors)
-            check.integer(pres["order"], f"{path}.order", low=1, high=32767)
-            if len(check.errors) == before:
-                if pres["order"] in orders:
-                    check.fail(f"{path}.order", _("%(n)d is used twice") % {"n": pres["order"]})
-                orders.add(pres["order"])
-        if "title" in pres:
-            check.text(pres["title"], f"{path}.title", max_length=300)
-        if "presenter" in pres:
-            check.person(pres["presenter"], f"{path}.presenter")
-
-    for i, person in enumerate(check.array(doc.get("experts", []), "experts")):
-        check.person(person, f"experts[{i}]")
-
-    if "expert_summary" in doc:
-        summary = doc["expert_summary"]
-        if check.obj(summary, "expert_summary", SUMMARY_FIELDS, {"count"}):
-            if "count" in summary:
-                check.integer(summary["count"], "expert_summary.count", low=0)
-            for i, code in enumerate(
-                check.array(summary.get("countries", []), "expert_summary.countries")
-            ):
-                check.country(code, f"expert_summary.countries[{i}]")
-
-    if "participants" in doc:
-        part = doc["participants"]
-        if check.obj(part, "participants", PARTICIPANT_FIELDS, {"count"}):
-            if "count" in part:
-                check.integer(part["count"], "participants.count", low=0)
-            if "approximate" in part:
-                check.boolean(part["approximate"], "participants.approximate")
-            for i, group in enumerate(check.array(part.get("groups", []), "participants.groups")):
-                check.choice(group, f"participants.groups[{i}]", ParticipantGroup.values)
-    return check.errors
 
 
 def conference_document_parse(text: str | bytes) -> Any:
@@ -323,7 +97,7 @@ def _conference_values(doc: dict) -> dict:
         "council": council_get_or_create(name=doc["council"]),
         "title": doc["title"],
         "language": doc["language"],
-        "starts_at": _parse_starts_at(doc["starts_at"]),
+        "starts_at": doc["starts_at"],
         "duration_minutes": doc.get("duration_minutes", 120),
         "platform": doc.get("platform", Conference.Platform.ZOOM),
         "expert_count_declared": summary.get("count"),
@@ -418,25 +192,23 @@ def conference_import(*, document: Any, by=None) -> ImportResult:
     invitees hear of it as they would from there. People and organisations are matched, never
     duplicated.
     """
-    errors = conference_document_validate(document)
+    doc, errors = conference_document_validate(document)
     existing = None
     if not errors:
         existing = (
-            Conference.objects.select_for_update()
-            .filter(external_id=document["external_id"])
-            .first()
+            Conference.objects.select_for_update().filter(external_id=doc["external_id"]).first()
         )
-        errors = _status_refusal(existing, document["status"])
+        errors = _status_refusal(existing, doc["status"])
     if errors:
         raise ConferenceImportError(errors)
     try:
-        conference, changed = _conference_write(doc=document, existing=existing, by=by)
+        conference, changed = _conference_write(doc=doc, existing=existing, by=by)
     except ValidationError as exc:
         # The document was checked whole above, so this is a rule only the services know,
         # such as one organisation named twice in one role, or a held conference moved.
         raise ConferenceImportError(_refusal_lines(exc)) from None
     previous = conference.status
-    conference_walk_to_status(conference=conference, status=document["status"], by=by)
+    conference_walk_to_status(conference=conference, status=doc["status"], by=by)
     if existing is None:
         outcome = "created"
     else:

@@ -2,7 +2,7 @@ import datetime
 import secrets
 
 from django.conf import settings
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -56,7 +56,9 @@ class Conference(models.Model):
     )
     starts_at = models.DateTimeField(_("starts at"))
     duration_minutes = models.PositiveIntegerField(
-        _("duration (minutes)"), default=120, validators=[MinValueValidator(1)]
+        _("duration (minutes)"),
+        default=120,
+        validators=[MinValueValidator(1), MaxValueValidator(24 * 60)],
     )
     platform = models.CharField(
         _("platform"), max_length=10, choices=Platform.choices, default=Platform.ZOOM

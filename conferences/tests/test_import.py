@@ -208,7 +208,10 @@ INVALID = [
         lambda d: d["organizations"][2]["representatives"][0].update(nickname="M"),
         "organizations[2].representatives[0].nickname: unknown field",
     ),  # noqa: E501
-    (lambda d: d["expert_summary"].update(count=-1), "expert_summary.count: must be at least 0"),
+    (
+        lambda d: d["expert_summary"].update(count=-1),
+        "expert_summary.count: must be between 0 and 2147483647",
+    ),
     (
         lambda d: d["expert_summary"]["countries"].append("XX"),
         "expert_summary.countries[6]: 'XX' is not an ISO 3166-1 code",
@@ -222,6 +225,23 @@ INVALID = [
         "participants.approximate: must be true or false",
     ),  # noqa: E501
     (lambda d: d.update(experts={"name": "x"}), "experts: must be a list"),
+    (lambda d: d.update(title=None), "title: must be a string"),
+    (lambda d: d.update(duration_minutes=True), "duration_minutes: must be an integer"),
+    (lambda d: d.update(presentations=[5]), "presentations[0]: must be an object"),
+    (lambda d: d.update(participants=None), "participants: must be an object"),
+    (
+        lambda d: d["organizations"][0].update(representatives="Ann"),
+        "organizations[0].representatives: must be a list",
+    ),
+    (
+        lambda d: d.update(join_url="https://zoom.us/j/" + "1" * 490),
+        "join_url: must be at most 500 characters",
+    ),
+    (lambda d: d["expert_summary"].pop("count"), "expert_summary.count: is required"),
+    (
+        lambda d: d["presentations"][0].update(title="  "),
+        "presentations[0].title: must not be empty",
+    ),
 ]
 
 
@@ -279,3 +299,20 @@ def test_document_that_is_not_an_object_refused():
     with pytest.raises(ConferenceImportError) as exc:
         conference_import(document=[1, 2])
     assert exc.value.errors == ["document: must be a JSON object"]
+
+
+def test_every_broken_rule_is_listed_in_the_documents_order(seed):
+    seed["colour"] = "red"
+    seed["title"] = ""
+    seed["presentations"][1]["presenter"]["country"] = "UKK"
+    seed["presentations"][0]["order"] = "1"
+    seed["qa"] = "yes"
+    with pytest.raises(ConferenceImportError) as exc:
+        conference_import(document=seed)
+    assert exc.value.errors == [
+        "colour: unknown field",
+        "title: must not be empty",
+        "presentations[0].order: must be an integer",
+        "presentations[1].presenter.country: 'UKK' is not an ISO 3166-1 code",
+        "qa: must be true or false",
+    ]
