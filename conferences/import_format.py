@@ -41,8 +41,9 @@ def _choices(model: type[models.Model], name: str) -> list[str]:
     return [value for value, _label in model._meta.get_field(name).choices]
 
 
-def _bounds(model: type[models.Model], name: str) -> tuple[int, int]:
-    """The narrowest range the model field's validators allow (its column's range included)."""
+def _bounds(model: type[models.Model], name: str) -> tuple[Any, Any]:
+    """The narrowest range the model field's validators allow (a number's column range
+    included)."""
     validators = model._meta.get_field(name).validators
     return (
         max(v.limit_value for v in validators if isinstance(v, MinValueValidator)),
@@ -194,10 +195,10 @@ class Country(_Strict, serializers.Field):
 
 
 class OffsetDateTime(_Strict, serializers.Field):
-    """ISO 8601 with an offset, as an aware datetime; the model field's validators apply."""
+    """ISO 8601 with an offset, as an aware datetime within the model field's range."""
 
     def __init__(self, model: type[models.Model], name: str, **kwargs):
-        kwargs.setdefault("validators", list(model._meta.get_field(name).validators))
+        self.low, self.high = _bounds(model, name)
         super().__init__(**kwargs)
 
     def refusal(self, value):
@@ -210,6 +211,11 @@ class OffsetDateTime(_Strict, serializers.Field):
             raise serializers.ValidationError(self.refusal(data)) from None
         if parsed.tzinfo is None:
             raise serializers.ValidationError(self.refusal(data))
+        if not self.low <= parsed <= self.high:
+            raise serializers.ValidationError(
+                _("must be between %(low)s and %(high)s")
+                % {"low": self.low.date().isoformat(), "high": self.high.date().isoformat()}
+            )
         return parsed
 
 

@@ -210,7 +210,7 @@ INVALID = [
     ),  # noqa: E501
     (
         lambda d: d["expert_summary"].update(count=-1),
-        "expert_summary.count: must be between 0 and 2147483647",
+        "expert_summary.count: must be between 0 and 9999999",
     ),
     (
         lambda d: d["expert_summary"]["countries"].append("XX"),
