@@ -7,13 +7,14 @@ invalid one is refused with messages that name the field and the rule
 """
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from elyurt.text import text_clean, text_has_line_break
 from experts.services import council_get_or_create, expert_get_or_create, organization_get_or_create
 
 from .import_format import conference_document_validate
@@ -42,6 +43,30 @@ class ConferenceImportError(Exception):
 class ImportResult:
     conference: Conference
     outcome: str  # "created", "updated" or "unchanged"
+    # 'field: note' lines about what was taken other than as given (a line break folded).
+    notes: list[str] = field(default_factory=list)
+
+
+def _document_fold(value: Any, path: str = "") -> tuple[Any, list[str]]:
+    """The document with every string cleaned as one line (elyurt.text): a line break, as a
+    file from Word or Excel carries, is folded into a space, and a note names each field
+    folded. Every text of the format is one line; other values pass as they are."""
+    if isinstance(value, str):
+        where = path or "document"
+        notes = [f"{where}: " + _("line breaks folded into spaces")]
+        folded = text_clean(value, field=where, fold_lines=True)
+        return folded, notes if text_has_line_break(value) else []
+    if isinstance(value, dict):
+        entries = {
+            key: _document_fold(item, f"{path}.{key}" if path else key)
+            for key, item in value.items()
+        }
+        folded = {key: item for key, (item, _notes) in entries.items()}
+        return folded, [note for _item, notes in entries.values() for note in notes]
+    if isinstance(value, list):
+        entries = [_document_fold(item, f"{path}[{i}]") for i, item in enumerate(value)]
+        return [item for item, _notes in entries], [note for _item, ns in entries for note in ns]
+    return value, []
 
 
 def conference_document_parse(text: str | bytes) -> Any:
@@ -190,8 +215,10 @@ def conference_import(*, document: Any, by=None) -> ImportResult:
     writes nothing. Importing the same document again changes nothing; a changed one updates
     the conference in place, through the same services as the dashboard and the admin, so
     invitees hear of it as they would from there. People and organisations are matched, never
-    duplicated.
+    duplicated. Text is cleaned as one line, a line break folded into a space and noted in the
+    result's `notes`.
     """
+    document, notes = _document_fold(document)
     doc, errors = conference_document_validate(document)
     existing = None
     if not errors:
@@ -213,7 +240,7 @@ def conference_import(*, document: Any, by=None) -> ImportResult:
         outcome = "created"
     else:
         outcome = "updated" if changed or conference.status != previous else "unchanged"
-    return ImportResult(conference=conference, outcome=outcome)
+    return ImportResult(conference=conference, outcome=outcome, notes=notes)
 
 
 def conference_import_text(*, text: str | bytes, by=None) -> ImportResult:

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
+from elyurt.text import text_clean, texts_clean
 from experts.models import Expert, Organization
 
 from . import signals
@@ -38,13 +39,33 @@ PROGRAM_NAMES = {"organizations", "presentations", "experts"}
 # The upper bound of a PositiveSmallIntegerField, which both `order` columns are.
 ORDER_MAX = 32767
 
+# A conference's text, one line each: the title goes into mail subjects, the .ics, the feeds
+# and the .docx; the link, meeting id and passcode into calendar and mail lines. Cleaned here,
+# once (elyurt.text), so no renderer needs a guard of its own.
+TEXT_FIELDS = ("title", "join_url", "meeting_id", "passcode", "recording_url")
+
+
+def _texts_clean(fields: dict) -> tuple[dict, dict[str, list[str]]]:
+    """`fields` with their text cleaned, and the refusals (a line break in a title) by field."""
+    try:
+        return texts_clean(fields, single_line=TEXT_FIELDS), {}
+    except ValidationError as exc:
+        return fields, exc.message_dict
+
 
 @transaction.atomic
 def conference_create(*, council, title: str, starts_at, by=None, **fields) -> Conference:
-    """Create a conference in draft; `fields` are other Conference fields (not `status`)."""
+    """Create a conference in draft; `fields` are other Conference fields (not `status`).
+
+    Text is cleaned (TEXT_FIELDS, elyurt.text); a line break in the title, or any field the
+    model refuses, raises ValidationError naming the field and nothing is written.
+    """
     if "status" in fields:
         raise ValueError("status is set through conference_set_status")
-    conference = Conference(council=council, title=title, starts_at=starts_at, **fields)
+    fields, errors = _texts_clean({"title": title, **fields})
+    if errors:
+        raise ValidationError(errors)
+    conference = Conference(council=council, starts_at=starts_at, **fields)
     conference.full_clean()
     conference.save()
     ConferenceStatusChange.objects.create(
@@ -70,12 +91,17 @@ def conference_update(
 
     Receivers hear of every saved change once per call (conferences.signals): a new time
     and a new agenda saved together make one calendar UPDATE, not two. A held or cancelled
-    conference keeps its schedule: changing it raises ValidationError on `starts_at`. Nothing
-    is written when any of it is refused.
+    conference keeps its schedule: changing it raises ValidationError on `starts_at`. Text is
+    cleaned as conference_create does, agenda titles too. Nothing is written when any of it is
+    refused.
     """
     if "status" in fields:
         raise ValueError("status is set through conference_set_status")
-    program, errors = _program_validate(organizations=organizations, presentations=presentations)
+    fields, errors = _texts_clean(fields)
+    program, program_errors = _program_validate(
+        organizations=organizations, presentations=presentations
+    )
+    errors |= program_errors
     changed = {name for name, value in fields.items() if getattr(conference, name) != value}
     if changed & SCHEDULE_FIELDS and conference.status in (Status.HELD, Status.CANCELLED):
         errors["starts_at"] = [_("A held or cancelled conference cannot be rescheduled.")]
@@ -210,6 +236,15 @@ class _Check:
         self.fail(path, message % {"max": ORDER_MAX})
         return False
 
+    def text(self, value, path: str) -> str | None:
+        """`value` cleaned as one line of text (elyurt.text); None when refused."""
+        try:
+            return text_clean(value, field=path)
+        except ValidationError as exc:
+            for message in exc.message_dict[path]:
+                self.fail(path, message)
+            return None
+
     def rows_exist(self) -> None:
         messages = {
             Organization: _("No organisation has the id %(id)s."),
@@ -261,9 +296,10 @@ def _presentations_check(
         if order_valid and item.order in talks:
             check.fail(f"{path}.order", _("Order %(order)d is used twice.") % {"order": item.order})
             order_valid = False
-        if not isinstance(item.title, str) or not item.title.strip():
+        title = check.text(item.title, f"{path}.title")
+        if title == "":
             check.fail(f"{path}.title", _("A talk needs a title."))
-        elif len(item.title) > max_title:
+        elif title is not None and len(title) > max_title:
             check.fail(f"{path}.title", _("Must be at most %(n)d characters.") % {"n": max_title})
         presenter_id = check.row_id(item.presenter, f"{path}.presenter", Expert)
         if item.slides is not None and (
@@ -274,7 +310,7 @@ def _presentations_check(
                 _("Must be a file name of at most %(n)d characters.") % {"n": max_slides},
             )
         if order_valid:
-            talks[item.order] = (item.title, presenter_id, item.slides)
+            talks[item.order] = (title, presenter_id, item.slides)
     return talks
 
 

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .forms import ReleaseTemplateForm
 from .models import PressRelease, PressReleaseStatusChange, PressReleaseVersion, ReleaseTemplate
+from .services import release_template_save
 
 
 class StatusChangeInline(admin.TabularInline):
@@ -58,6 +59,9 @@ class ReleaseTemplateAdmin(admin.ModelAdmin):
     form = ReleaseTemplateForm
     list_display = ["language", "name", "active", "updated_at"]
     list_filter = ["language", "active"]
+
+    def save_model(self, request, obj, form, change):
+        release_template_save(template=obj, by=request.user)
 
 
 @admin.register(PressReleaseStatusChange)

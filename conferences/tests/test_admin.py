@@ -175,6 +175,30 @@ def test_a_refusal_by_the_service_shows_on_the_form_and_saves_nothing(
     assert not LogEntry.objects.exists()
 
 
+def test_a_refused_agenda_entry_shows_on_its_row(superuser_client, scheduled_conference):
+    PresentationFactory(conference=scheduled_conference, order=1, title="Old talk")
+    url, data = _change_page(superuser_client, scheduled_conference)
+    # Word's Shift+Enter, pasted: the form takes it, the programme service refuses it.
+    data["presentations-0-title"] = "New\x0btalk"
+    data["title"] = "New topic"
+
+    response = superuser_client.post(url, data)
+
+    assert response.status_code == 200
+    [agenda] = [
+        f.formset
+        for f in response.context["inline_admin_formsets"]
+        if f.formset.prefix == "presentations"
+    ]
+    assert agenda.forms[0].errors == {
+        "title": ["Must be one line: remove the line break (it came with the paste)."]
+    }
+    assert response.context["adminform"].form.errors == {}
+    scheduled_conference.refresh_from_db()
+    assert scheduled_conference.title != "New topic"
+    assert list(scheduled_conference.presentations.values_list("title", flat=True)) == ["Old talk"]
+
+
 def test_add_form_creates_through_the_service(superuser_client):
     council = CouncilFactory()
     presenter = ExpertFactory()

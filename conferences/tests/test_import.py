@@ -316,3 +316,30 @@ def test_every_broken_rule_is_listed_in_the_documents_order(seed):
         "presentations[1].presenter.country: 'UKK' is not an ISO 3166-1 code",
         "qa: must be true or false",
     ]
+
+
+def test_line_breaks_are_folded_into_spaces_and_the_import_says_so(tmp_path, seed, capsys):
+    seed["title"] = "Олий таълим тизимида\r\nонлайн курслар\x0bва масофавий таълим\x01"
+    seed["presentations"][1]["presenter"]["position"] = "профессор-\u2028ассистент"
+    path = tmp_path / "seed.json"
+    path.write_text(json.dumps(seed), encoding="utf-8")
+
+    call_command("import_conference", str(path))
+
+    conference = Conference.objects.get()
+    assert conference.title == "Олий таълим тизимида онлайн курслар ва масофавий таълим"
+    assert Expert.objects.get(full_name="Ҳамид Иргашев").position == "профессор- ассистент"
+    assert capsys.readouterr().out == (
+        f"{path}: created iec-2020-08-28-online-courses (Held)\n"
+        "  title: line breaks folded into spaces\n"
+        "  presentations[1].presenter.position: line breaks folded into spaces\n"
+    )
+    # The same document again: folded the same way, so nothing changed, and said again.
+    result = conference_import(document=json.loads(path.read_text(encoding="utf-8")))
+    assert (result.outcome, result.notes) == (
+        "unchanged",
+        [
+            "title: line breaks folded into spaces",
+            "presentations[1].presenter.position: line breaks folded into spaces",
+        ],
+    )
