@@ -1,5 +1,12 @@
+import re
+
+from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.forms.models import BaseInlineFormSet
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from activity.admin import ActivityInline
@@ -12,17 +19,102 @@ from .models import (
     OutboundMessage,
     Presentation,
 )
-from .services import conference_set_status
+from .services import (
+    ProgramOrganization,
+    ProgramPresentation,
+    conference_create,
+    conference_experts_set,
+    conference_program_set,
+    conference_set_status,
+    conference_update,
+)
+
+# A service's error on one programme entry, such as ``presentations[1].title``.
+PROGRAM_ERROR_KEY = re.compile(r"^(organizations|presentations)\[(\d+)\]\.(\w+)$")
 
 
-class OrganizationRoleInline(admin.TabularInline):
+class _Refused(Exception):
+    """The service refused what the admin's forms accepted. Raised out of the admin's
+    transaction, so nothing of it stays, and caught by changeform_view, which shows the form
+    again with the service's messages."""
+
+    def __init__(self, error: ValidationError):
+        super().__init__(error)
+        if hasattr(error, "error_dict"):
+            self.errors = error.message_dict
+        else:
+            self.errors = {NON_FIELD_ERRORS: error.messages}
+
+
+def _kept_forms(formset) -> list:
+    """The rows a valid formset keeps, in order: not removed, not left empty."""
+    removed = set(map(id, formset.deleted_forms))
+    return [f for f in formset.forms if f.cleaned_data and id(f) not in removed]
+
+
+class ConferenceAdminForm(forms.ModelForm):
+    # The service's refusal of this very post (set per request by ConferenceAdmin.get_form):
+    # the fields it names get its messages, entries of the programme go to their inline rows.
+    refusal: dict[str, list[str]] = {}
+
+    def clean(self):
+        cleaned = super().clean()
+        for key, errors in self.refusal.items():
+            if PROGRAM_ERROR_KEY.match(key) is None:
+                self.add_error(key if key in self.fields else None, errors)
+        return cleaned
+
+
+class _ProgramFormSet(BaseInlineFormSet):
+    """An inline of the programme; shows the service's refusal of an entry on its row."""
+
+    program_key = ""
+    refusal: dict[str, list[str]] = {}
+
+    def clean(self):
+        super().clean()
+        rows = _kept_forms(self) if self.refusal else []
+        unplaced = []
+        for key, errors in self.refusal.items():
+            match = PROGRAM_ERROR_KEY.match(key)
+            if match is None or match[1] != self.program_key:
+                continue
+            if int(match[2]) >= len(rows):
+                unplaced.extend(errors)
+                continue
+            row = rows[int(match[2])]
+            row.add_error(match[3] if match[3] in row.fields else None, errors)
+        if unplaced:
+            raise ValidationError(unplaced)
+
+
+class _OrganizationFormSet(_ProgramFormSet):
+    program_key = "organizations"
+
+
+class _PresentationFormSet(_ProgramFormSet):
+    program_key = "presentations"
+
+
+class _ProgramInline(admin.TabularInline):
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        refusal = getattr(request, "conference_refusal", None)
+        if refusal is None:
+            return formset
+        return type(formset.__name__, (formset,), {"refusal": refusal})
+
+
+class OrganizationRoleInline(_ProgramInline):
     model = ConferenceOrganization
+    formset = _OrganizationFormSet
     extra = 0
     autocomplete_fields = ["organization", "representatives"]
 
 
-class PresentationInline(admin.TabularInline):
+class PresentationInline(_ProgramInline):
     model = Presentation
+    formset = _PresentationFormSet
     extra = 0
     autocomplete_fields = ["presenter"]
 
@@ -41,8 +133,52 @@ def _status_action(status, label):
     return admin.action(description=label, permissions=["change"])(action)
 
 
+def _slides_name(row, stored: list[str]) -> str:
+    """The stored name of a talk's slides as its row leaves them; a new upload is stored now
+    (and its name added to `stored`, to be removed if the service refuses the change)."""
+    value = row.cleaned_data.get("slides")
+    if isinstance(value, UploadedFile):
+        field = Presentation._meta.get_field("slides")
+        name = field.storage.save(field.generate_filename(row.instance, value.name), value)
+        stored.append(name)
+        return name
+    return value.name if value else ""
+
+
+def _program_from(formsets, stored: list[str]) -> dict:
+    """The organisations and agenda inlines as the services' entries, rows in order."""
+    program = {"organizations": [], "presentations": []}
+    for formset in formsets:
+        if isinstance(formset, _OrganizationFormSet):
+            program["organizations"] = [
+                ProgramOrganization(
+                    organization=row.cleaned_data["organization"],
+                    role=row.cleaned_data["role"],
+                    order=row.cleaned_data["order"],
+                    representatives=list(row.cleaned_data["representatives"]),
+                )
+                for row in _kept_forms(formset)
+            ]
+        elif isinstance(formset, _PresentationFormSet):
+            program["presentations"] = [
+                ProgramPresentation(
+                    order=row.cleaned_data["order"],
+                    title=row.cleaned_data["title"],
+                    presenter=row.cleaned_data["presenter"],
+                    slides=_slides_name(row, stored),
+                )
+                for row in _kept_forms(formset)
+            ]
+    return program
+
+
 @admin.register(Conference)
 class ConferenceAdmin(admin.ModelAdmin):
+    """The change form saves through the services, as the dashboard does: a moved start and a
+    new agenda saved together are one change, one calendar UPDATE, one Zoom sync. The status
+    is read-only; the actions move it through conference_set_status."""
+
+    form = ConferenceAdminForm
     list_display = ["title", "starts_at", "status", "council", "platform"]
     list_filter = ["status", "council", "platform", "language", "starts_at"]
     search_fields = ["title", "external_id", "organizations__name"]
@@ -57,10 +193,84 @@ class ConferenceAdmin(admin.ModelAdmin):
         _status_action(Conference.Status.CANCELLED, _("Cancel")),
     ]
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except _Refused as refused:
+            # The transaction is rolled back; the same post again, now with the refusal on it.
+            request.conference_refusal = refused.errors
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        refusal = getattr(request, "conference_refusal", None)
+        if refusal is None:
+            return form
+        return type(form.__name__, (form,), {"refusal": refusal})
+
+    def save_model(self, request, obj, form, change):
+        # Saved in save_related, with the inlines: the fields and the programme in one call.
+        pass
+
+    def save_related(self, request, form, formsets, change):
+        fields = dict(form.cleaned_data)
+        experts = fields.pop("experts", None)
+        stored: list[str] = []
+        try:
+            program = _program_from(formsets, stored)
+            if change:
+                conference = Conference.objects.get(pk=form.instance.pk)
+                form.service_changed = conference_update(
+                    conference=conference, by=request.user, **fields, **program
+                )
+            else:
+                conference = conference_create(
+                    council=fields.pop("council"),
+                    title=fields.pop("title"),
+                    starts_at=fields.pop("starts_at"),
+                    by=request.user,
+                    **fields,
+                )
+                conference_program_set(conference=conference, by=request.user, **program)
+            if experts is not None:
+                conference_experts_set(conference=conference, experts=experts, by=request.user)
+        except ValidationError as exc:
+            for name in stored:
+                Presentation._meta.get_field("slides").storage.delete(name)
+            raise _Refused(exc) from None
+        form.instance.pk = conference.pk
+        form.instance._state.adding = False
+        form.instance.refresh_from_db()
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        # The inlines were not saved by their formsets, which would name what they saved.
+        if add:
+            return [{"added": {}}]
+        return [{"changed": {"fields": sorted(getattr(form, "service_changed", ()))}}]
+
+
+class _ProgramRowAdmin(admin.ModelAdmin):
+    """A programme row is changed with its conference (its inlines save through the
+    programme service); here it is only looked up, with a link to that page."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("conference"))
+    def conference_link(self, obj):
+        url = reverse("admin:conferences_conference_change", args=[obj.conference_id])
+        return format_html('<a href="{}">{}</a>', url, obj.conference)
+
 
 @admin.register(Presentation)
-class PresentationAdmin(admin.ModelAdmin):
-    list_display = ["title", "order", "presenter", "conference"]
+class PresentationAdmin(_ProgramRowAdmin):
+    list_display = ["title", "order", "presenter", "conference_link"]
     search_fields = ["title", "presenter__full_name", "conference__title"]
     list_filter = ["conference__council"]
     autocomplete_fields = ["presenter", "conference"]
@@ -68,8 +278,8 @@ class PresentationAdmin(admin.ModelAdmin):
 
 
 @admin.register(ConferenceOrganization)
-class ConferenceOrganizationAdmin(admin.ModelAdmin):
-    list_display = ["organization", "role", "conference"]
+class ConferenceOrganizationAdmin(_ProgramRowAdmin):
+    list_display = ["organization", "role", "conference_link"]
     list_filter = ["role"]
     search_fields = ["organization__name", "conference__title"]
     autocomplete_fields = ["organization", "conference", "representatives"]

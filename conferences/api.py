@@ -454,6 +454,13 @@ class ImportResultSerializer(serializers.Serializer):
     external_id = serializers.CharField(
         source="conference.external_id", help_text=h("The conference's external id.")
     )
+    notes = serializers.ListField(
+        child=serializers.CharField(),
+        help_text=h(
+            "What was taken other than as given, as 'field: note' (a line break folded into a "
+            "space)."
+        ),
+    )
 
 
 class ConferenceImportView(APIView):

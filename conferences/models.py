@@ -1,7 +1,7 @@
 import datetime
 import secrets
 
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +11,16 @@ from experts.models import Council, Expert, Language, Organization, validate_tim
 EXTERNAL_ID_VALIDATOR = RegexValidator(
     r"^[a-z0-9_.-]{1,100}\Z", _("Use 1–100 characters of a-z, 0-9, '-', '_' and '.'.")
 )
+
+
+# Where people type: a start outside these years is a typo (9999-12-31), and one that renderers
+# downstream cannot carry (a calendar's end, an ISO year of four digits).
+STARTS_AT_MIN = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+STARTS_AT_MAX = datetime.datetime(2100, 1, 1, tzinfo=datetime.UTC)
+STARTS_AT_MESSAGE = _("A conference starts between 2000-01-01 and 2100-01-01.")
+DURATION_MAX = 24 * 60
+# Declared figures (participants, experts) are typed by hand; a figure of eight digits is a typo.
+FIGURE_MAX = 10**7 - 1
 
 
 def generate_external_id() -> str:
@@ -53,9 +63,17 @@ class Conference(models.Model):
     language = models.CharField(
         _("language"), max_length=8, choices=Language.choices, default=Language.UZ_CYRL
     )
-    starts_at = models.DateTimeField(_("starts at"))
+    starts_at = models.DateTimeField(
+        _("starts at"),
+        validators=[
+            MinValueValidator(STARTS_AT_MIN, message=STARTS_AT_MESSAGE),
+            MaxValueValidator(STARTS_AT_MAX, message=STARTS_AT_MESSAGE),
+        ],
+    )
     duration_minutes = models.PositiveIntegerField(
-        _("duration (minutes)"), default=120, validators=[MinValueValidator(1)]
+        _("duration (minutes)"),
+        default=120,
+        validators=[MinValueValidator(1), MaxValueValidator(DURATION_MAX)],
     )
     platform = models.CharField(
         _("platform"), max_length=10, choices=Platform.choices, default=Platform.ZOOM
@@ -77,13 +95,19 @@ class Conference(models.Model):
         related_name="conferences_attended",
     )
     expert_count_declared = models.PositiveIntegerField(
-        _("declared number of experts"), null=True, blank=True
+        _("declared number of experts"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(FIGURE_MAX)],
     )
     expert_countries_declared = models.JSONField(
         _("declared countries of experts"), default=list, blank=True
     )
     participants_count_declared = models.PositiveIntegerField(
-        _("declared number of participants"), null=True, blank=True
+        _("declared number of participants"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(FIGURE_MAX)],
     )
     participants_approximate = models.BooleanField(
         _("participant count is approximate"), default=False
@@ -106,7 +130,7 @@ class Conference(models.Model):
         verbose_name_plural = _("conferences")
         constraints = [
             models.CheckConstraint(
-                condition=Q(duration_minutes__gte=1) & Q(duration_minutes__lte=1440),
+                condition=Q(duration_minutes__gte=1) & Q(duration_minutes__lte=DURATION_MAX),
                 name="conference_duration_range",
             ),
             models.CheckConstraint(

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from activity.models import Action
 from activity.services import activity_iso, activity_record
+from elyurt.text import text_clean, texts_clean
 from experts.models import Expert, Organization
 
 from . import signals
@@ -40,13 +41,33 @@ PROGRAM_NAMES = {"organizations", "presentations", "experts"}
 # The upper bound of a PositiveSmallIntegerField, which both `order` columns are.
 ORDER_MAX = 32767
 
+# A conference's text, one line each: the title goes into mail subjects, the .ics, the feeds
+# and the .docx; the link, meeting id and passcode into calendar and mail lines. Cleaned here,
+# once (elyurt.text), so no renderer needs a guard of its own.
+TEXT_FIELDS = ("title", "join_url", "meeting_id", "passcode", "recording_url")
+
+
+def _texts_clean(fields: dict) -> tuple[dict, dict[str, list[str]]]:
+    """`fields` with their text cleaned, and the refusals (a line break in a title) by field."""
+    try:
+        return texts_clean(fields, single_line=TEXT_FIELDS), {}
+    except ValidationError as exc:
+        return fields, exc.message_dict
+
 
 @transaction.atomic
 def conference_create(*, council, title: str, starts_at, by=None, **fields) -> Conference:
-    """Create a conference in draft; `fields` are other Conference fields (not `status`)."""
+    """Create a conference in draft; `fields` are other Conference fields (not `status`).
+
+    Text is cleaned (TEXT_FIELDS, elyurt.text); a line break in the title, or any field the
+    model refuses, raises ValidationError naming the field and nothing is written.
+    """
     if "status" in fields:
         raise ValueError("status is set through conference_set_status")
-    conference = Conference(council=council, title=title, starts_at=starts_at, **fields)
+    fields, errors = _texts_clean({"title": title, **fields})
+    if errors:
+        raise ValidationError(errors)
+    conference = Conference(council=council, starts_at=starts_at, **fields)
     conference.full_clean()
     conference.save()
     activity_record(action=Action.CONFERENCE_CREATED, target=conference, by=by)
@@ -67,12 +88,17 @@ def conference_update(
 
     Receivers hear of every saved change once per call (conferences.signals): a new time
     and a new agenda saved together make one calendar UPDATE, not two. A held or cancelled
-    conference keeps its schedule: changing it raises ValidationError on `starts_at`. Nothing
-    is written when any of it is refused.
+    conference keeps its schedule: changing it raises ValidationError on `starts_at`. Text is
+    cleaned as conference_create does, agenda titles too. Nothing is written when any of it is
+    refused.
     """
     if "status" in fields:
         raise ValueError("status is set through conference_set_status")
-    program, errors = _program_validate(organizations=organizations, presentations=presentations)
+    fields, errors = _texts_clean(fields)
+    program, program_errors = _program_validate(
+        organizations=organizations, presentations=presentations
+    )
+    errors |= program_errors
     changed = {name for name, value in fields.items() if getattr(conference, name) != value}
     if changed & SCHEDULE_FIELDS and conference.status in (Status.HELD, Status.CANCELLED):
         errors["starts_at"] = [_("A held or cancelled conference cannot be rescheduled.")]
@@ -187,8 +213,112 @@ def _pk(value, model) -> int | None:
     return None
 
 
-def _whole(value, *, low: int) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= ORDER_MAX
+class _Check:
+    """The rules a programme breaks, keyed by the entry's field (``presentations[1].order``),
+    and the rows it names, looked up together at the end (one query per model)."""
+
+    def __init__(self):
+        self.errors: dict[str, list[str]] = {}
+        self.named: dict[type[models.Model], list[tuple[str, int]]] = {Organization: [], Expert: []}
+
+    def fail(self, path: str, message: str) -> None:
+        self.errors.setdefault(path, []).append(message)
+
+    def row_id(self, value, path: str, model: type[models.Model]) -> int | None:
+        pk = _pk(value, model)
+        if pk is None:
+            self.fail(path, _("%(value)r is not a saved row or its id.") % {"value": value})
+        else:
+            self.named[model].append((path, pk))
+        return pk
+
+    def whole(self, value, path: str, *, low: int) -> bool:
+        """Whether `value` is an order from `low` (0 or 1) to ORDER_MAX; refused if not."""
+        if isinstance(value, int) and not isinstance(value, bool) and low <= value <= ORDER_MAX:
+            return True
+        if low == 0:
+            message = _("Must be a whole number from 0 to %(max)d.")
+        else:
+            message = _("Must be a whole number from 1 to %(max)d.")
+        self.fail(path, message % {"max": ORDER_MAX})
+        return False
+
+    def text(self, value, path: str) -> str | None:
+        """`value` cleaned as one line of text (elyurt.text); None when refused."""
+        try:
+            return text_clean(value, field=path)
+        except ValidationError as exc:
+            for message in exc.message_dict[path]:
+                self.fail(path, message)
+            return None
+
+    def rows_exist(self) -> None:
+        messages = {
+            Organization: _("No organisation has the id %(id)s."),
+            Expert: _("No expert has the id %(id)s."),
+        }
+        for model, named in self.named.items():
+            _rows_exist(model, named, messages[model], self.fail)
+
+
+def _organizations_check(
+    entries: Sequence[ProgramOrganization], check: _Check
+) -> dict[tuple[int, str], tuple[int, frozenset[int]]]:
+    roles: dict[tuple[int, str], tuple[int, frozenset[int]]] = {}
+    for i, entry in enumerate(entries):
+        path = f"organizations[{i}]"
+        org_id = check.row_id(entry.organization, f"{path}.organization", Organization)
+        role_valid = entry.role in ConferenceOrganization.Role.values
+        if not role_valid:
+            check.fail(
+                f"{path}.role",
+                _("%(value)r is not one of %(choices)s.")
+                % {"value": entry.role, "choices": ", ".join(ConferenceOrganization.Role.values)},
+            )
+        check.whole(entry.order, f"{path}.order", low=0)
+        reps = {
+            check.row_id(person, f"{path}.representatives", Expert)
+            for person in entry.representatives
+        }
+        if org_id is None or not role_valid:
+            continue
+        if (org_id, entry.role) in roles:
+            check.fail(
+                f"{path}.organization",
+                _("This organisation is listed twice in the role %(role)s.") % {"role": entry.role},
+            )
+        roles[(org_id, entry.role)] = (entry.order, frozenset(reps - {None}))
+    return roles
+
+
+def _presentations_check(
+    items: Sequence[ProgramPresentation], check: _Check
+) -> dict[int, tuple[str, int, str | None]]:
+    max_title = Presentation._meta.get_field("title").max_length
+    max_slides = Presentation._meta.get_field("slides").max_length
+    talks: dict[int, tuple[str, int, str | None]] = {}
+    for i, item in enumerate(items):
+        path = f"presentations[{i}]"
+        order_valid = check.whole(item.order, f"{path}.order", low=1)
+        if order_valid and item.order in talks:
+            check.fail(f"{path}.order", _("Order %(order)d is used twice.") % {"order": item.order})
+            order_valid = False
+        title = check.text(item.title, f"{path}.title")
+        if title == "":
+            check.fail(f"{path}.title", _("A talk needs a title."))
+        elif title is not None and len(title) > max_title:
+            check.fail(f"{path}.title", _("Must be at most %(n)d characters.") % {"n": max_title})
+        presenter_id = check.row_id(item.presenter, f"{path}.presenter", Expert)
+        if item.slides is not None and (
+            not isinstance(item.slides, str) or len(item.slides) > max_slides
+        ):
+            check.fail(
+                f"{path}.slides",
+                _("Must be a file name of at most %(n)d characters.") % {"n": max_slides},
+            )
+        if order_valid:
+            talks[item.order] = (title, presenter_id, item.slides)
+    return talks
 
 
 def _program_validate(
@@ -198,85 +328,15 @@ def _program_validate(
 ) -> tuple[_Program, dict[str, list[str]]]:
     """The programme as ids, and every rule it breaks keyed by the entry's field, such as
     ``presentations[1].order``. Reads only."""
-    errors: dict[str, list[str]] = {}
-
-    def fail(path: str, message: str) -> None:
-        errors.setdefault(path, []).append(message)
-
-    # (field path, id) of every row named, checked against the database in one query per model.
-    named_orgs: list[tuple[str, int]] = []
-    named_experts: list[tuple[str, int]] = []
-
-    def row_id(value, path: str, model, named: list) -> int | None:
-        pk = _pk(value, model)
-        if pk is None:
-            fail(path, _("%(value)r is not a saved row or its id.") % {"value": value})
-        else:
-            named.append((path, pk))
-        return pk
-
-    roles: dict[tuple[int, str], tuple[int, frozenset[int]]] = {}
-    for i, entry in enumerate(organizations or ()):
-        path = f"organizations[{i}]"
-        org_id = row_id(entry.organization, f"{path}.organization", Organization, named_orgs)
-        role_valid = entry.role in ConferenceOrganization.Role.values
-        if not role_valid:
-            fail(
-                f"{path}.role",
-                _("%(value)r is not one of %(choices)s.")
-                % {"value": entry.role, "choices": ", ".join(ConferenceOrganization.Role.values)},
-            )
-        if not _whole(entry.order, low=0):
-            fail(
-                f"{path}.order", _("Must be a whole number from 0 to %(max)d.") % {"max": ORDER_MAX}
-            )
-        reps = {
-            row_id(person, f"{path}.representatives", Expert, named_experts)
-            for person in entry.representatives
-        }
-        if org_id is None or not role_valid:
-            continue
-        if (org_id, entry.role) in roles:
-            fail(
-                f"{path}.organization",
-                _("This organisation is listed twice in the role %(role)s.") % {"role": entry.role},
-            )
-        roles[(org_id, entry.role)] = (entry.order, frozenset(reps - {None}))
-
-    max_title = Presentation._meta.get_field("title").max_length
-    max_slides = Presentation._meta.get_field("slides").max_length
-    talks: dict[int, tuple[str, int, str | None]] = {}
-    for i, item in enumerate(presentations or ()):
-        path = f"presentations[{i}]"
-        order_valid = _whole(item.order, low=1)
-        if not order_valid:
-            fail(
-                f"{path}.order", _("Must be a whole number from 1 to %(max)d.") % {"max": ORDER_MAX}
-            )
-        elif item.order in talks:
-            fail(f"{path}.order", _("Order %(order)d is used twice.") % {"order": item.order})
-        if not isinstance(item.title, str) or not item.title.strip():
-            fail(f"{path}.title", _("A talk needs a title."))
-        elif len(item.title) > max_title:
-            fail(f"{path}.title", _("Must be at most %(n)d characters.") % {"n": max_title})
-        presenter_id = row_id(item.presenter, f"{path}.presenter", Expert, named_experts)
-        if item.slides is not None and (
-            not isinstance(item.slides, str) or len(item.slides) > max_slides
-        ):
-            fail(
-                f"{path}.slides",
-                _("Must be a file name of at most %(n)d characters.") % {"n": max_slides},
-            )
-        if order_valid and item.order not in talks:
-            talks[item.order] = (item.title, presenter_id, item.slides)
-
-    _rows_exist(Organization, named_orgs, _("No organisation has the id %(id)s."), fail)
-    _rows_exist(Expert, named_experts, _("No expert has the id %(id)s."), fail)
+    check = _Check()
+    roles = _organizations_check(organizations or (), check)
+    talks = _presentations_check(presentations or (), check)
+    check.rows_exist()
     program = _Program(
         organizations=None if organizations is None else roles,
         presentations=None if presentations is None else talks,
     )
-    return program, errors
+    return program, check.errors
 
 
 def _rows_exist(model, named: list[tuple[str, int]], message: str, fail) -> None:
@@ -286,6 +346,65 @@ def _rows_exist(model, named: list[tuple[str, int]], message: str, fail) -> None
     for path, pk in named:
         if pk not in found:
             fail(path, message % {"id": pk})
+
+
+def _organizations_write(
+    *, conference: Conference, wanted: dict[tuple[int, str], tuple[int, frozenset[int]]]
+) -> bool:
+    stored = {
+        (row.organization_id, row.role): row
+        for row in ConferenceOrganization.objects.filter(conference=conference).prefetch_related(
+            "representatives"
+        )
+    }
+    gone = [row.pk for key, row in stored.items() if key not in wanted]
+    ConferenceOrganization.objects.filter(pk__in=gone).delete()
+    changed = bool(gone)
+    for (org_id, role), (order, reps) in wanted.items():
+        row = stored.get((org_id, role))
+        if row is None:
+            row = ConferenceOrganization.objects.create(
+                conference=conference, organization_id=org_id, role=role, order=order
+            )
+            current: set[int] = set()
+            changed = True
+        else:
+            current = {person.pk for person in row.representatives.all()}
+            if row.order != order:
+                row.order = order
+                row.save(update_fields=["order"])
+                changed = True
+        if current != reps:
+            row.representatives.set(reps)
+            changed = True
+    return changed
+
+
+def _presentations_write(
+    *, conference: Conference, wanted: dict[int, tuple[str, int, str | None]]
+) -> bool:
+    stored = {talk.order: talk for talk in Presentation.objects.filter(conference=conference)}
+    gone = [talk.pk for order, talk in stored.items() if order not in wanted]
+    Presentation.objects.filter(pk__in=gone).delete()
+    changed = bool(gone)
+    for order, (title, presenter_id, slides) in wanted.items():
+        talk = stored.get(order)
+        if talk is None:
+            Presentation.objects.create(
+                conference=conference,
+                order=order,
+                title=title,
+                presenter_id=presenter_id,
+                slides=slides or "",
+            )
+            changed = True
+            continue
+        want = (title, presenter_id, talk.slides.name if slides is None else slides)
+        if (talk.title, talk.presenter_id, talk.slides.name) != want:
+            talk.title, talk.presenter_id, talk.slides = want
+            talk.save(update_fields=["title", "presenter", "slides"])
+            changed = True
+    return changed
 
 
 def _program_write(*, conference: Conference, program: _Program) -> set[str]:
@@ -300,61 +419,14 @@ def _program_write(*, conference: Conference, program: _Program) -> set[str]:
         return changed
     # Two saves of one programme at once would each add the same new rows: one waits.
     Conference.objects.select_for_update().filter(pk=conference.pk).first()
-    if program.organizations is not None:
-        stored = {
-            (row.organization_id, row.role): row
-            for row in ConferenceOrganization.objects.filter(
-                conference=conference
-            ).prefetch_related("representatives")
-        }
-        gone = [row.pk for key, row in stored.items() if key not in program.organizations]
-        if gone:
-            ConferenceOrganization.objects.filter(pk__in=gone).delete()
-            changed.add("organizations")
-        for (org_id, role), (order, reps) in program.organizations.items():
-            row = stored.get((org_id, role))
-            if row is None:
-                row = ConferenceOrganization.objects.create(
-                    conference=conference, organization_id=org_id, role=role, order=order
-                )
-                current: set[int] = set()
-                changed.add("organizations")
-            else:
-                current = {person.pk for person in row.representatives.all()}
-                if row.order != order:
-                    row.order = order
-                    row.save(update_fields=["order"])
-                    changed.add("organizations")
-            if current != reps:
-                row.representatives.set(reps)
-                changed.add("organizations")
-    if program.presentations is not None:
-        stored_talks = {
-            talk.order: talk for talk in Presentation.objects.filter(conference=conference)
-        }
-        gone = [
-            talk.pk for order, talk in stored_talks.items() if order not in program.presentations
-        ]
-        if gone:
-            Presentation.objects.filter(pk__in=gone).delete()
-            changed.add("presentations")
-        for order, (title, presenter_id, slides) in program.presentations.items():
-            talk = stored_talks.get(order)
-            if talk is None:
-                Presentation.objects.create(
-                    conference=conference,
-                    order=order,
-                    title=title,
-                    presenter_id=presenter_id,
-                    slides=slides or "",
-                )
-                changed.add("presentations")
-                continue
-            wanted = (title, presenter_id, talk.slides.name if slides is None else slides)
-            if (talk.title, talk.presenter_id, talk.slides.name) != wanted:
-                talk.title, talk.presenter_id, talk.slides = wanted
-                talk.save(update_fields=["title", "presenter", "slides"])
-                changed.add("presentations")
+    if program.organizations is not None and _organizations_write(
+        conference=conference, wanted=program.organizations
+    ):
+        changed.add("organizations")
+    if program.presentations is not None and _presentations_write(
+        conference=conference, wanted=program.presentations
+    ):
+        changed.add("presentations")
     return changed
 
 

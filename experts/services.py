@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from activity.models import Action
 from activity.services import activity_iso, activity_record
+from elyurt.text import text_clean, texts_clean
 
 from .models import Council, CouncilMembership, Expert, Organization
 from .names import clean_name, name_key
@@ -25,13 +26,23 @@ def _update_fields(obj, values: dict) -> list[str]:
     return changed
 
 
+# An expert's text as people type it in the dashboard's form: one line each, but the bio.
+EXPERT_LINES = ("full_name", "full_name_latin", "city", "position", "academic_degree", "phone")
+EXPERT_PARAGRAPHS = ("bio",)
+
+
 def organization_get_or_create(
     *, name: str, name_latin: str = "", kind: str = "", country: str = ""
 ) -> Organization:
     """The organisation of that name (matched after folding), created if new.
 
-    Given values update the matched row in place; empty ones leave it as it is.
+    Given values update the matched row in place; empty ones leave it as it is. The names are
+    cleaned (elyurt.text): a line break is refused naming `name` or `name_latin`.
     """
+    cleaned = texts_clean(
+        {"name": name, "name_latin": name_latin}, single_line=("name", "name_latin")
+    )
+    name, name_latin = cleaned["name"], cleaned["name_latin"]
     key = name_key(name)
     org, created = Organization.objects.get_or_create(
         name_key=key,
@@ -48,6 +59,9 @@ def organization_get_or_create(
 
 
 def council_get_or_create(*, name: str) -> Council:
+    """The council of that name (matched after folding), created if new; a line break in the
+    name is refused naming `name`."""
+    name = text_clean(name, field="name")
     council, _created = Council.objects.get_or_create(
         name_key=name_key(name), defaults={"name": clean_name(name)}
     )
@@ -81,14 +95,22 @@ def expert_get_or_create(
     email: str = "",
     by=None,
 ) -> Expert:
-    """Match a person by email or name and update what is given, or create them."""
-    expert = expert_match(name=name, email=email)
+    """Match a person by email or name and update what is given, or create them.
+
+    Text is cleaned (elyurt.text): a line break is refused naming the argument.
+    """
+    cleaned = texts_clean(
+        {"name": name, "name_latin": name_latin, "position": position, "email": email},
+        single_line=("name", "name_latin", "position", "email"),
+    )
+    name = cleaned["name"]
+    expert = expert_match(name=name, email=cleaned["email"])
     values = {
-        "full_name_latin": name_latin,
+        "full_name_latin": cleaned["name_latin"],
         "country": country,
         "organization": organization,
-        "position": position,
-        "email": email.strip(),
+        "position": cleaned["position"],
+        "email": cleaned["email"],
     }
     if expert is None:
         expert = Expert.objects.create(
@@ -114,10 +136,16 @@ EXPERT_DERIVED_FIELDS = {"id", "name_key", "created_at", "updated_at"}
 def expert_save(*, expert: Expert, by=None) -> Expert:
     """Save an expert edited in a form, keeping the matching key in step with the name.
 
-    The log gets `expert.created`, or `expert.updated` naming the fields that differ from the
-    stored row (none when nothing does). The form's many-to-many fields (fields of expertise)
-    are saved by the caller afterwards and are not named.
+    Text is cleaned (elyurt.text): one line each but the bio, whose paragraphs stay; a line
+    break in a name or position raises ValidationError naming the field. The log gets
+    `expert.created`, or `expert.updated` naming the fields that differ from the stored row
+    (none when nothing does). The form's many-to-many fields (fields of expertise) are saved
+    by the caller afterwards and are not named.
     """
+    values = {name: getattr(expert, name) for name in (*EXPERT_LINES, *EXPERT_PARAGRAPHS)}
+    cleaned = texts_clean(values, single_line=EXPERT_LINES, multiline=EXPERT_PARAGRAPHS)
+    for name, value in cleaned.items():
+        setattr(expert, name, value)
     expert.full_name = clean_name(expert.full_name)
     expert.name_key = name_key(expert.full_name)
     expert.full_clean()

@@ -32,8 +32,9 @@ logger = logging.getLogger(__name__)
 
 Status = Conference.Status
 
-# The conference fields Zoom shows; join_url and meeting_id come from Zoom, so they never trigger.
-ZOOM_FIELDS = {"title", "starts_at", "duration_minutes", "passcode"}
+# What Zoom shows of a conference: its fields, and the agenda (the meeting's description lists
+# the presentations). join_url and meeting_id come from Zoom, so they never trigger.
+ZOOM_FIELDS = {"title", "starts_at", "duration_minutes", "passcode", "presentations"}
 TOPIC_LIMIT = 200
 AGENDA_LIMIT = 2000
 
@@ -75,7 +76,7 @@ def zoom_on_status_change(*, conference: Conference, previous: str, by=None) -> 
 
 
 def zoom_on_conference_change(*, conference: Conference, changed: set, by=None) -> None:
-    """A scheduled conference's topic, time, length or passcode changed: Zoom follows."""
+    """A scheduled conference's topic, time, length, passcode or agenda changed: Zoom follows."""
     # A cleared join link asks for a meeting (see services.join_link_pasted_by_hand); other link
     # changes do not.
     link_cleared = "join_url" in changed and not conference.join_url

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from activity.models import Action
 from activity.services import activity_iso, activity_record
+from elyurt.text import text_clean
 from experts.models import Organization
 
 from .models import ApiKey, Scope
@@ -51,7 +52,11 @@ def api_key_create(
     expires_days: int | None = None,
     by=None,
 ) -> tuple[ApiKey, str]:
-    """Create a key; returns the row and the key in clear, which is never stored or shown again."""
+    """Create a key; returns the row and the key in clear, which is never stored or shown again.
+
+    The name is one line of text (elyurt.text): a line break is refused naming `name`.
+    """
+    name = text_clean(name, field="name")
     scopes = api_key_scopes_clean(scopes)
     if expires_days is not None and expires_days < 1:
         raise ValidationError({"expires_days": _("Give a number of days of at least 1.")})

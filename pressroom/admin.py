@@ -7,6 +7,7 @@ from activity.admin import ActivityInline
 
 from .forms import ReleaseTemplateForm
 from .models import PressRelease, PressReleaseVersion, ReleaseTemplate
+from .services import release_template_save
 
 
 class VersionInline(admin.TabularInline):
@@ -50,3 +51,6 @@ class ReleaseTemplateAdmin(admin.ModelAdmin):
     form = ReleaseTemplateForm
     list_display = ["language", "name", "active", "updated_at"]
     list_filter = ["language", "active"]
+
+    def save_model(self, request, obj, form, change):
+        release_template_save(template=obj, by=request.user)

@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from elyurt.text import text_clean
 from experts.models import Council
 
 from .models import PressRelease, ReleaseTemplate
@@ -146,6 +147,13 @@ class ReleaseTemplateForm(forms.ModelForm):
                 _("The template does not compile: %(error)s"), params={"error": exc}
             ) from None
         return source
+
+    def clean_name(self):
+        # Refused here, on the field, rather than by release_template_save after the form.
+        try:
+            return text_clean(self.cleaned_data["name"], field="name")
+        except forms.ValidationError as exc:
+            raise forms.ValidationError(exc.message_dict["name"]) from None
 
     def clean_title(self):
         return self._compiled("title")

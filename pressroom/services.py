@@ -18,9 +18,10 @@ from django.utils.translation import gettext as _
 from activity.models import Action
 from activity.services import activity_iso, activity_record
 from conferences.models import Conference
+from elyurt.text import texts_clean
 
 from . import public_cache
-from .models import PressRelease, PressReleaseVersion
+from .models import PressRelease, PressReleaseVersion, ReleaseTemplate
 from .transliteration import to_latin
 
 Status = PressRelease.Status
@@ -50,6 +51,10 @@ TEXT_FIELDS = (
     "body_en",
 )
 LATIN_FIELDS = ("title_latn", "body_latn")
+# A title is one line (feeds, the .docx's heading, the page's <title>); a body keeps its
+# paragraphs. Cleaned here, once (elyurt.text): the renderers need no guard of their own.
+TITLE_FIELDS = ("title_cyrl", "title_latn", "title_ru", "title_en")
+BODY_FIELDS = ("body_cyrl", "body_latn", "body_ru", "body_en")
 
 
 def public_cache_invalidate() -> None:
@@ -115,7 +120,8 @@ def _drafted_texts(conference: Conference) -> dict:
     texts = {f: drafted.get(f, "") for f in TEXT_FIELDS}
     texts["title_latn"] = to_latin(texts["title_cyrl"])
     texts["body_latn"] = to_latin(texts["body_cyrl"])
-    return texts
+    # A title template may span lines; nobody is there to be asked, so they are folded.
+    return texts_clean(texts, single_line=TITLE_FIELDS, multiline=BODY_FIELDS, fold_lines=True)
 
 
 @transaction.atomic
@@ -181,12 +187,10 @@ def press_release_edit(*, release: PressRelease, by, **fields) -> PressRelease:
     unknown = set(fields) - allowed
     if unknown:
         raise ValueError(f"not editable: {', '.join(sorted(unknown))}")
-    # Browsers post textareas with CRLF; the stored texts use LF, so an untouched field compares
-    # equal (an untouched Latin text must not count as a hand edit).
-    fields = {
-        name: value.replace("\r\n", "\n") if isinstance(value, str) else value
-        for name, value in fields.items()
-    }
+    # Cleaned as stored texts are: browsers post textareas with CRLF, and the stored texts use
+    # LF, so an untouched field compares equal (an untouched Latin text is no hand edit). A line
+    # break in a title is refused naming the field.
+    fields = texts_clean(fields, single_line=TITLE_FIELDS, multiline=BODY_FIELDS)
     release = PressRelease.objects.select_for_update().get(pk=release.pk)
     needed = PERM_PUBLISH if release.status in (Status.APPROVED, Status.PUBLISHED) else PERM_CHANGE
     _check_permission(by, needed)
@@ -219,6 +223,24 @@ def press_release_edit(*, release: PressRelease, by, **fields) -> PressRelease:
     )
     _invalidate_on_commit()
     return release
+
+
+def release_template_save(*, template: ReleaseTemplate, by=None) -> ReleaseTemplate:
+    """Save the wording of drafted releases as edited (the press pages, the admin).
+
+    The title and body are template source, kept with their lines; the name is one line. All
+    are cleaned (elyurt.text); a refused field raises ValidationError naming it.
+    """
+    cleaned = texts_clean(
+        {"name": template.name, "title": template.title, "body": template.body},
+        single_line=("name",),
+        multiline=("title", "body"),
+    )
+    for name, value in cleaned.items():
+        setattr(template, name, value)
+    template.full_clean()
+    template.save()
+    return template
 
 
 @transaction.atomic

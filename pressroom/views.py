@@ -463,6 +463,11 @@ class StaffTemplateEditView(StaffMixin, View):
         form = ReleaseTemplateForm(request.POST, instance=template)
         if not form.is_valid():
             return self._render(request, form, template, status=400)
-        form.save()
+        try:
+            services.release_template_save(template=form.save(commit=False), by=request.user)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+            return self._render(request, form, template, status=400)
         messages.success(request, _("Template saved; the next drafts use it."))
         return HttpResponseRedirect(reverse("pressroom_staff:templates"))

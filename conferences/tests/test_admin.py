@@ -1,15 +1,24 @@
 """The admin shows invitations and their outbox read-only; its one action goes through the
 service, so the outbox stays consistent."""
 
+import datetime
+
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from activity.selectors import activity_for
 from conferences.invitations import invitations_add
 from conferences.invitees import Invitee
-from conferences.models import Invitation, OutboundMessage
+from conferences.models import Conference, Invitation, OutboundMessage
+from conferences.services import conference_set_status
+from experts.tests.factories import CouncilFactory, ExpertFactory
+
+from .factories import TASHKENT, PresentationFactory
+from .html_form import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -109,3 +118,127 @@ def test_staff_without_permission_cannot_see_invitations(client, scheduled_confe
     client.force_login(user)
     invite(scheduled_conference, 1)
     assert client.get("/admin/conferences/invitation/").status_code == 403
+
+
+# --- the conference change form saves through the services ---------------------------------------
+
+
+def _change_page(client, conference):
+    url = f"/admin/conferences/conference/{conference.pk}/change/"
+    page = client.get(url)
+    assert page.status_code == 200
+    return url, form_data(page.content.decode(), "conference_form")
+
+
+def test_change_form_saves_fields_and_agenda_in_one_service_call(
+    superuser_client, scheduled_conference, invite, django_capture_on_commit_callbacks
+):
+    talk = PresentationFactory(conference=scheduled_conference, order=1, title="Old talk")
+    invite(scheduled_conference, 2)
+    url, data = _change_page(superuser_client, scheduled_conference)
+    data["starts_at_0"] = "2030-03-15"
+    data["presentations-0-title"] = "New talk"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = superuser_client.post(url, data)
+
+    assert response.status_code == 302
+    scheduled_conference.refresh_from_db()
+    assert scheduled_conference.starts_at == datetime.datetime(2030, 3, 15, 10, 0, tzinfo=TASHKENT)
+    assert list(scheduled_conference.presentations.values_list("pk", "title")) == [
+        (talk.pk, "New talk")
+    ]
+    updates = OutboundMessage.objects.filter(kind="update").values_list(
+        "invitation__email", flat=True
+    )
+    assert sorted(updates) == ["p0@example.org", "p1@example.org"]
+    entry = LogEntry.objects.get()
+    assert entry.get_change_message() == "Changed presentations and starts_at."
+
+
+def test_a_refusal_by_the_service_shows_on_the_form_and_saves_nothing(
+    superuser_client, scheduled_conference
+):
+    conference_set_status(conference=scheduled_conference, status="held")
+    talk = PresentationFactory(conference=scheduled_conference, order=1, title="Old talk")
+    url, data = _change_page(superuser_client, scheduled_conference)
+    data["starts_at_0"] = "2030-03-15"
+    data["presentations-0-title"] = "New talk"
+
+    response = superuser_client.post(url, data)
+
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert form.errors == {"starts_at": ["A held or cancelled conference cannot be rescheduled."]}
+    scheduled_conference.refresh_from_db()
+    assert scheduled_conference.starts_at == datetime.datetime(2030, 3, 14, 10, 0, tzinfo=TASHKENT)
+    talk.refresh_from_db()
+    assert talk.title == "Old talk"
+    assert not LogEntry.objects.exists()
+
+
+def test_a_refused_agenda_entry_shows_on_its_row(superuser_client, scheduled_conference):
+    PresentationFactory(conference=scheduled_conference, order=1, title="Old talk")
+    url, data = _change_page(superuser_client, scheduled_conference)
+    # Word's Shift+Enter, pasted: the form takes it, the programme service refuses it.
+    data["presentations-0-title"] = "New\x0btalk"
+    data["title"] = "New topic"
+
+    response = superuser_client.post(url, data)
+
+    assert response.status_code == 200
+    [agenda] = [
+        f.formset
+        for f in response.context["inline_admin_formsets"]
+        if f.formset.prefix == "presentations"
+    ]
+    assert agenda.forms[0].errors == {
+        "title": ["Must be one line: remove the line break (it came with the paste)."]
+    }
+    assert response.context["adminform"].form.errors == {}
+    scheduled_conference.refresh_from_db()
+    assert scheduled_conference.title != "New topic"
+    assert list(scheduled_conference.presentations.values_list("title", flat=True)) == ["Old talk"]
+
+
+def test_add_form_creates_through_the_service(superuser_client):
+    council = CouncilFactory()
+    presenter = ExpertFactory()
+    page = superuser_client.get("/admin/conferences/conference/add/")
+    data = form_data(page.content.decode(), "conference_form")
+    data.update(
+        {
+            "council": str(council.pk),
+            "title": "Topic",
+            "starts_at_0": "2030-03-14",
+            "starts_at_1": "10:00:00",
+            "presentations-TOTAL_FORMS": "1",
+            "presentations-0-order": "1",
+            "presentations-0-title": "Talk",
+            "presentations-0-presenter": str(presenter.pk),
+        }
+    )
+
+    response = superuser_client.post("/admin/conferences/conference/add/", data)
+
+    assert response.status_code == 302
+    conference = Conference.objects.get()
+    assert (conference.title, conference.status) == ("Topic", "draft")
+    assert list(conference.presentations.values_list("title", flat=True)) == ["Talk"]
+    log = activity_for(target=conference)
+    assert [
+        (e.action, e.actor.username) for e in log.exclude(action="conference.program_changed")
+    ] == [("conference.created", "root")]
+
+
+def test_programme_rows_are_changed_with_their_conference_only(superuser_client):
+    talk = PresentationFactory(title="Talk")
+    url = f"/admin/conferences/presentation/{talk.pk}/change/"
+    page = superuser_client.get(url)
+    assert page.status_code == 200
+    assert superuser_client.post(url, {"title": "Other"}).status_code == 403
+    talk.refresh_from_db()
+    assert talk.title == "Talk"
+    assert superuser_client.get("/admin/conferences/presentation/add/").status_code == 403
+    listing = superuser_client.get("/admin/conferences/presentation/").content.decode()
+    assert f"/admin/conferences/conference/{talk.conference_id}/change/" in listing

@@ -170,6 +170,7 @@ def test_staff_imports_a_conference_with_csrf(staff_client):
     conference = Conference.objects.get()
     assert created.json() == {
         "outcome": "created", "id": conference.pk, "external_id": document["external_id"],
+        "notes": [],
     }  # fmt: skip
     again = staff_client.post(
         "/api/v1/conferences/import/", document, format="json", HTTP_X_CSRFTOKEN=token

@@ -33,6 +33,7 @@ def test_key_is_random_stored_hashed_with_visible_prefix(partner):
         ({"scopes": ["conferences:write"]}, "scopes"),
         ({"scopes": []}, "scopes"),
         ({"scopes": ["experts:read"], "expires_days": 0}, "expires_days"),
+        ({"scopes": ["experts:read"], "name": "sync\x0bjob"}, "name"),
     ],
 )
 def test_key_refused_on_bad_input_naming_the_field(partner, kwargs, field):
@@ -40,6 +41,13 @@ def test_key_refused_on_bad_input_naming_the_field(partner, kwargs, field):
         api_key_create(organization=partner, **kwargs)
     assert list(info.value.message_dict) == [field]
     assert ApiKey.objects.count() == 0
+
+
+def test_the_name_is_stored_without_control_characters(partner):
+    key, _raw = api_key_create(
+        organization=partner, scopes=["experts:read"], name=" sync\x01 job\x7f"
+    )
+    assert ApiKey.objects.get(pk=key.pk).name == "sync job"
 
 
 def test_revoke_keeps_the_first_moment(partner):

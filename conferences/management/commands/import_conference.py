@@ -34,6 +34,8 @@ class Command(BaseCommand):
                 f"{name}: {result.outcome} {result.conference.external_id} "
                 f"({result.conference.get_status_display()})"
             )
+            for note in result.notes:
+                self.stdout.write(f"  {note}")
         if refused:
             raise CommandError(
                 _("%(refused)d of %(total)d documents refused")
