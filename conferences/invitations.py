@@ -54,6 +54,13 @@ def _reached(qs):
 # --- services ----------------------------------------------------------------------------------
 
 
+def _log_count(action: str, conference: Conference, by, count: int, source: str = "") -> None:
+    """Log `action` with how many people or messages it concerned; nothing when none."""
+    if count:
+        data = {"source": source, "count": count} if source else {"count": count}
+        activity_record(action=action, target=conference, by=by, data=data)
+
+
 @transaction.atomic
 def invitations_add(
     *,
@@ -144,13 +151,7 @@ def invitations_add(
             ["name", "organization", "position", "language", "timezone", "cancelled_at", "expert"],
             batch_size=500,
         )
-    if to_create or changed:
-        activity_record(
-            action=Action.CONFERENCE_INVITED,
-            target=conference,
-            by=by,
-            data={"source": source, "count": len(to_create) + len(changed)},
-        )
+    _log_count(Action.CONFERENCE_INVITED, conference, by, len(to_create) + len(changed), source)
     if send:
         _invitations_queue(
             conference=conference,
@@ -236,13 +237,7 @@ def invitations_send(*, conference: Conference, by=None) -> int:
     )
     outbox.messages_queue(message_ids=waiting)
     count = len(new) + len(waiting)
-    if count:
-        activity_record(
-            action=Action.CONFERENCE_INVITATIONS_SENT,
-            target=conference,
-            by=by,
-            data={"count": count},
-        )
+    _log_count(Action.CONFERENCE_INVITATIONS_SENT, conference, by, count)
     return count
 
 
@@ -251,13 +246,7 @@ def invitations_resend_failed(*, conference: Conference, by=None) -> int:
     """Give failed messages a fresh set of attempts (after staff fixed an address or the relay).
     Returns how many go out again."""
     count = len(outbox.messages_retry_failed(invitations=_active(conference)))
-    if count:
-        activity_record(
-            action=Action.CONFERENCE_INVITATIONS_RESENT,
-            target=conference,
-            by=by,
-            data={"count": count},
-        )
+    _log_count(Action.CONFERENCE_INVITATIONS_RESENT, conference, by, count)
     return count
 
 
