@@ -16,6 +16,7 @@ from django.core.management import call_command
 from django.test import Client
 from rest_framework.test import APIClient
 
+from activity.selectors import activity_for
 from conferences.imports import conference_import
 from conferences.invitations import Invitee, invitations_add
 from conferences.models import Conference, OutboundMessage
@@ -183,6 +184,17 @@ def test_every_door_mails_one_update_and_syncs_zoom_once(
     assert (NEW_TITLE in meeting["agenda"]) == ("agenda" in change)
     assert ZoomMeeting.objects.get(conference=mailed).sync_requested_at is None
     assert Conference.objects.count() == 1
+    # Who did it, as the log tells staff: the signed-in user, or "import" for the command.
+    entry = activity_for(target=mailed).first()
+    assert entry.action == ("conference.moved" if "move" in change else "conference.updated")
+    assert (entry.actor, entry.actor_label) == (
+        (None, "import") if door == "import_conference" else (user, user.get_username())
+    )
+    assert sorted(entry.data["changed"]) == sorted(
+        {"move": ["starts_at"], "agenda": ["presentations"]}.get(
+            change, ["presentations", "starts_at"]
+        )
+    )
 
 
 def test_the_same_document_again_mails_nobody_and_leaves_zoom_alone(

@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from activity.models import IMPORT
 from conferences.imports import ConferenceImportError, conference_import_text
 
 
@@ -23,7 +24,7 @@ class Command(BaseCommand):
                 refused += 1
                 continue
             try:
-                result = conference_import_text(text=data)
+                result = conference_import_text(text=data, by=IMPORT)
             except ConferenceImportError as exc:
                 refused += 1
                 self.stderr.write(f"{name}: {_('refused, nothing stored')}")

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from activity.models import IMPORT
 from conferences.imports import conference_import_text
 from experts.models import CouncilMembership
 from experts.services import (
@@ -43,7 +44,7 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, username, password, **options):
         for path in sorted(DEMO_DIR.glob("*.json")):
-            result = conference_import_text(text=path.read_bytes())
+            result = conference_import_text(text=path.read_bytes(), by=IMPORT)
             self.stdout.write(f"{path.name}: {result.outcome} {result.conference.external_id}")
         foundation = organization_get_or_create(
             name="“Эл-юрт умиди” жамғармаси",
