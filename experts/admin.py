@@ -1,7 +1,10 @@
 from django.contrib import admin
 
+from elyurt.service_admin import ServiceAdmin
+
 from .models import Council, CouncilMembership, Expert, FieldOfExpertise, Organization
 from .names import name_key
+from .services import expert_save
 
 
 class NameKeyAdminMixin:
@@ -34,14 +37,19 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Expert)
-class ExpertAdmin(NameKeyAdminMixin, admin.ModelAdmin):
-    name_field = "full_name"
+class ExpertAdmin(ServiceAdmin, admin.ModelAdmin):
+    """Saves through expert_save, as the dashboard does: text cleaned, the key in step with
+    the name, the change logged with who made it."""
+
     list_display = ["full_name", "full_name_latin", "country", "organization", "is_public"]
     list_filter = ["is_public", "country", "preferred_language", "fields", "memberships__role"]
     search_fields = ["full_name", "full_name_latin", "email", "position", "organization__name"]
     autocomplete_fields = ["organization"]
     filter_horizontal = ["fields"]
     inlines = [MembershipInline]
+
+    def service_save(self, *, request, obj, form, change):
+        expert_save(expert=obj, by=request.user)
 
 
 @admin.register(Council)
