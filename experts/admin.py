@@ -3,25 +3,17 @@ from django.contrib import admin
 from elyurt.service_admin import ServiceAdmin
 
 from .models import Council, CouncilMembership, Expert, FieldOfExpertise, Organization
-from .names import name_key
-from .services import expert_save
-
-
-class NameKeyAdminMixin:
-    """Keeps the matching key in step with the name for rows edited in the admin."""
-
-    name_field = "name"
-
-    def save_model(self, request, obj, form, change):
-        obj.name_key = name_key(getattr(obj, self.name_field))
-        super().save_model(request, obj, form, change)
+from .services import council_save, expert_save, organization_save
 
 
 @admin.register(Organization)
-class OrganizationAdmin(NameKeyAdminMixin, admin.ModelAdmin):
+class OrganizationAdmin(ServiceAdmin, admin.ModelAdmin):
     list_display = ["name", "name_latin", "kind", "country"]
     list_filter = ["kind", "country"]
     search_fields = ["name", "name_latin"]
+
+    def service_save(self, *, request, obj, form, change):
+        organization_save(organization=obj)
 
 
 @admin.register(FieldOfExpertise)
@@ -53,11 +45,14 @@ class ExpertAdmin(ServiceAdmin, admin.ModelAdmin):
 
 
 @admin.register(Council)
-class CouncilAdmin(NameKeyAdminMixin, admin.ModelAdmin):
+class CouncilAdmin(ServiceAdmin, admin.ModelAdmin):
     list_display = ["name", "host_organization"]
     search_fields = ["name", "name_latin", "mission"]
     autocomplete_fields = ["host_organization"]
     inlines = [MembershipInline]
+
+    def service_save(self, *, request, obj, form, change):
+        council_save(council=obj)
 
 
 @admin.register(CouncilMembership)

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 
 from activity.selectors import activity_for
 from conferences.tests.html_form import form_data
-from experts.models import Expert
+from experts.models import Council, Expert, Organization
 
 from .factories import ExpertFactory
 
@@ -57,3 +57,35 @@ def test_an_expert_changed_in_the_admin_is_cleaned_and_logged_with_its_author(ro
     assert [(e.action, e.data, e.actor_label) for e in activity_for(target=expert)] == [
         ("expert.updated", {"changed": ["bio", "full_name", "position"]}, "root")
     ]
+
+
+@pytest.mark.parametrize(
+    ("url", "model"),
+    [("/admin/experts/organization/add/", Organization), ("/admin/experts/council/add/", Council)],
+)
+def test_a_name_taken_in_another_spelling_is_refused_on_the_form(root, url, model):
+    assert _post(root, url, name="Fan  Akademiyasi", kind="other").status_code == 302
+    response = _post(root, url, name="FAN akademiyasi", kind="other")
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "name": ["This name is taken (“Fan Akademiyasi”)."]
+    }
+    assert list(model.objects.values_list("name", "name_key")) == [
+        ("Fan Akademiyasi", "fan akademiyasi")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("url", "model"),
+    [("/admin/experts/organization/add/", Organization), ("/admin/experts/council/add/", Council)],
+)
+def test_an_organisation_or_council_is_stored_cleaned(root, url, model):
+    response = _post(
+        root, url, name="Fan\x07 Akademiyasi", name_latin="Fan\u2028Akad", mission="A\x0cB\x1b"
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "name_latin": ["Must be one line: remove the line break (it came with the paste)."]
+    }
+    assert _post(root, url, name="Fan\x07 Akademiyasi", mission="A\x0cB\x1b").status_code == 302
+    assert list(model.objects.values_list("name", "mission")) == [("Fan Akademiyasi", "A\nB")]
