@@ -1,14 +1,16 @@
 """The experts admin saves through the experts services: text is cleaned as in the dashboard,
 the log names the staff member, and a refusal is shown on the form, never as a 500."""
 
+import datetime
+
 import pytest
 from django.contrib.auth import get_user_model
 
 from activity.selectors import activity_for
 from conferences.tests.html_form import form_data
-from experts.models import Council, Expert, Organization
+from experts.models import Council, CouncilMembership, Expert, Organization
 
-from .factories import ExpertFactory
+from .factories import CouncilFactory, ExpertFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -89,3 +91,55 @@ def test_an_organisation_or_council_is_stored_cleaned(root, url, model):
     }
     assert _post(root, url, name="Fan\x07 Akademiyasi", mission="A\x0cB\x1b").status_code == 302
     assert list(model.objects.values_list("name", "mission")) == [("Fan Akademiyasi", "A\nB")]
+
+
+def test_an_overlapping_term_is_refused_on_the_form_and_an_added_one_logged(root):
+    expert, council = ExpertFactory(), CouncilFactory()
+    url = "/admin/experts/councilmembership/add/"
+    term = {"expert": expert.pk, "council": council.pk, "role": "member"}
+    assert _post(root, url, **term, start_date="2024-01-01").status_code == 302
+    response = _post(root, url, **term, start_date="2023-01-01", end_date="2025-01-01")
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "start_date": ["This expert already has a term on this council in that period."]
+    }
+    membership = CouncilMembership.objects.get()
+    assert [(e.action, e.actor_label) for e in activity_for(target=membership)] == [
+        ("membership.added", "root")
+    ]
+
+
+def test_a_term_ended_in_the_admin_goes_through_the_service(root):
+    membership = MembershipFactory(start_date=datetime.date(2024, 1, 1), end_date=None)
+    url = f"/admin/experts/councilmembership/{membership.pk}/change/"
+    response = _post(root, url, end_date="2023-06-30")
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "end_date": ["The end date is before the start date (2024-01-01)."]
+    }
+    assert _post(root, url, end_date="2024-06-30").status_code == 302
+    membership.refresh_from_db()
+    assert membership.end_date == datetime.date(2024, 6, 30)
+    assert [(e.action, e.data, e.actor_label) for e in activity_for(target=membership)] == [
+        (
+            "membership.ended",
+            {"council": membership.council.name, "from": None, "to": "2024-06-30"},
+            "root",
+        )
+    ]
+
+
+def test_terms_are_shown_not_edited_on_the_expert_and_council_pages(root):
+    membership = MembershipFactory()
+    for url in (
+        f"/admin/experts/expert/{membership.expert_id}/change/",
+        f"/admin/experts/council/{membership.council_id}/change/",
+    ):
+        data = form_data(root.get(url).content.decode())
+        data.pop("q", None)
+        data.update({"memberships-TOTAL_FORMS": "2", "memberships-1-role": "chair",
+                     "memberships-1-expert": membership.expert_id,
+                     "memberships-1-council": membership.council_id,
+                     "memberships-1-start_date": "2010-01-01"})  # fmt: skip
+        assert root.post(url, data).status_code == 302
+    assert CouncilMembership.objects.count() == 1
