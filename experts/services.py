@@ -58,6 +58,49 @@ def organization_get_or_create(
     return org
 
 
+# The text of an organisation or a council as people type it in the admin.
+NAMED_LINES = ("name", "name_latin")
+NAMED_PARAGRAPHS = ("mission",)
+
+
+def _named_save(obj: Organization | Council) -> Organization | Council:
+    """Clean the text of an organisation or council edited in a form and save it, its key in
+    step with its name. A name another row holds after folding (case, spaces) is refused on
+    `name`, naming that row: the key is unique, and the database would refuse it anyway."""
+    values = {name: getattr(obj, name) for name in (*NAMED_LINES, *NAMED_PARAGRAPHS)}
+    for name, value in texts_clean(
+        values, single_line=NAMED_LINES, multiline=NAMED_PARAGRAPHS
+    ).items():
+        setattr(obj, name, value)
+    obj.name = clean_name(obj.name)
+    obj.name_key = name_key(obj.name)
+    model = type(obj)
+    taken = model.objects.filter(name_key=obj.name_key).exclude(pk=obj.pk).first()
+    if taken is not None:
+        raise ValidationError(
+            {"name": _("This name is taken (“%(name)s”).") % {"name": taken.name}}
+        )
+    obj.full_clean()
+    try:
+        with transaction.atomic():
+            obj.save()
+    except IntegrityError:
+        # The same name saved at the same moment by someone else.
+        raise ValidationError({"name": _("This name is taken.")}) from None
+    return obj
+
+
+def organization_save(*, organization: Organization) -> Organization:
+    """Save an organisation edited in a form (the admin): text cleaned (elyurt.text), a line
+    break in a name refused naming the field, a name already taken refused on `name`."""
+    return _named_save(organization)
+
+
+def council_save(*, council: Council) -> Council:
+    """Save a council edited in a form (the admin), by organization_save's rules."""
+    return _named_save(council)
+
+
 def council_get_or_create(*, name: str) -> Council:
     """The council of that name (matched after folding), created if new; a line break in the
     name is refused naming `name`."""

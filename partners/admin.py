@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from activity.admin import ActivityInline
+from elyurt.service_admin import ServiceAdmin
 
 from .models import ApiKey, Scope
 from .services import api_key_create, api_key_revoke
@@ -25,7 +26,10 @@ class ApiKeyCreateForm(forms.ModelForm):
 
 
 @admin.register(ApiKey)
-class ApiKeyAdmin(admin.ModelAdmin):
+class ApiKeyAdmin(ServiceAdmin, admin.ModelAdmin):
+    """Keys are created through api_key_create (a refusal shown on the form) and revoked
+    through api_key_revoke; a saved key is shown read-only."""
+
     list_display = ["prefix", "organization", "name", "scopes", "expires_at", "revoked_at",
                     "last_used_at"]  # fmt: skip
     list_filter = ["organization"]
@@ -46,11 +50,11 @@ class ApiKeyAdmin(admin.ModelAdmin):
         return ["organization", "name", *self.readonly_fields, "expires_at"]
 
     def get_readonly_fields(self, request, obj=None):
-        return [] if obj is None else [*self.readonly_fields, "organization"]
+        return [] if obj is None else [*self.readonly_fields, "organization", "name", "expires_at"]
 
-    def save_model(self, request, obj, form, change):
+    def service_save(self, *, request, obj, form, change):
         if change:
-            return super().save_model(request, obj, form, change)
+            return  # every field is read-only
         key, raw = api_key_create(
             organization=form.cleaned_data["organization"],
             name=form.cleaned_data["name"],

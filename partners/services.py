@@ -43,6 +43,10 @@ def api_key_scopes_clean(scopes: list[str]) -> list[str]:
     return [s for s in Scope.values if s in cleaned]
 
 
+# The longest a key may be made to last: a hundred years.
+EXPIRES_DAYS_MAX = 36500
+
+
 @transaction.atomic
 def api_key_create(
     *,
@@ -60,6 +64,14 @@ def api_key_create(
     scopes = api_key_scopes_clean(scopes)
     if expires_days is not None and expires_days < 1:
         raise ValidationError({"expires_days": _("Give a number of days of at least 1.")})
+    if expires_days is not None and expires_days > EXPIRES_DAYS_MAX:
+        # Beyond it the expiry date would overflow (year 9999) long before it means anything.
+        raise ValidationError(
+            {
+                "expires_days": _("Give a number of days of at most %(max)s.")
+                % {"max": EXPIRES_DAYS_MAX}
+            }
+        )
     prefix = KEY_PREFIX + secrets.token_hex(4)
     raw = f"{prefix}_{secrets.token_urlsafe(32)}"
     key = ApiKey(

@@ -134,6 +134,8 @@ def test_the_created_page_of_another_key_does_not_show_the_new_one(admin, partne
         ({"scopes": ["conferences:write"]}, "scopes"),
         ({"expires_days": "0"}, "expires_days"),
         ({"expires_days": "soon"}, "expires_days"),
+        ({"expires_days": "3000000"}, "expires_days"),
+        ({"name": "ERP\nsync"}, "name"),
         ({"organization": "999999"}, "organization"),
         ({"organization": ""}, "organization"),
         ({"name": "x" * 101}, "name"),

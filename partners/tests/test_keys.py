@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from rest_framework.test import APIClient
 
+from conferences.tests.html_form import form_data
 from partners.models import ApiKey
 from partners.services import api_key_create, api_key_revoke
 
@@ -88,6 +89,11 @@ def test_command_prints_the_key_as_the_last_line(partner, capsys):
          "releases:read, registrations:write."),
         (["--organization", "Ministry of Higher Education", "--scopes", "experts:read",
           "--expires-days", "0"], "--expires-days: Give a number of days of at least 1."),
+        (["--organization", "Ministry of Higher Education", "--scopes", "experts:read",
+          "--expires-days", "3000000"], "--expires-days: Give a number of days of at most 36500."),
+        (["--organization", "Ministry of Higher Education", "--scopes", "experts:read",
+          "--name", "ERP\nsync"],
+         "--name: Must be one line: remove the line break (it came with the paste)."),
     ],
 )  # fmt: skip
 def test_command_refuses_bad_input_and_creates_nothing(partner, args, message):
@@ -95,6 +101,34 @@ def test_command_refuses_bad_input_and_creates_nothing(partner, args, message):
         call_command("create_api_key", *args)
     assert str(info.value) == message
     assert ApiKey.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("fields", "errors"),
+    [
+        ({"name": "erp\nsync"},
+         {"name": ["Must be one line: remove the line break (it came with the paste)."]}),
+        ({"expires_days": "3000000"},
+         {"expires_days": ["Give a number of days of at most 36500."]}),
+    ],
+)  # fmt: skip
+def test_admin_refuses_a_bad_key_on_the_form(admin_client, partner, fields, errors):
+    data = {"organization": partner.pk, "name": "erp", "scope_choices": ["experts:read"],
+            "expires_days": "30", **fields}  # fmt: skip
+    response = admin_client.post("/admin/partners/apikey/add/", data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == errors
+    assert ApiKey.objects.count() == 0
+
+
+def test_admin_shows_a_saved_key_read_only(admin_client, partner):
+    key, _raw = api_key_create(organization=partner, scopes=["experts:read"], name="erp")
+    url = f"/admin/partners/apikey/{key.pk}/change/"
+    data = form_data(admin_client.get(url).content.decode(), "apikey_form")
+    data.update({"name": "erp sync", "expires_at_0": "1990-01-01", "expires_at_1": "00:00"})
+    assert admin_client.post(url, data).status_code == 302
+    key.refresh_from_db()
+    assert (key.name, key.expires_at) == ("erp", None)
 
 
 def test_admin_creates_a_key_shown_once_and_revokes(admin_client, partner):
