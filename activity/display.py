@@ -179,11 +179,13 @@ def _membership_ended(entry: ActivityLog) -> str:
     }
 
 
+def _changed(entry: ActivityLog) -> str:
+    return _("Changed: %(fields)s") % {"fields": _names(entry, entry.data.get("changed"))}
+
+
 PHRASES: dict[str, Callable[[ActivityLog], str]] = {
     Action.CONFERENCE_CREATED: lambda entry: _("Conference created"),
-    Action.CONFERENCE_UPDATED: lambda entry: (
-        _("Changed: %(fields)s") % {"fields": _names(entry, entry.data.get("changed"))}
-    ),
+    Action.CONFERENCE_UPDATED: _changed,
     Action.CONFERENCE_MOVED: _moved,
     Action.CONFERENCE_STATUS_CHANGED: _status,
     Action.CONFERENCE_PROGRAM_CHANGED: lambda entry: (
@@ -230,6 +232,12 @@ PHRASES: dict[str, Callable[[ActivityLog], str]] = {
     ),
     Action.MEMBERSHIP_ADDED: _membership_added,
     Action.MEMBERSHIP_ENDED: _membership_ended,
+    Action.ORGANIZATION_CREATED: lambda entry: _("Organisation added"),
+    Action.COUNCIL_CREATED: lambda entry: _("Council added"),
+    Action.TEMPLATE_CREATED: lambda entry: _("Release template added"),
+    Action.ORGANIZATION_UPDATED: _changed,
+    Action.COUNCIL_UPDATED: _changed,
+    Action.TEMPLATE_UPDATED: _changed,
 }
 
 

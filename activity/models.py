@@ -44,6 +44,10 @@ class Action(models.TextChoices):
                                                "start_date": date, "end_date": date or null}
     membership.ended                          {"council": name, "from": date or null,
                                                "to": date}
+    organization.created, council.created,    {}
+    template.created
+    organization.updated, council.updated,    {"changed": [...]}
+    template.updated
     ========================================  ===============================================
     """
 
@@ -70,6 +74,12 @@ class Action(models.TextChoices):
     EXPERT_UPDATED = "expert.updated", _("Expert changed")
     MEMBERSHIP_ADDED = "membership.added", _("Membership term added")
     MEMBERSHIP_ENDED = "membership.ended", _("Membership term ended")
+    ORGANIZATION_CREATED = "organization.created", _("Organisation added")
+    ORGANIZATION_UPDATED = "organization.updated", _("Organisation changed")
+    COUNCIL_CREATED = "council.created", _("Council added")
+    COUNCIL_UPDATED = "council.updated", _("Council changed")
+    TEMPLATE_CREATED = "template.created", _("Release template added")
+    TEMPLATE_UPDATED = "template.updated", _("Release template changed")
 
 
 # Actors that are not users, as `by=` strings and as stored in `actor_label`.

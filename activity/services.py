@@ -31,6 +31,26 @@ def activity_actor(by) -> tuple[models.Model | None, str]:
     raise TypeError(f"cannot tell who acted from {by!r}")
 
 
+def activity_save_record(
+    *, created: str, updated: str, target: models.Model, stored: models.Model | None, by=None
+) -> None:
+    """Log the save of a row edited in a form: `created` when `stored` (the row as it was
+    before the save) is None, else `updated` naming the concrete fields that differ from it
+    (nothing when none does). Keys derived from other fields and timestamps are not named."""
+    if stored is None:
+        activity_record(action=created, target=target, by=by)
+        return
+    derived = {"id", "name_key", "created_at", "updated_at"}
+    changed = sorted(
+        field.name
+        for field in type(target)._meta.concrete_fields
+        if field.name not in derived
+        and field.value_from_object(stored) != field.value_from_object(target)
+    )
+    if changed:
+        activity_record(action=updated, target=target, by=by, data={"changed": changed})
+
+
 def activity_iso(value: datetime.date | None) -> str | None:
     """A date or time as `data` holds it: ISO 8601, an aware time in UTC; None stays None."""
     if isinstance(value, datetime.datetime) and value.tzinfo is not None:

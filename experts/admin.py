@@ -19,7 +19,7 @@ class OrganizationAdmin(ServiceAdmin, admin.ModelAdmin):
     search_fields = ["name", "name_latin"]
 
     def service_save(self, *, request, obj, form, change):
-        organization_save(organization=obj)
+        organization_save(organization=obj, by=request.user)
 
 
 @admin.register(FieldOfExpertise)
@@ -72,7 +72,7 @@ class CouncilAdmin(ServiceAdmin, admin.ModelAdmin):
     inlines = [MembershipInline]
 
     def service_save(self, *, request, obj, form, change):
-        council_save(council=obj)
+        council_save(council=obj, by=request.user)
 
 
 @admin.register(CouncilMembership)

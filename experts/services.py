@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from activity.models import Action
-from activity.services import activity_iso, activity_record
+from activity.services import activity_iso, activity_record, activity_save_record
 from elyurt.text import text_clean, texts_clean
 
 from .models import Council, CouncilMembership, Expert, Organization
@@ -63,7 +63,9 @@ NAMED_LINES = ("name", "name_latin")
 NAMED_PARAGRAPHS = ("mission",)
 
 
-def _named_save(obj: Organization | Council) -> Organization | Council:
+def _named_save(
+    obj: Organization | Council, *, created: str, updated: str, by
+) -> Organization | Council:
     """Clean the text of an organisation or council edited in a form and save it, its key in
     step with its name. A name another row holds after folding (case, spaces) is refused on
     `name`, naming that row: the key is unique, and the database would refuse it anyway."""
@@ -81,24 +83,34 @@ def _named_save(obj: Organization | Council) -> Organization | Council:
             {"name": _("This name is taken (“%(name)s”).") % {"name": taken.name}}
         )
     obj.full_clean()
+    stored = model.objects.filter(pk=obj.pk).first() if obj.pk else None
     try:
         with transaction.atomic():
             obj.save()
+            activity_save_record(created=created, updated=updated, target=obj, stored=stored, by=by)
     except IntegrityError:
         # The same name saved at the same moment by someone else.
         raise ValidationError({"name": _("This name is taken.")}) from None
     return obj
 
 
-def organization_save(*, organization: Organization) -> Organization:
+def organization_save(*, organization: Organization, by=None) -> Organization:
     """Save an organisation edited in a form (the admin): text cleaned (elyurt.text), a line
-    break in a name refused naming the field, a name already taken refused on `name`."""
-    return _named_save(organization)
+    break in a name refused naming the field, a name already taken refused on `name`; logged
+    as organization.created or organization.updated (the fields that changed)."""
+    return _named_save(
+        organization,
+        created=Action.ORGANIZATION_CREATED,
+        updated=Action.ORGANIZATION_UPDATED,
+        by=by,
+    )
 
 
-def council_save(*, council: Council) -> Council:
+def council_save(*, council: Council, by=None) -> Council:
     """Save a council edited in a form (the admin), by organization_save's rules."""
-    return _named_save(council)
+    return _named_save(
+        council, created=Action.COUNCIL_CREATED, updated=Action.COUNCIL_UPDATED, by=by
+    )
 
 
 def council_get_or_create(*, name: str) -> Council:
@@ -171,10 +183,6 @@ def expert_get_or_create(
     return expert
 
 
-# Fields an edit does not change by itself: the key follows the name, the times the save.
-EXPERT_DERIVED_FIELDS = {"id", "name_key", "created_at", "updated_at"}
-
-
 @transaction.atomic
 def expert_save(*, expert: Expert, by=None) -> Expert:
     """Save an expert edited in a form, keeping the matching key in step with the name.
@@ -194,19 +202,13 @@ def expert_save(*, expert: Expert, by=None) -> Expert:
     expert.full_clean()
     stored = Expert.objects.filter(pk=expert.pk).first() if expert.pk else None
     expert.save()
-    if stored is None:
-        activity_record(action=Action.EXPERT_CREATED, target=expert, by=by)
-        return expert
-    changed = sorted(
-        field.name
-        for field in Expert._meta.concrete_fields
-        if field.name not in EXPERT_DERIVED_FIELDS
-        and field.value_from_object(stored) != field.value_from_object(expert)
+    activity_save_record(
+        created=Action.EXPERT_CREATED,
+        updated=Action.EXPERT_UPDATED,
+        target=expert,
+        stored=stored,
+        by=by,
     )
-    if changed:
-        activity_record(
-            action=Action.EXPERT_UPDATED, target=expert, by=by, data={"changed": changed}
-        )
     return expert
 
 

@@ -16,7 +16,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from activity.models import Action
-from activity.services import activity_iso, activity_record
+from activity.services import activity_iso, activity_record, activity_save_record
 from conferences.models import Conference
 from elyurt.text import texts_clean
 
@@ -229,7 +229,8 @@ def release_template_save(*, template: ReleaseTemplate, by=None) -> ReleaseTempl
     """Save the wording of drafted releases as edited (the press pages, the admin).
 
     The title and body are template source, kept with their lines; the name is one line. All
-    are cleaned (elyurt.text); a refused field raises ValidationError naming it.
+    are cleaned (elyurt.text); a refused field raises ValidationError naming it. Logged as
+    template.created or template.updated (the fields that changed).
     """
     cleaned = texts_clean(
         {"name": template.name, "title": template.title, "body": template.body},
@@ -239,7 +240,15 @@ def release_template_save(*, template: ReleaseTemplate, by=None) -> ReleaseTempl
     for name, value in cleaned.items():
         setattr(template, name, value)
     template.full_clean()
+    stored = ReleaseTemplate.objects.filter(pk=template.pk).first() if template.pk else None
     template.save()
+    activity_save_record(
+        created=Action.TEMPLATE_CREATED,
+        updated=Action.TEMPLATE_UPDATED,
+        target=template,
+        stored=stored,
+        by=by,
+    )
     return template
 
 

@@ -218,3 +218,37 @@ def test_the_log_block_costs_one_query_at_any_size(size, django_user_model):
     assert len(queries) == 1
     assert html.count("Changed: topic") == size
     assert [f"<td>user{n}</td>" in html for n in range(size)] == [True] * size
+
+
+def test_organisations_councils_and_templates_log_created_then_the_fields_changed(secretary):
+    from experts.models import Council, Organization
+    from experts.services import council_save, organization_save
+    from pressroom.models import ReleaseTemplate
+    from pressroom.services import release_template_save
+
+    organization = organization_save(
+        organization=Organization(name="Fan akademiyasi"), by=secretary
+    )
+    organization.mission = "Ilm"
+    organization_save(organization=organization, by=secretary)
+    organization_save(organization=organization, by=secretary)  # nothing changed: no entry
+    council = council_save(council=Council(name="Kengash"), by=secretary)
+    template = release_template_save(
+        template=ReleaseTemplate(language="uz-Cyrl", name="A", title="T", body="B", active=False),
+        by=secretary,
+    )
+    template.body = "B2"
+    release_template_save(template=template, by=secretary)
+
+    def log(target):
+        return [(e.action, e.data, e.actor) for e in activity_for(target=target).reverse()]
+
+    assert log(organization) == [
+        ("organization.created", {}, secretary),
+        ("organization.updated", {"changed": ["mission"]}, secretary),
+    ]
+    assert log(council) == [("council.created", {}, secretary)]
+    assert log(template) == [
+        ("template.created", {}, secretary),
+        ("template.updated", {"changed": ["body"]}, secretary),
+    ]
