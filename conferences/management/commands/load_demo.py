@@ -13,9 +13,12 @@ from conferences.imports import conference_import_text
 from experts.models import CouncilMembership
 from experts.services import (
     council_get_or_create,
+    council_save,
     expert_get_or_create,
+    expert_save,
     membership_add,
     organization_get_or_create,
+    organization_save,
 )
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
@@ -53,12 +56,12 @@ class Command(BaseCommand):
             country="UZ",
         )
         foundation.mission = FOUNDATION_MISSION
-        foundation.save(update_fields=["mission"])
+        organization_save(organization=foundation, by=IMPORT)
         council = council_get_or_create(name="Халқаро экспертлар кенгаши")
         council.name_latin = "Xalqaro ekspertlar kengashi"
         council.host_organization = foundation
         council.mission = COUNCIL_MISSION
-        council.save()
+        council_save(council=council, by=IMPORT)
         self._load_members(council)
 
         User = get_user_model()
@@ -82,16 +85,18 @@ class Command(BaseCommand):
                 organization=organization_get_or_create(name=row["organization"]),
                 position=row["position"],
                 email=row["email"],
+                by=IMPORT,
             )
             expert.city = row["city"]
             expert.time_zone = row["time_zone"]
             expert.preferred_language = row["language"]
             expert.is_public = row["public"]
-            expert.save()
+            expert_save(expert=expert, by=IMPORT)
             if not CouncilMembership.objects.filter(expert=expert, council=council).exists():
                 membership_add(
                     expert=expert,
                     council=council,
                     role=row["role"],
                     start_date=datetime.date(2020, 6, 1),
+                    by=IMPORT,
                 )
