@@ -1,8 +1,7 @@
 import re
 
-from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
@@ -10,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from activity.admin import ActivityInline
+from elyurt.service_admin import ServiceAdmin, ServiceRefused
 
 from .invitations import invitation_cancel
 from .models import (
@@ -33,36 +33,10 @@ from .services import (
 PROGRAM_ERROR_KEY = re.compile(r"^(organizations|presentations)\[(\d+)\]\.(\w+)$")
 
 
-class _Refused(Exception):
-    """The service refused what the admin's forms accepted. Raised out of the admin's
-    transaction, so nothing of it stays, and caught by changeform_view, which shows the form
-    again with the service's messages."""
-
-    def __init__(self, error: ValidationError):
-        super().__init__(error)
-        if hasattr(error, "error_dict"):
-            self.errors = error.message_dict
-        else:
-            self.errors = {NON_FIELD_ERRORS: error.messages}
-
-
 def _kept_forms(formset) -> list:
     """The rows a valid formset keeps, in order: not removed, not left empty."""
     removed = set(map(id, formset.deleted_forms))
     return [f for f in formset.forms if f.cleaned_data and id(f) not in removed]
-
-
-class ConferenceAdminForm(forms.ModelForm):
-    # The service's refusal of this very post (set per request by ConferenceAdmin.get_form):
-    # the fields it names get its messages, entries of the programme go to their inline rows.
-    refusal: dict[str, list[str]] = {}
-
-    def clean(self):
-        cleaned = super().clean()
-        for key, errors in self.refusal.items():
-            if PROGRAM_ERROR_KEY.match(key) is None:
-                self.add_error(key if key in self.fields else None, errors)
-        return cleaned
 
 
 class _ProgramFormSet(BaseInlineFormSet):
@@ -99,7 +73,7 @@ class _PresentationFormSet(_ProgramFormSet):
 class _ProgramInline(admin.TabularInline):
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
-        refusal = getattr(request, "conference_refusal", None)
+        refusal = getattr(request, "service_refusal", None)
         if refusal is None:
             return formset
         return type(formset.__name__, (formset,), {"refusal": refusal})
@@ -173,12 +147,11 @@ def _program_from(formsets, stored: list[str]) -> dict:
 
 
 @admin.register(Conference)
-class ConferenceAdmin(admin.ModelAdmin):
+class ConferenceAdmin(ServiceAdmin, admin.ModelAdmin):
     """The change form saves through the services, as the dashboard does: a moved start and a
     new agenda saved together are one change, one calendar UPDATE, one Zoom sync. The status
     is read-only; the actions move it through conference_set_status."""
 
-    form = ConferenceAdminForm
     list_display = ["title", "starts_at", "status", "council", "platform"]
     list_filter = ["status", "council", "platform", "language", "starts_at"]
     search_fields = ["title", "external_id", "organizations__name"]
@@ -193,20 +166,9 @@ class ConferenceAdmin(admin.ModelAdmin):
         _status_action(Conference.Status.CANCELLED, _("Cancel")),
     ]
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except _Refused as refused:
-            # The transaction is rolled back; the same post again, now with the refusal on it.
-            request.conference_refusal = refused.errors
-            return super().changeform_view(request, object_id, form_url, extra_context)
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
-        refusal = getattr(request, "conference_refusal", None)
-        if refusal is None:
-            return form
-        return type(form.__name__, (form,), {"refusal": refusal})
+    def form_refusal(self, refusal):
+        # Entries of the programme go to their inline rows (_ProgramFormSet), the rest here.
+        return {k: v for k, v in refusal.items() if PROGRAM_ERROR_KEY.match(k) is None}
 
     def save_model(self, request, obj, form, change):
         # Saved in save_related, with the inlines: the fields and the programme in one call.
@@ -237,7 +199,7 @@ class ConferenceAdmin(admin.ModelAdmin):
         except ValidationError as exc:
             for name in stored:
                 Presentation._meta.get_field("slides").storage.delete(name)
-            raise _Refused(exc) from None
+            raise ServiceRefused(exc) from None
         form.instance.pk = conference.pk
         form.instance._state.adding = False
         form.instance.refresh_from_db()

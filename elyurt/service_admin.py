@@ -39,6 +39,9 @@ class ServiceAdmin:
 
     `service_save(request=, obj=, form=, change=)` gets the instance the form built (not yet
     saved) and saves it through the service; a ValidationError it raises is shown on the form.
+    An admin that saves in `save_related` instead (with its inlines) raises ServiceRefused
+    there itself; `form_refusal` picks what the main form shows (inlines may show the rest,
+    reading `request.service_refusal`).
     """
 
     def service_save(self, *, request, obj, form, change) -> None:
@@ -58,9 +61,14 @@ class ServiceAdmin:
             request.service_refusal = refused.errors
             return super().changeform_view(request, object_id, form_url, extra_context)
 
+    def form_refusal(self, refusal: dict[str, list[str]]) -> dict[str, list[str]]:
+        """The part of the service's refusal that the main form shows: all of it."""
+        return refusal
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         refusal = getattr(request, "service_refusal", None)
         if refusal is None:
             return form
-        return type(form.__name__, (_ShowsRefusal, form), {"refusal": refusal})
+        shown = self.form_refusal(refusal)
+        return type(form.__name__, (_ShowsRefusal, form), {"refusal": shown})
