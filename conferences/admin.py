@@ -1,5 +1,3 @@
-import re
-
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -11,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from activity.admin import ActivityInline
 from elyurt.service_admin import ServiceAdmin, ServiceRefused
 
+from .formsets import kept_forms
 from .invitations import invitation_cancel
 from .models import (
     Conference,
@@ -20,23 +19,12 @@ from .models import (
     Presentation,
 )
 from .services import (
+    PROGRAM_ERROR_KEY,
     ProgramOrganization,
     ProgramPresentation,
-    conference_create,
-    conference_experts_set,
-    conference_program_set,
+    conference_save,
     conference_set_status,
-    conference_update,
 )
-
-# A service's error on one programme entry, such as ``presentations[1].title``.
-PROGRAM_ERROR_KEY = re.compile(r"^(organizations|presentations)\[(\d+)\]\.(\w+)$")
-
-
-def _kept_forms(formset) -> list:
-    """The rows a valid formset keeps, in order: not removed, not left empty."""
-    removed = set(map(id, formset.deleted_forms))
-    return [f for f in formset.forms if f.cleaned_data and id(f) not in removed]
 
 
 class _ProgramFormSet(BaseInlineFormSet):
@@ -47,7 +35,7 @@ class _ProgramFormSet(BaseInlineFormSet):
 
     def clean(self):
         super().clean()
-        rows = _kept_forms(self) if self.refusal else []
+        rows = kept_forms(self) if self.refusal else []
         unplaced = []
         for key, errors in self.refusal.items():
             match = PROGRAM_ERROR_KEY.match(key)
@@ -131,7 +119,7 @@ def _program_from(formsets, stored: list[str]) -> dict:
                     order=row.cleaned_data["order"],
                     representatives=list(row.cleaned_data["representatives"]),
                 )
-                for row in _kept_forms(formset)
+                for row in kept_forms(formset)
             ]
         elif isinstance(formset, _PresentationFormSet):
             program["presentations"] = [
@@ -141,7 +129,7 @@ def _program_from(formsets, stored: list[str]) -> dict:
                     presenter=row.cleaned_data["presenter"],
                     slides=_slides_name(row, stored),
                 )
-                for row in _kept_forms(formset)
+                for row in kept_forms(formset)
             ]
     return program
 
@@ -179,23 +167,13 @@ class ConferenceAdmin(ServiceAdmin, admin.ModelAdmin):
         experts = fields.pop("experts", None)
         stored: list[str] = []
         try:
-            program = _program_from(formsets, stored)
-            if change:
-                conference = Conference.objects.get(pk=form.instance.pk)
-                form.service_changed = conference_update(
-                    conference=conference, by=request.user, **fields, **program
-                )
-            else:
-                conference = conference_create(
-                    council=fields.pop("council"),
-                    title=fields.pop("title"),
-                    starts_at=fields.pop("starts_at"),
-                    by=request.user,
-                    **fields,
-                )
-                conference_program_set(conference=conference, by=request.user, **program)
-            if experts is not None:
-                conference_experts_set(conference=conference, experts=experts, by=request.user)
+            conference, form.service_changed = conference_save(
+                conference=Conference.objects.get(pk=form.instance.pk) if change else None,
+                by=request.user,
+                experts=experts,
+                **fields,
+                **_program_from(formsets, stored),
+            )
         except ValidationError as exc:
             for name in stored:
                 Presentation._meta.get_field("slides").storage.delete(name)

@@ -22,11 +22,8 @@ from .models import Conference
 from .services import (
     ProgramOrganization,
     ProgramPresentation,
-    conference_create,
-    conference_experts_set,
-    conference_program_set,
+    conference_save,
     conference_transition_allowed,
-    conference_update,
     conference_walk_to_status,
 )
 
@@ -194,17 +191,16 @@ def _conference_write(*, doc: dict, existing: Conference | None, by) -> tuple[Co
     and a new agenda are one change, one calendar UPDATE.
     """
     values = _conference_values(doc)
-    program = _program(doc)
-    experts = [_person(p) for p in doc.get("experts", [])]
     if existing is None:
-        conference = conference_create(external_id=doc["external_id"], by=by, **values)
-        conference_program_set(conference=conference, by=by, **program)
-        changed = True
-    else:
-        conference = existing
-        changed = bool(conference_update(conference=conference, by=by, **values, **program))
-    changed |= conference_experts_set(conference=conference, experts=experts, by=by)
-    return conference, changed
+        values["external_id"] = doc["external_id"]
+    conference, changed = conference_save(
+        conference=existing,
+        by=by,
+        experts=[_person(p) for p in doc.get("experts", [])],
+        **values,
+        **_program(doc),
+    )
+    return conference, bool(changed)
 
 
 @transaction.atomic

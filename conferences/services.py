@@ -1,6 +1,7 @@
 """Writes for conferences. The status changes here and nowhere else; a conference's
 organisations, agenda and experts are written here and nowhere else."""
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -37,6 +38,10 @@ CALENDAR_FIELDS = SCHEDULE_FIELDS | {"presentations"}
 
 # The rows of a conference's programme, as names in a `changed` set.
 PROGRAM_NAMES = {"organizations", "presentations", "experts"}
+
+# How a refusal names one programme entry's field, such as ``presentations[1].title``: the
+# staff pages show it on that entry's row.
+PROGRAM_ERROR_KEY = re.compile(r"^(organizations|presentations)\[(\d+)\]\.(\w+)$")
 
 # The upper bound of a PositiveSmallIntegerField, which both `order` columns are.
 ORDER_MAX = 32767
@@ -122,6 +127,55 @@ def conference_update(
         activity_record(action=action, target=conference, by=by, data=data)
     _changes_announce(conference=conference, changed=changed, by=by)
     return changed
+
+
+@transaction.atomic
+def conference_save(
+    *,
+    conference: Conference | None,
+    by=None,
+    organizations: Sequence["ProgramOrganization"] | None = None,
+    presentations: Sequence["ProgramPresentation"] | None = None,
+    experts: Sequence[Expert | int] | None = None,
+    **fields,
+) -> tuple[Conference, set[str]]:
+    """What a form or a document saves: a new conference (`conference` None; `fields` hold at
+    least council, title and starts_at) or a change to one, with its programme and, when
+    given, the experts who took part. Returns the conference and the names that changed
+    ({"created"} and what else was given, for a new one).
+
+    The one path of the dashboard's form, the admin's form and the import: a change is one
+    conference_update call, so a moved start and a new agenda are one calendar UPDATE. Raises
+    ValidationError as the services it calls do; nothing is written then.
+    """
+    if conference is None:
+        conference = conference_create(
+            council=fields.pop("council", None),
+            title=fields.pop("title", ""),
+            starts_at=fields.pop("starts_at", None),
+            by=by,
+            **fields,
+        )
+        changed = {"created"}
+        changed |= conference_program_set(
+            conference=conference,
+            organizations=organizations or (),
+            presentations=presentations or (),
+            by=by,
+        )
+    else:
+        changed = conference_update(
+            conference=conference,
+            by=by,
+            organizations=organizations,
+            presentations=presentations,
+            **fields,
+        )
+    if experts is not None and conference_experts_set(
+        conference=conference, experts=experts, by=by
+    ):
+        changed.add("experts")
+    return conference, changed
 
 
 def conference_transition_allowed(*, current: str, target: str) -> bool:

@@ -3,11 +3,9 @@ agenda included) and its status changes."""
 
 import calendar
 import datetime
-import re
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -15,16 +13,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
+from conferences.formsets import kept_forms
 from conferences.models import Conference
 from conferences.selectors import conference_activity
 from conferences.services import (
+    PROGRAM_ERROR_KEY,
     ProgramOrganization,
     ProgramPresentation,
-    conference_create,
-    conference_program_set,
+    conference_save,
     conference_set_status,
     conference_transition_allowed,
-    conference_update,
 )
 from experts.models import Council
 from experts.selectors import memberships_current
@@ -189,31 +187,14 @@ class ConferenceEditView(StaffView, TemplateView):
         data = dict(form.cleaned_data)
         program = _program_from(orgs, agenda)
         try:
-            with transaction.atomic():
-                if original is None:
-                    saved = conference_create(
-                        council=data.pop("council"),
-                        title=data.pop("title"),
-                        starts_at=data.pop("starts_at"),
-                        by=request.user,
-                        **data,
-                    )
-                    conference_program_set(conference=saved, by=request.user, **program)
-                else:
-                    # One call, so a new time and a new agenda make one calendar update.
-                    conference_update(conference=original, by=request.user, **data, **program)
-                    saved = original
+            saved, _changed = conference_save(
+                conference=original, by=request.user, **data, **program
+            )
         except ValidationError as exc:
             _program_errors_to(exc, form=form, orgs=orgs, agenda=agenda)
             return self._render(conference, form, orgs, agenda, status=400)
         messages.success(request, _("The conference is saved."))
         return redirect("dashboard:conference_detail", pk=saved.pk)
-
-
-def _kept_forms(formset) -> list:
-    """The rows a valid formset keeps, in order: not removed, not left empty."""
-    removed = set(map(id, formset.deleted_forms))
-    return [f for f in formset.forms if f.cleaned_data and id(f) not in removed]
 
 
 def _program_from(orgs, agenda) -> dict:
@@ -223,7 +204,7 @@ def _program_from(orgs, agenda) -> dict:
     does not show: an organisation its representatives, a talk its slides.
     """
     organizations = []
-    for row in _kept_forms(orgs):
+    for row in kept_forms(orgs):
         saved = row.instance.pk is not None
         organizations.append(
             ProgramOrganization(
@@ -240,12 +221,9 @@ def _program_from(orgs, agenda) -> dict:
             presenter=row.cleaned_data["presenter"],
             slides=row.instance.slides.name if row.instance.pk is not None else "",
         )
-        for row in _kept_forms(agenda)
+        for row in kept_forms(agenda)
     ]
     return {"organizations": organizations, "presentations": presentations}
-
-
-PROGRAM_ERROR_KEY = re.compile(r"^(organizations|presentations)\[(\d+)\]\.(\w+)$")
 
 
 def _program_errors_to(exc: ValidationError, *, form, orgs, agenda) -> None:
@@ -254,7 +232,7 @@ def _program_errors_to(exc: ValidationError, *, form, orgs, agenda) -> None:
     if not hasattr(exc, "error_dict"):
         _form_errors_from(exc, form)
         return
-    rows = {"organizations": _kept_forms(orgs), "presentations": _kept_forms(agenda)}
+    rows = {"organizations": kept_forms(orgs), "presentations": kept_forms(agenda)}
     for key, errors in exc.error_dict.items():
         match = PROGRAM_ERROR_KEY.match(key)
         if match is None or int(match[2]) >= len(rows[match[1]]):
