@@ -7,21 +7,19 @@ conference moved still tells the truth.
 from __future__ import annotations
 
 import datetime
-import email
 import zoneinfo
 from email.utils import formatdate
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.core.mail.message import sanitize_address
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from .ical import END_EVENT, attendee_line, conference_ics, with_attendee
+from .ical import conference_ics, with_attendee
 from .models import Conference, Invitation, OutboundMessage, Presentation
 from .tokens import invitation_token
 
@@ -100,15 +98,13 @@ def _intro(kind: str, invitation: Invitation, conference: Conference) -> str:
 
 
 # Stand-ins for what is personal. An audience (same conference, kind, language, zone, link)
-# is rendered once with these and each person's message made by replacing them in the bytes.
-# The bodies are 8bit UTF-8 parts (Django's choice for short-lined UTF-8 text), so a replaced
-# value lands in the message as it would had it been rendered.
-NAME_TEXT = "XelyurtNameTextX"
-NAME_HTML = "XelyurtNameHtmlX"
-TOKEN = "XelyurtAnswerTokenX"
-RECIPIENT = "xelyurt-recipient@placeholder.invalid"
-MESSAGE_ID = "xelyurt-message-id@placeholder.invalid"
-DATE = "XelyurtDateX"
+# is rendered once, as text, with these in it; each person's text and HTML are made from it by
+# replacing them in the str, and only then is the message encoded (8bit, or quoted-printable
+# when a line is too long for 8bit), so no encoding can split a stand-in or leave a raw byte
+# where it does not belong. NUL never reaches a stored field (PostgreSQL refuses it in text,
+# and the doors strip control characters), so no title or name can contain a stand-in.
+NAME = "\x00name\x00"
+TOKEN = "\x00token\x00"
 
 # Audiences rendered by this process, kept across batches: the key holds everything the
 # rendering reads, so a changed conference, agenda or setting is a new key, never a stale hit.
@@ -117,19 +113,25 @@ _AUDIENCES_MAX = 512
 
 
 class MergedEmail(EmailMultiAlternatives):
-    """An EmailMultiAlternatives whose wire form was merged from its audience's template."""
+    """An EmailMultiAlternatives encoded once: delivery sends `raw` over SMTP as it is, any
+    other backend (console, file) gets the same message object."""
 
-    raw: bytes = b""
+    _encoded = None
 
     def message(self, *, policy=None):
-        # The SMTP path sends self.raw as it is (delivery._send); any other backend (console,
-        # file) gets these very bytes as a standard message object it can print or store.
-        return email.message_from_bytes(self.raw)
+        if self._encoded is None:
+            self._encoded = super().message()
+        return self._encoded
+
+    @property
+    def raw(self) -> bytes:
+        return self.message().as_bytes(linesep="\r\n")
 
 
 class _Audience:
-    def __init__(self, *, subject, text, html, ics, raw) -> None:
-        self.subject, self.text, self.html, self.ics, self.raw = subject, text, html, ics, raw
+    def __init__(self, *, subject, text, html, ics, method, organization) -> None:
+        self.subject, self.text, self.html, self.ics = subject, text, html, ics
+        self.method, self.organization = method, organization
 
 
 class MessageRenderer:
@@ -213,10 +215,8 @@ class MessageRenderer:
                 "show_answer": show_answer,
             }
             subject = _subject(message.kind, conference.title)
-            text = render_to_string("conferences/email/message.txt", {**context, "name": NAME_TEXT})
-            html = render_to_string(
-                "conferences/email/message.html", {**context, "name": NAME_HTML}
-            )
+            text = render_to_string("conferences/email/message.txt", {**context, "name": NAME})
+            html = render_to_string("conferences/email/message.html", {**context, "name": NAME})
             ics = None
             if message.kind in CALENDAR_KINDS:
                 ics = conference_ics(
@@ -226,27 +226,22 @@ class MessageRenderer:
                     cancel=cancel,
                 )
             signature = pgettext("email sender", "El-yurt umidi foundation")
-        email = EmailMultiAlternatives(
+        audience = _Audience(
             subject=subject,
-            body=text,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[RECIPIENT],
-            headers={"Message-ID": f"<{MESSAGE_ID}>", "Date": DATE, "Organization": signature},
+            text=text,
+            html=html,
+            ics=ics,
+            method="CANCEL" if cancel else "REQUEST",
+            organization=signature,
         )
-        email.attach_alternative(html, "text/html")
-        if ics is not None:
-            method = "CANCEL" if cancel else "REQUEST"
-            email.attach("invite.ics", ics.decode(), f"text/calendar; method={method}")
-        raw = email.message().as_bytes(linesep="\r\n")
-        # A person's name may be non-ASCII where the template was not.
-        raw = raw.replace(b"Content-Transfer-Encoding: 7bit", b"Content-Transfer-Encoding: 8bit")
-        audience = _Audience(subject=subject, text=text, html=html, ics=ics, raw=raw)
         if len(_AUDIENCES) >= _AUDIENCES_MAX:
             _AUDIENCES.clear()
         _AUDIENCES[key] = audience
         return audience
 
     def build(self, *, message: OutboundMessage) -> MergedEmail:
+        """The person's message: their name, answer link and ATTENDEE put into the audience's
+        text, then encoded once."""
         invitation = message.invitation
         show_answer = (
             message.kind in (Kind.INVITATION, Kind.UPDATE, Kind.REINSTATEMENT)
@@ -254,39 +249,26 @@ class MessageRenderer:
         )
         audience = self._audience(message=message, show_answer=show_answer)
         token = invitation_token(invitation=invitation)
-        email_address = invitation.email
-        recipient = (
-            email_address if email_address.isascii() else sanitize_address(email_address, "utf-8")
-        )
-        message_id = f"outbox-{message.pk}@{_host()}"
-        name_text = " ".join(invitation.name.split())  # no line breaks into the body
-        name_html = escape(name_text)
-        attendee = attendee_line(invitation)
-        raw = (
-            audience.raw.replace(NAME_TEXT.encode(), name_text.encode())
-            .replace(NAME_HTML.encode(), name_html.encode())
-            .replace(TOKEN.encode(), token.encode())
-            .replace(RECIPIENT.encode(), recipient.encode())
-            .replace(MESSAGE_ID.encode(), message_id.encode())
-            .replace(DATE.encode(), formatdate(localtime=settings.EMAIL_USE_LOCALTIME).encode())
-        )
+        name = " ".join(invitation.name.split())  # no line breaks into the body
+        # The token first: a name put in afterwards is never searched again.
+        text = audience.text.replace(TOKEN, token).replace(NAME, name)
+        html = audience.html.replace(TOKEN, token).replace(NAME, escape(name))
         email = MergedEmail(
             subject=audience.subject,
-            body=audience.text.replace(NAME_TEXT, name_text).replace(TOKEN, token),
+            body=text,
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[invitation.email],
-            headers={"Message-ID": f"<{message_id}>"},
+            headers={
+                "Message-ID": f"<outbox-{message.pk}@{_host()}>",
+                "Date": formatdate(localtime=settings.EMAIL_USE_LOCALTIME),
+                "Organization": audience.organization,
+            },
         )
-        email.attach_alternative(
-            audience.html.replace(NAME_HTML, name_html).replace(TOKEN, token), "text/html"
-        )
+        email.attach_alternative(html, "text/html")
         if audience.ics is not None:
-            raw = raw.replace(END_EVENT, attendee + END_EVENT, 1)
-            method = "CANCEL" if message.kind == Kind.CANCELLATION else "REQUEST"
             email.attach(
                 "invite.ics",
                 with_attendee(audience.ics, invitation).decode(),
-                f"text/calendar; method={method}",
+                f"text/calendar; method={audience.method}",
             )
-        email.raw = raw
         return email
