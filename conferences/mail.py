@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 import zoneinfo
-from email.utils import formatdate
+from email.utils import format_datetime, formatdate
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -57,6 +57,19 @@ def format_when(moment: datetime.datetime, zone: str, language: str) -> str:
 
 def _host() -> str:
     return urlsplit(settings.SITE_URL).hostname or "localhost"
+
+
+def _date() -> str:
+    """RFC 5322 Date. In UTC it ends in "+0000": "-0000" (what formatdate writes for UTC) says
+    the sender does not know its own offset."""
+    if settings.EMAIL_USE_LOCALTIME:
+        return formatdate(localtime=True)
+    return format_datetime(datetime.datetime.now(datetime.UTC))
+
+
+def _reply_to() -> list[str]:
+    address = getattr(settings, "INVITATIONS_REPLY_TO", "")
+    return [address] if address else []
 
 
 def answer_url(*, invitation: Invitation, conference: Conference) -> str:
@@ -258,10 +271,14 @@ class MessageRenderer:
             body=text,
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[invitation.email],
+            reply_to=_reply_to(),
             headers={
                 "Message-ID": f"<outbox-{message.pk}@{_host()}>",
-                "Date": formatdate(localtime=settings.EMAIL_USE_LOCALTIME),
+                "Date": _date(),
                 "Organization": audience.organization,
+                # RFC 3834: sent by a program, so vacation responders stay quiet. No
+                # List-Unsubscribe on reminders: nobody can stop them, so none offers to.
+                "Auto-Submitted": "auto-generated",
             },
         )
         email.attach_alternative(html, "text/html")

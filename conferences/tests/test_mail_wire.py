@@ -2,6 +2,7 @@
 
 import email
 import email.policy
+import email.utils
 
 import pytest
 from django.conf import settings
@@ -107,3 +108,39 @@ def test_personal_values_survive_quoted_printable_in_every_language(
         assert f"<p>{greeting}</p>" in html, invitation.language
         assert f'<a href="{link}">' in html, invitation.language
         assert scheduled_conference.title in text and scheduled_conference.title in html
+
+
+@pytest.mark.parametrize("kind", [Kind.INVITATION, Kind.REMINDER_24H, Kind.REMINDER_1H])
+def test_headers_say_automatic_utc_date_and_no_unsubscribe(scheduled_conference, smtp_server, kind):
+    invitations_add(
+        conference=scheduled_conference,
+        invitees=[Invitee(name="Odil Kattaev", email="odil@x.org", language="ru")],
+        source="manual",
+        send=False,
+    )
+    assert _deliver(scheduled_conference, kind=kind).sent == 1
+    [received] = smtp_server.received
+    message = received.message()
+    assert message["Auto-Submitted"] == "auto-generated"  # RFC 3834: no auto-replies to it
+    # RFC 5322 3.3: "-0000" means the local offset is unknown; the time is in UTC.
+    assert message["Date"].endswith(" +0000")
+    assert email.utils.parsedate_to_datetime(message["Date"]).utcoffset().total_seconds() == 0
+    # No one can stop reminders, so none offers to.
+    assert message["List-Unsubscribe"] is None
+    assert message["List-Unsubscribe-Post"] is None
+    assert message["Reply-To"] is None  # INVITATIONS_REPLY_TO unset
+
+
+def test_replies_go_to_the_councils_secretary(scheduled_conference, smtp_server, settings):
+    settings.INVITATIONS_REPLY_TO = "Секретариат совета <secretary@elyurt.uz>"
+    invitations_add(
+        conference=scheduled_conference,
+        invitees=[Invitee(name="Odil Kattaev", email="odil@x.org", language="ru")],
+        source="manual",
+        send=False,
+    )
+    assert _deliver(scheduled_conference).sent == 1
+    [received] = smtp_server.received
+    reply_to = received.message()["Reply-To"]
+    assert reply_to.addresses[0].display_name == "Секретариат совета"
+    assert reply_to.addresses[0].addr_spec == "secretary@elyurt.uz"
