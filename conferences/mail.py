@@ -7,12 +7,17 @@ conference moved still tells the truth.
 from __future__ import annotations
 
 import datetime
+import email
+import secrets
 import zoneinfo
+from email import quoprimime
+from email.header import Header
 from email.utils import format_datetime, formatdate
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.message import sanitize_address
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.html import escape
@@ -126,25 +131,104 @@ _AUDIENCES_MAX = 512
 
 
 class MergedEmail(EmailMultiAlternatives):
-    """An EmailMultiAlternatives encoded once: delivery sends `raw` over SMTP as it is, any
-    other backend (console, file) gets the same message object."""
+    """A person's message as fields (for the test backend and the admin) and as the bytes on
+    the wire (`raw`, from wire_form); delivery sends `raw` over SMTP as it is, any other
+    backend (console, file) gets these very bytes as a standard message object."""
 
-    _encoded = None
+    raw: bytes = b""
 
     def message(self, *, policy=None):
-        if self._encoded is None:
-            self._encoded = super().message()
-        return self._encoded
+        return email.message_from_bytes(self.raw)
 
-    @property
-    def raw(self) -> bytes:
-        return self.message().as_bytes(linesep="\r\n")
+
+# --- the wire form -----------------------------------------------------------------------------
+# Built by hand from parts each encoded once, rather than by the email package's generator per
+# message: it is the sender's hot path (bench/invitations.py), and the generator spends most of
+# a message's time folding the same shared headers and compiling a boundary pattern. Headers
+# that are the same for an audience are encoded once by the email package (_shared_headers).
+
+LINE_MAX = 998  # RFC 5322 2.1.1: octets a line may hold, CRLF excluded
+
+
+def encode_part(body: str) -> tuple[str, bytes]:
+    """(Content-Transfer-Encoding, payload with CRLF line ends) for a UTF-8 text part: 7bit or
+    8bit while every line fits LINE_MAX octets, else quoted-printable, which is ASCII only."""
+    data = body.replace("\r\n", "\n").replace("\r", "\n").encode()
+    if max(map(len, data.split(b"\n"))) <= LINE_MAX:
+        return ("7bit" if data.isascii() else "8bit"), data.replace(b"\n", b"\r\n")
+    return "quoted-printable", quoprimime.body_encode(data.decode("latin-1"), eol="\r\n").encode()
+
+
+def _header(name: str, value: str) -> bytes:
+    """One header line, folded; non-ASCII as RFC 2047 encoded words."""
+    charset = "us-ascii" if value.isascii() else "utf-8"
+    folded = Header(value, charset, header_name=name).encode(linesep="\r\n")
+    return f"{name}: {folded}\r\n".encode()
+
+
+def _shared_headers(*, subject: str, organization: str) -> bytes:
+    head = _header("Subject", " ".join(subject.split()))
+    head += _header("From", sanitize_address(settings.DEFAULT_FROM_EMAIL, "utf-8"))
+    reply_to = _reply_to()
+    if reply_to:
+        head += _header("Reply-To", ", ".join(sanitize_address(a, "utf-8") for a in reply_to))
+    head += _header("Organization", organization)
+    # RFC 3834: sent by a program, so vacation responders stay quiet. No List-Unsubscribe on
+    # reminders: nobody can stop them, so none offers to.
+    head += b"Auto-Submitted: auto-generated\r\nMIME-Version: 1.0\r\n"
+    return head
+
+
+def _text_part(content_type: str, body: str, extra: bytes = b"") -> bytes:
+    encoding, payload = encode_part(body)
+    return (
+        f'Content-Type: {content_type}; charset="utf-8"\r\n'
+        f"Content-Transfer-Encoding: {encoding}\r\n".encode()
+        + extra
+        + b"\r\n"
+        + payload
+        + (b"" if payload.endswith(b"\r\n") else b"\r\n")
+    )
+
+
+def _multipart(subtype: str, parts: list[bytes], boundary: str) -> bytes:
+    delimiter = f"--{boundary}\r\n".encode()
+    return (
+        f'Content-Type: multipart/{subtype}; boundary="{boundary}"\r\n\r\n'.encode()
+        + b"".join(delimiter + part for part in parts)
+        + f"--{boundary}--\r\n".encode()
+    )
+
+
+def wire_form(
+    *, head: bytes, to: str, message_id: str, text: str, html: str, ics: str | None, method: str
+) -> bytes:
+    """The whole message: headers, then text and HTML as alternatives, the .ics attached."""
+    parts = [_text_part("text/plain", text), _text_part("text/html", html)]
+    calendar = None
+    if ics is not None:
+        calendar = _text_part(
+            f"text/calendar; method={method}",
+            ics,
+            b'Content-Disposition: attachment; filename="invite.ics"\r\n',
+        )
+    # "=_" never occurs in quoted-printable; the random part keeps it out of 8bit text.
+    boundary = f"=_{secrets.token_hex(12)}"
+    body = _multipart("alternative", parts, boundary + "_a")
+    if calendar is not None:
+        body = _multipart("mixed", [body, calendar], boundary + "_m")
+    recipient = to if to.isascii() else sanitize_address(to, "utf-8")
+    return (
+        head
+        + f"To: {recipient}\r\nDate: {_date()}\r\nMessage-ID: <{message_id}>\r\n".encode()
+        + body
+    )
 
 
 class _Audience:
-    def __init__(self, *, subject, text, html, ics, method, organization) -> None:
+    def __init__(self, *, subject, text, html, ics, method, head) -> None:
         self.subject, self.text, self.html, self.ics = subject, text, html, ics
-        self.method, self.organization = method, organization
+        self.method, self.head = method, head
 
 
 class MessageRenderer:
@@ -206,6 +290,7 @@ class MessageRenderer:
             show_answer,
             settings.SITE_URL,
             settings.DEFAULT_FROM_EMAIL,
+            getattr(settings, "INVITATIONS_REPLY_TO", ""),
         )
         if key in _AUDIENCES:
             return _AUDIENCES[key]
@@ -245,7 +330,7 @@ class MessageRenderer:
             html=html,
             ics=ics,
             method="CANCEL" if cancel else "REQUEST",
-            organization=signature,
+            head=_shared_headers(subject=subject, organization=signature),
         )
         if len(_AUDIENCES) >= _AUDIENCES_MAX:
             _AUDIENCES.clear()
@@ -266,26 +351,26 @@ class MessageRenderer:
         # The token first: a name put in afterwards is never searched again.
         text = audience.text.replace(TOKEN, token).replace(NAME, name)
         html = audience.html.replace(TOKEN, token).replace(NAME, escape(name))
+        ics = None if audience.ics is None else with_attendee(audience.ics, invitation).decode()
+        message_id = f"outbox-{message.pk}@{_host()}"
         email = MergedEmail(
             subject=audience.subject,
             body=text,
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[invitation.email],
             reply_to=_reply_to(),
-            headers={
-                "Message-ID": f"<outbox-{message.pk}@{_host()}>",
-                "Date": _date(),
-                "Organization": audience.organization,
-                # RFC 3834: sent by a program, so vacation responders stay quiet. No
-                # List-Unsubscribe on reminders: nobody can stop them, so none offers to.
-                "Auto-Submitted": "auto-generated",
-            },
+            headers={"Message-ID": f"<{message_id}>"},
         )
         email.attach_alternative(html, "text/html")
-        if audience.ics is not None:
-            email.attach(
-                "invite.ics",
-                with_attendee(audience.ics, invitation).decode(),
-                f"text/calendar; method={audience.method}",
-            )
+        if ics is not None:
+            email.attach("invite.ics", ics, f"text/calendar; method={audience.method}")
+        email.raw = wire_form(
+            head=audience.head,
+            to=invitation.email,
+            message_id=message_id,
+            text=text,
+            html=html,
+            ics=ics,
+            method=audience.method,
+        )
         return email

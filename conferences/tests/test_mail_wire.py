@@ -97,6 +97,7 @@ def test_personal_values_survive_quoted_printable_in_every_language(
             if cte in ("quoted-printable", "base64", "7bit"):
                 assert raw.isascii(), (invitation.language, ctype)
         message = received.message()
+        assert [part.defects for part in message.walk()] == [[], [], [], [], []]
         text = message.get_body(("plain",)).get_content().replace("\r\n", "\n")
         html = message.get_body(("html",)).get_content()
         token = invitation_token(invitation=invitation)
