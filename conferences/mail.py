@@ -277,10 +277,13 @@ class MessageRenderer:
         language = (invitation.language or settings.LANGUAGE_CODE).lower()
         join_url = invitation.effective_join_url
         agenda = self.agenda(conference)
+        # Never below the row's own: a save from a stale copy may have written an older number
+        # back to the conference, and a calendar ignores a SEQUENCE lower than one it holds.
+        sequence = max(conference.sequence, message.sequence)
         key = (
             conference.pk,
             conference.updated_at,
-            conference.sequence,
+            sequence,
             conference.status,
             repr(agenda),
             message.kind,
@@ -321,7 +324,8 @@ class MessageRenderer:
                     conference=conference,
                     description=render_to_string("conferences/email/calendar.txt", context),
                     join_url=join_url,
-                    cancel=cancel,
+                    method="CANCEL" if cancel else "REQUEST",
+                    sequence=sequence,
                 )
             signature = pgettext("email sender", "El-yurt umidi foundation")
         audience = _Audience(
