@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from . import outbox
 from .mail import MessageRenderer
-from .models import REMINDER_KINDS, Conference, OutboundMessage
+from .models import REMINDER_KINDS, Conference, Invitation, OutboundMessage
 
 logger = logging.getLogger(__name__)
 
@@ -120,7 +120,8 @@ def _drop_not_due(
 
 def _still_due(message: OutboundMessage, now: datetime.datetime) -> bool:
     """A calendar CANCEL always goes; anything else only to someone still invited to a
-    scheduled conference, and a reminder only before the start it announces."""
+    scheduled conference, and a reminder only before the start it announces and not to someone
+    who has declined since it was recorded (the answer as the claim read it)."""
     if message.kind == Kind.CANCELLATION:
         return True
     invitation = message.invitation
@@ -128,6 +129,8 @@ def _still_due(message: OutboundMessage, now: datetime.datetime) -> bool:
     if invitation.cancelled_at is not None or conference.status != Conference.Status.SCHEDULED:
         return False
     if message.kind in REMINDER_KINDS:
+        if invitation.answer == Invitation.Answer.DECLINED:
+            return False
         # Past, or for a start the conference has since moved from.
         return conference.starts_at > now and message.starts_at == conference.starts_at
     return True

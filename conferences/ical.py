@@ -1,18 +1,21 @@
-"""The .ics calendar file of an invitation, update or cancellation (RFC 5545 / iTIP).
+"""The .ics calendar file of an invitation, update or cancellation (RFC 5545 / iTIP), and the
+one downloaded from the answer page.
 
 The event is the same for everyone who reads the mail in one language; only the ATTENDEE line
 is personal. So the event is serialised once per batch and the attendee's line added to it.
+Its UID is the conference's `calendar_uid`, stored when the conference was created and kept for
+its life, so moving the portal to another address changes no calendar.
 """
 
 import datetime
 from email.utils import parseaddr
-from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.db.models import Max
 from icalendar import Calendar, Event, vCalAddress, vText
 from icalendar.parser import Contentline
 
-from .models import Conference, Invitation
+from .models import Conference, Invitation, OutboundMessage
 
 PARTSTAT = {
     Invitation.Answer.NONE: "NEEDS-ACTION",
@@ -24,8 +27,7 @@ END_EVENT = b"END:VEVENT\r\n"
 
 def conference_uid(conference: Conference) -> str:
     """Stable for the conference's whole life, so calendars replace rather than add events."""
-    host = urlsplit(settings.SITE_URL).hostname or "elyurt"
-    return f"conference-{conference.pk}@{host}"
+    return conference.calendar_uid
 
 
 def conference_ics(
@@ -33,17 +35,20 @@ def conference_ics(
     conference: Conference,
     description: str,
     join_url: str,
-    cancel: bool = False,
+    method: str = "REQUEST",
+    sequence: int | None = None,
     stamp: datetime.datetime | None = None,
 ) -> bytes:
-    """The calendar without an attendee; SEQUENCE is the conference's current one."""
+    """The calendar without an attendee. `method` is REQUEST or CANCEL (iTIP, mailed) or
+    PUBLISH (a download, which carries no ATTENDEE); `sequence` defaults to the conference's
+    current one."""
     cal = Calendar()
     cal.add("prodid", "-//El-yurt umidi//elyurt//EN")
     cal.add("version", "2.0")
-    cal.add("method", "CANCEL" if cancel else "REQUEST")
+    cal.add("method", method)
     event = Event()
     event.add("uid", conference_uid(conference))
-    event.add("sequence", conference.sequence)
+    event.add("sequence", conference.sequence if sequence is None else sequence)
     event.add("dtstamp", stamp or datetime.datetime.now(datetime.UTC))
     event.add("dtstart", conference.starts_at.astimezone(datetime.UTC))
     event.add("dtend", conference.ends_at.astimezone(datetime.UTC))
@@ -52,7 +57,8 @@ def conference_ics(
     if join_url:
         event.add("location", join_url)
         event.add("url", join_url)
-    event.add("status", "CANCELLED" if cancel else "CONFIRMED")
+    cancelled = method == "CANCEL" or conference.status == Conference.Status.CANCELLED
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     organizer_name, organizer_email = parseaddr(settings.DEFAULT_FROM_EMAIL)
     organizer = vCalAddress(f"mailto:{organizer_email}")
     if organizer_name:
@@ -76,13 +82,18 @@ def with_attendee(ics: bytes, invitation: Invitation) -> bytes:
     return head + attendee_line(invitation) + END_EVENT + tail
 
 
-def invitation_ics(
-    *, invitation: Invitation, conference: Conference, description: str, cancel: bool = False
-) -> bytes:
-    ics = conference_ics(
+def invitation_download_ics(*, invitation: Invitation, description: str) -> bytes:
+    """The answer page's download: METHOD:PUBLISH (a copy of the event to import, not an iTIP
+    request to answer), so no ATTENDEE (RFC 5546 3.2.1). Its SEQUENCE is never below one this
+    person was mailed, or their calendar would ignore it as older than what it holds."""
+    mailed = invitation.messages.filter(
+        state__in=[OutboundMessage.State.SENT, OutboundMessage.State.SENDING]
+    ).aggregate(top=Max("sequence"))["top"]
+    conference = invitation.conference
+    return conference_ics(
         conference=conference,
         description=description,
         join_url=invitation.effective_join_url,
-        cancel=cancel,
+        method="PUBLISH",
+        sequence=max(conference.sequence, mailed or 0),
     )
-    return with_attendee(ics, invitation)

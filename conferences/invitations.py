@@ -168,6 +168,10 @@ def _invitations_queue(*, conference: Conference, invitations, reactivated=()) -
     withdrawn (and sent a CANCEL), then invited again needs a REQUEST with a higher SEQUENCE
     than the CANCEL, so the conference's sequence is raised for them.
     """
+    # A withdrawal's CANCEL still waiting would now tell the opposite of the truth.
+    outbox.cancellations_retract(
+        invitations=Invitation.objects.filter(pk__in=[inv.pk for inv in reactivated])
+    )
     revived = outbox.messages_revive(invitations=invitations)
     queued = outbox.messages_record(
         invitations=list(invitations.exclude(messages__kind=Kind.INVITATION)),
@@ -253,7 +257,8 @@ def invitations_resend_failed(*, conference: Conference, by=None) -> int:
 @transaction.atomic
 def invitation_cancel(*, invitation: Invitation, by=None) -> Invitation:
     """Withdraw one invitation: unsent mail is dropped, a person already mailed gets a
-    calendar cancellation. Cancelling twice changes nothing."""
+    calendar cancellation with a SEQUENCE above every one mailed so far (the conference's is
+    raised). Cancelling twice changes nothing."""
     invitation = (
         Invitation.objects.select_for_update().select_related("conference").get(pk=invitation.pk)
     )
@@ -262,12 +267,14 @@ def invitation_cancel(*, invitation: Invitation, by=None) -> Invitation:
     invitation.cancelled_at = timezone.now()
     invitation.save(update_fields=["cancelled_at", "updated_at"])
     outbox.messages_skip(invitations=Invitation.objects.filter(pk=invitation.pk))
-    reached = _reached(Invitation.objects.filter(pk=invitation.pk))
-    outbox.messages_record(
-        invitations=list(reached),
-        kind=Kind.CANCELLATION,
-        sequence=invitation.conference.sequence,
-    )
+    reached = list(_reached(Invitation.objects.filter(pk=invitation.pk)))
+    if reached:
+        # Above the REQUEST this person holds: a CANCEL with the same SEQUENCE is ignored.
+        outbox.messages_record(
+            invitations=reached,
+            kind=Kind.CANCELLATION,
+            sequence=_sequence_raise(invitation.conference),
+        )
     activity_record(
         action=Action.INVITATION_WITHDRAWN, target=invitation, by=by, data={"name": invitation.name}
     )

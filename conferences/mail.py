@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import datetime
 import email
+import secrets
 import zoneinfo
-from email.utils import formatdate
+from email import quoprimime
+from email.header import Header
+from email.utils import format_datetime, formatdate
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -21,7 +24,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from .ical import END_EVENT, attendee_line, conference_ics, with_attendee
+from .ical import conference_ics, with_attendee
 from .models import Conference, Invitation, OutboundMessage, Presentation
 from .tokens import invitation_token
 
@@ -59,6 +62,19 @@ def format_when(moment: datetime.datetime, zone: str, language: str) -> str:
 
 def _host() -> str:
     return urlsplit(settings.SITE_URL).hostname or "localhost"
+
+
+def _date() -> str:
+    """RFC 5322 Date. In UTC it ends in "+0000": "-0000" (what formatdate writes for UTC) says
+    the sender does not know its own offset."""
+    if settings.EMAIL_USE_LOCALTIME:
+        return formatdate(localtime=True)
+    return format_datetime(datetime.datetime.now(datetime.UTC))
+
+
+def _reply_to() -> list[str]:
+    address = getattr(settings, "INVITATIONS_REPLY_TO", "")
+    return [address] if address else []
 
 
 def answer_url(*, invitation: Invitation, conference: Conference) -> str:
@@ -100,15 +116,13 @@ def _intro(kind: str, invitation: Invitation, conference: Conference) -> str:
 
 
 # Stand-ins for what is personal. An audience (same conference, kind, language, zone, link)
-# is rendered once with these and each person's message made by replacing them in the bytes.
-# The bodies are 8bit UTF-8 parts (Django's choice for short-lined UTF-8 text), so a replaced
-# value lands in the message as it would had it been rendered.
-NAME_TEXT = "XelyurtNameTextX"
-NAME_HTML = "XelyurtNameHtmlX"
-TOKEN = "XelyurtAnswerTokenX"
-RECIPIENT = "xelyurt-recipient@placeholder.invalid"
-MESSAGE_ID = "xelyurt-message-id@placeholder.invalid"
-DATE = "XelyurtDateX"
+# is rendered once, as text, with these in it; each person's text and HTML are made from it by
+# replacing them in the str, and only then is the message encoded (8bit, or quoted-printable
+# when a line is too long for 8bit), so no encoding can split a stand-in or leave a raw byte
+# where it does not belong. NUL never reaches a stored field (PostgreSQL refuses it in text,
+# and the doors strip control characters), so no title or name can contain a stand-in.
+NAME = "\x00name\x00"
+TOKEN = "\x00token\x00"
 
 # Audiences rendered by this process, kept across batches: the key holds everything the
 # rendering reads, so a changed conference, agenda or setting is a new key, never a stale hit.
@@ -117,19 +131,104 @@ _AUDIENCES_MAX = 512
 
 
 class MergedEmail(EmailMultiAlternatives):
-    """An EmailMultiAlternatives whose wire form was merged from its audience's template."""
+    """A person's message as fields (for the test backend and the admin) and as the bytes on
+    the wire (`raw`, from wire_form); delivery sends `raw` over SMTP as it is, any other
+    backend (console, file) gets these very bytes as a standard message object."""
 
     raw: bytes = b""
 
     def message(self, *, policy=None):
-        # The SMTP path sends self.raw as it is (delivery._send); any other backend (console,
-        # file) gets these very bytes as a standard message object it can print or store.
         return email.message_from_bytes(self.raw)
 
 
+# --- the wire form -----------------------------------------------------------------------------
+# Built by hand from parts each encoded once, rather than by the email package's generator per
+# message: it is the sender's hot path (bench/invitations.py), and the generator spends most of
+# a message's time folding the same shared headers and compiling a boundary pattern. Headers
+# that are the same for an audience are encoded once by the email package (_shared_headers).
+
+LINE_MAX = 998  # RFC 5322 2.1.1: octets a line may hold, CRLF excluded
+
+
+def encode_part(body: str) -> tuple[str, bytes]:
+    """(Content-Transfer-Encoding, payload with CRLF line ends) for a UTF-8 text part: 7bit or
+    8bit while every line fits LINE_MAX octets, else quoted-printable, which is ASCII only."""
+    data = body.replace("\r\n", "\n").replace("\r", "\n").encode()
+    if max(map(len, data.split(b"\n"))) <= LINE_MAX:
+        return ("7bit" if data.isascii() else "8bit"), data.replace(b"\n", b"\r\n")
+    return "quoted-printable", quoprimime.body_encode(data.decode("latin-1"), eol="\r\n").encode()
+
+
+def _header(name: str, value: str) -> bytes:
+    """One header line, folded; non-ASCII as RFC 2047 encoded words."""
+    charset = "us-ascii" if value.isascii() else "utf-8"
+    folded = Header(value, charset, header_name=name).encode(linesep="\r\n")
+    return f"{name}: {folded}\r\n".encode()
+
+
+def _shared_headers(*, subject: str, organization: str) -> bytes:
+    head = _header("Subject", " ".join(subject.split()))
+    head += _header("From", sanitize_address(settings.DEFAULT_FROM_EMAIL, "utf-8"))
+    reply_to = _reply_to()
+    if reply_to:
+        head += _header("Reply-To", ", ".join(sanitize_address(a, "utf-8") for a in reply_to))
+    head += _header("Organization", organization)
+    # RFC 3834: sent by a program, so vacation responders stay quiet. No List-Unsubscribe on
+    # reminders: nobody can stop them, so none offers to.
+    head += b"Auto-Submitted: auto-generated\r\nMIME-Version: 1.0\r\n"
+    return head
+
+
+def _text_part(content_type: str, body: str, extra: bytes = b"") -> bytes:
+    encoding, payload = encode_part(body)
+    return (
+        f'Content-Type: {content_type}; charset="utf-8"\r\n'
+        f"Content-Transfer-Encoding: {encoding}\r\n".encode()
+        + extra
+        + b"\r\n"
+        + payload
+        + (b"" if payload.endswith(b"\r\n") else b"\r\n")
+    )
+
+
+def _multipart(subtype: str, parts: list[bytes], boundary: str) -> bytes:
+    delimiter = f"--{boundary}\r\n".encode()
+    return (
+        f'Content-Type: multipart/{subtype}; boundary="{boundary}"\r\n\r\n'.encode()
+        + b"".join(delimiter + part for part in parts)
+        + f"--{boundary}--\r\n".encode()
+    )
+
+
+def wire_form(
+    *, head: bytes, to: str, message_id: str, text: str, html: str, ics: str | None, method: str
+) -> bytes:
+    """The whole message: headers, then text and HTML as alternatives, the .ics attached."""
+    parts = [_text_part("text/plain", text), _text_part("text/html", html)]
+    calendar = None
+    if ics is not None:
+        calendar = _text_part(
+            f"text/calendar; method={method}",
+            ics,
+            b'Content-Disposition: attachment; filename="invite.ics"\r\n',
+        )
+    # "=_" never occurs in quoted-printable; the random part keeps it out of 8bit text.
+    boundary = f"=_{secrets.token_hex(12)}"
+    body = _multipart("alternative", parts, boundary + "_a")
+    if calendar is not None:
+        body = _multipart("mixed", [body, calendar], boundary + "_m")
+    recipient = to if to.isascii() else sanitize_address(to, "utf-8")
+    return (
+        head
+        + f"To: {recipient}\r\nDate: {_date()}\r\nMessage-ID: <{message_id}>\r\n".encode()
+        + body
+    )
+
+
 class _Audience:
-    def __init__(self, *, subject, text, html, ics, raw) -> None:
-        self.subject, self.text, self.html, self.ics, self.raw = subject, text, html, ics, raw
+    def __init__(self, *, subject, text, html, ics, method, head) -> None:
+        self.subject, self.text, self.html, self.ics = subject, text, html, ics
+        self.method, self.head = method, head
 
 
 class MessageRenderer:
@@ -178,10 +277,13 @@ class MessageRenderer:
         language = (invitation.language or settings.LANGUAGE_CODE).lower()
         join_url = invitation.effective_join_url
         agenda = self.agenda(conference)
+        # Never below the row's own: a save from a stale copy may have written an older number
+        # back to the conference, and a calendar ignores a SEQUENCE lower than one it holds.
+        sequence = max(conference.sequence, message.sequence)
         key = (
             conference.pk,
             conference.updated_at,
-            conference.sequence,
+            sequence,
             conference.status,
             repr(agenda),
             message.kind,
@@ -191,6 +293,7 @@ class MessageRenderer:
             show_answer,
             settings.SITE_URL,
             settings.DEFAULT_FROM_EMAIL,
+            getattr(settings, "INVITATIONS_REPLY_TO", ""),
         )
         if key in _AUDIENCES:
             return _AUDIENCES[key]
@@ -213,40 +316,34 @@ class MessageRenderer:
                 "show_answer": show_answer,
             }
             subject = _subject(message.kind, conference.title)
-            text = render_to_string("conferences/email/message.txt", {**context, "name": NAME_TEXT})
-            html = render_to_string(
-                "conferences/email/message.html", {**context, "name": NAME_HTML}
-            )
+            text = render_to_string("conferences/email/message.txt", {**context, "name": NAME})
+            html = render_to_string("conferences/email/message.html", {**context, "name": NAME})
             ics = None
             if message.kind in CALENDAR_KINDS:
                 ics = conference_ics(
                     conference=conference,
                     description=render_to_string("conferences/email/calendar.txt", context),
                     join_url=join_url,
-                    cancel=cancel,
+                    method="CANCEL" if cancel else "REQUEST",
+                    sequence=sequence,
                 )
             signature = pgettext("email sender", "El-yurt umidi foundation")
-        email = EmailMultiAlternatives(
+        audience = _Audience(
             subject=subject,
-            body=text,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[RECIPIENT],
-            headers={"Message-ID": f"<{MESSAGE_ID}>", "Date": DATE, "Organization": signature},
+            text=text,
+            html=html,
+            ics=ics,
+            method="CANCEL" if cancel else "REQUEST",
+            head=_shared_headers(subject=subject, organization=signature),
         )
-        email.attach_alternative(html, "text/html")
-        if ics is not None:
-            method = "CANCEL" if cancel else "REQUEST"
-            email.attach("invite.ics", ics.decode(), f"text/calendar; method={method}")
-        raw = email.message().as_bytes(linesep="\r\n")
-        # A person's name may be non-ASCII where the template was not.
-        raw = raw.replace(b"Content-Transfer-Encoding: 7bit", b"Content-Transfer-Encoding: 8bit")
-        audience = _Audience(subject=subject, text=text, html=html, ics=ics, raw=raw)
         if len(_AUDIENCES) >= _AUDIENCES_MAX:
             _AUDIENCES.clear()
         _AUDIENCES[key] = audience
         return audience
 
     def build(self, *, message: OutboundMessage) -> MergedEmail:
+        """The person's message: their name, answer link and ATTENDEE put into the audience's
+        text, then encoded once."""
         invitation = message.invitation
         show_answer = (
             message.kind in (Kind.INVITATION, Kind.UPDATE, Kind.REINSTATEMENT)
@@ -254,39 +351,30 @@ class MessageRenderer:
         )
         audience = self._audience(message=message, show_answer=show_answer)
         token = invitation_token(invitation=invitation)
-        email_address = invitation.email
-        recipient = (
-            email_address if email_address.isascii() else sanitize_address(email_address, "utf-8")
-        )
+        name = " ".join(invitation.name.split())  # no line breaks into the body
+        # The token first: a name put in afterwards is never searched again.
+        text = audience.text.replace(TOKEN, token).replace(NAME, name)
+        html = audience.html.replace(TOKEN, token).replace(NAME, escape(name))
+        ics = None if audience.ics is None else with_attendee(audience.ics, invitation).decode()
         message_id = f"outbox-{message.pk}@{_host()}"
-        name_text = " ".join(invitation.name.split())  # no line breaks into the body
-        name_html = escape(name_text)
-        attendee = attendee_line(invitation)
-        raw = (
-            audience.raw.replace(NAME_TEXT.encode(), name_text.encode())
-            .replace(NAME_HTML.encode(), name_html.encode())
-            .replace(TOKEN.encode(), token.encode())
-            .replace(RECIPIENT.encode(), recipient.encode())
-            .replace(MESSAGE_ID.encode(), message_id.encode())
-            .replace(DATE.encode(), formatdate(localtime=settings.EMAIL_USE_LOCALTIME).encode())
-        )
         email = MergedEmail(
             subject=audience.subject,
-            body=audience.text.replace(NAME_TEXT, name_text).replace(TOKEN, token),
+            body=text,
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[invitation.email],
+            reply_to=_reply_to(),
             headers={"Message-ID": f"<{message_id}>"},
         )
-        email.attach_alternative(
-            audience.html.replace(NAME_HTML, name_html).replace(TOKEN, token), "text/html"
+        email.attach_alternative(html, "text/html")
+        if ics is not None:
+            email.attach("invite.ics", ics, f"text/calendar; method={audience.method}")
+        email.raw = wire_form(
+            head=audience.head,
+            to=invitation.email,
+            message_id=message_id,
+            text=text,
+            html=html,
+            ics=ics,
+            method=audience.method,
         )
-        if audience.ics is not None:
-            raw = raw.replace(END_EVENT, attendee + END_EVENT, 1)
-            method = "CANCEL" if message.kind == Kind.CANCELLATION else "REQUEST"
-            email.attach(
-                "invite.ics",
-                with_attendee(audience.ics, invitation).decode(),
-                f"text/calendar; method={method}",
-            )
-        email.raw = raw
         return email

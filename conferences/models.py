@@ -1,5 +1,6 @@
 import datetime
 import secrets
+import uuid
 
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -25,6 +26,11 @@ FIGURE_MAX = 10**7 - 1
 
 def generate_external_id() -> str:
     return f"conf-{secrets.token_hex(6)}"
+
+
+def generate_calendar_uid() -> str:
+    """A calendar UID that names no host (RFC 7986 5.3), so no setting can change it."""
+    return f"{uuid.uuid4()}@elyurt"
 
 
 class ParticipantGroup(models.TextChoices):
@@ -121,6 +127,15 @@ class Conference(models.Model):
     recording_url = models.URLField(_("recording link"), blank=True, max_length=500)
     # The calendar SEQUENCE: raised on every change invited people must hear about.
     sequence = models.PositiveIntegerField(_("calendar sequence"), default=0, editable=False)
+    # The event's UID in every calendar mail, set when the row is created and never changed:
+    # a new UID would make every calendar add the conference a second time.
+    calendar_uid = models.CharField(
+        _("calendar UID"),
+        max_length=255,
+        unique=True,
+        editable=False,
+        default=generate_calendar_uid,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -8,7 +8,7 @@ from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from .ical import invitation_ics
+from .ical import invitation_download_ics
 from .invitations import invitation_answer
 from .mail import MessageRenderer, format_when
 from .models import Invitation
@@ -79,7 +79,8 @@ def _conference_context(invitation: Invitation) -> dict:
 @never_cache
 @require_http_methods(["GET"])
 def invitation_calendar_view(request, external_id: str, token: str) -> HttpResponse:
-    """The conference as it stands now, for a calendar (the same event as the mailed .ics)."""
+    """The conference as it stands now, to import into a calendar (the same event, UID and
+    SEQUENCE as the mailed .ics, published rather than requested)."""
     try:
         invitation = invitation_by_token(token=token, external_id=external_id)
     except InvalidToken:
@@ -87,9 +88,8 @@ def invitation_calendar_view(request, external_id: str, token: str) -> HttpRespo
     with translation.override(invitation.language.lower()):
         context = _conference_context(invitation)
         description = render_to_string("conferences/email/calendar.txt", context)
-    ics = invitation_ics(
-        invitation=invitation, conference=invitation.conference, description=description
-    )
-    response = HttpResponse(ics, content_type="text/calendar; charset=utf-8")
+    ics = invitation_download_ics(invitation=invitation, description=description)
+    # RFC 5545 3.7.2: a calendar with a METHOD names it in its media type too.
+    response = HttpResponse(ics, content_type="text/calendar; charset=utf-8; method=PUBLISH")
     response["Content-Disposition"] = f'attachment; filename="{external_id}.ics"'
     return _private(response)

@@ -198,6 +198,9 @@ EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="El-yurt umidi <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where a reply to an invitation or reminder goes (the council's secretary, e.g.
+# "Secretariat <secretary@example.uz>"); empty: no Reply-To, replies go to DEFAULT_FROM_EMAIL.
+INVITATIONS_REPLY_TO = env("INVITATIONS_REPLY_TO", default="")
 EMAIL_BACKEND = (
     "django.core.mail.backends.smtp.EmailBackend"
     if EMAIL_HOST

@@ -295,3 +295,22 @@ def test_the_console_backend_prints_the_merged_message(scheduled_conference, set
     printed = capsys.readouterr().out
     assert "To: console@x.org" in printed
     assert "Content-Type: text/calendar" in printed
+
+
+@pytest.mark.parametrize("kind", [Kind.REMINDER_24H, Kind.REMINDER_1H])
+def test_a_reminder_is_dropped_for_someone_who_declined_after_it_was_recorded(
+    scheduled_conference, smtp_server, kind
+):
+    from conferences.invitations import invitation_answer
+    from conferences.tokens import invitation_token
+
+    [invitation] = _add(scheduled_conference, ["a@x.org"])
+    message = OutboundMessage.objects.create(
+        invitation=invitation, kind=kind, starts_at=scheduled_conference.starts_at
+    )
+    invitation_answer(token=invitation_token(invitation=invitation), answer="declined")
+    report = delivery.messages_deliver(message_ids=[message.pk])
+    assert (report.sent, report.skipped) == (0, 1)
+    message.refresh_from_db()
+    assert message.state == State.SKIPPED
+    assert smtp_server.received == []

@@ -143,7 +143,7 @@ def test_ics_request_with_stable_uid_and_sequence(
     assert mimetype == "text/calendar; method=REQUEST"
     [event] = cal.walk("VEVENT")
     assert cal["METHOD"] == "REQUEST"
-    assert event["UID"] == f"conference-{scheduled_conference.pk}@localhost"
+    assert event["UID"] == scheduled_conference.calendar_uid
     assert event["SEQUENCE"] == 0
     assert event.decoded("DTSTART") == datetime.datetime(2030, 3, 14, 5, 0, tzinfo=UTC)
     assert event.decoded("DTEND") == datetime.datetime(2030, 3, 14, 7, 0, tzinfo=UTC)
@@ -164,7 +164,7 @@ def test_rescheduling_sends_an_update_with_a_higher_sequence(
     assert [m.subject.split(":")[0] for m in mail.outbox] == ["Invitation", "Changed"]
     _mimetype, cal = _calendar(mail.outbox[1])
     [event] = cal.walk("VEVENT")
-    assert event["UID"] == f"conference-{scheduled_conference.pk}@localhost"
+    assert event["UID"] == scheduled_conference.calendar_uid
     assert event["SEQUENCE"] == 1
     assert event.decoded("DTSTART") == new_start
     assert "15 March 2030, 17:00 (UTC+05)" in mail.outbox[1].body
