@@ -1,5 +1,6 @@
 """Reads for conferences and invitations, with related rows loaded."""
 
+import datetime
 from collections import Counter
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
@@ -169,3 +170,14 @@ def conference_activity(*, conference: Conference, user) -> QuerySet[ActivityLog
     if user.has_perm("conferences.view_invitation"):
         targets.append(Invitation.objects.filter(conference=conference))
     return activity_for_targets(targets=targets)
+
+
+def conferences_upcoming_public(*, now: datetime.datetime, limit: int = 3) -> QuerySet[Conference]:
+    """Scheduled conferences that start at `now` or later, soonest first, at most `limit`, with
+    their council loaded: the public home page's "next conferences" (topic, start, council; no
+    person's data)."""
+    return (
+        Conference.objects.filter(status=Conference.Status.SCHEDULED, starts_at__gte=now)
+        .select_related("council")
+        .order_by("starts_at", "pk")[:limit]
+    )

@@ -6,12 +6,14 @@ from django.urls import include, path
 
 from dashboard import forms as dashboard_forms
 from dashboard.views import auth as dashboard_auth
+from pressroom import views as pressroom_views
 from pressroom.sitemaps import SITEMAPS as PRESS_SITEMAPS
 
 # The admin's login counts failures with the dashboard's limiter: one budget for both doors.
 admin.site.login_form = dashboard_forms.RateLimitedAdminAuthenticationForm
 
 urlpatterns = [
+    path("", pressroom_views.home, name="home"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     # The staff login (rate-limited), logout and password change, ahead of Django's defaults.

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
+import time
 
 from django.conf import settings
 from django.contrib import messages
@@ -14,6 +16,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
@@ -22,6 +25,7 @@ from django.views import View
 from django.views.decorators.http import require_GET
 
 from activity.selectors import activity_for
+from conferences.selectors import conferences_upcoming_public
 from experts.models import Council
 
 from . import public_cache, selectors, services
@@ -38,6 +42,8 @@ from .models import PressRelease, ReleaseTemplate
 from .rendering import available_texts, body_html, docx_bytes, pick_text, summary
 
 PAGE_SIZE = 10
+HOME_CONFERENCES = 3
+HOME_RELEASES = 5
 Status = PressRelease.Status
 OG_LOCALES = {"cyrl": "uz_UZ", "latn": "uz_UZ", "ru": "ru_RU", "en": "en_GB"}
 
@@ -45,21 +51,25 @@ OG_LOCALES = {"cyrl": "uz_UZ", "latn": "uz_UZ", "ru": "ru_RU", "en": "en_GB"}
 # --- public pages -------------------------------------------------------------------------
 
 
-def _cache_key(request) -> str:
+def _cache_key(request, *, period: int | None = None) -> str:
     raw = f"{request.LANGUAGE_CODE}|{request.get_full_path()}"
+    if period:
+        raw += f"|{int(time.time() // period)}"
     return "pressroom:page:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
-def cached_public(view):
+def cached_public(view, *, period: int | None = None):
     """Serve a public page from the cache (pressroom.public_cache), which the services make
-    stale on publish, edit and withdrawal.
+    stale on publish, edit and withdrawal (and, through receivers.py, on a conference's status
+    or schedule change).
 
     Only 200 responses are kept. The pages carry nothing of the visitor's: no CSRF token (the
-    language links are plain GETs, see language_set), so one copy serves everyone.
+    language links are plain GETs, see language_set), so one copy serves everyone. `period`
+    (seconds) also keys the page by the clock, for a page that changes with time alone.
     """
 
     def wrapper(request, *args, **kwargs):
-        key = _cache_key(request)
+        key = _cache_key(request, period=period)
         stored, current = public_cache.get(key)
         if stored is None:
             response = view(request, *args, **kwargs)
@@ -118,6 +128,21 @@ def language_set(request) -> HttpResponse:
 def _render_public(request, template: str, context: dict, status: int = 200) -> HttpResponse:
     html = render_to_string(template, context, request=request)
     return HttpResponse(html, status=status)
+
+
+@require_GET
+# A conference leaves "next" when it starts, with no write to bump the version: the clock is
+# in the key, so the page is at most a minute late.
+@functools.partial(cached_public, period=60)
+def home(request):
+    """The site's front page: the next scheduled conferences and the latest releases."""
+    context = {
+        "conferences": list(
+            conferences_upcoming_public(now=timezone.now(), limit=HOME_CONFERENCES)
+        ),
+        "releases": list(selectors.press_release_list_public()[:HOME_RELEASES]),
+    }
+    return _render_public(request, "pressroom/home.html", context)
 
 
 @require_GET

@@ -7,10 +7,10 @@ bash scripts/chromium.sh
 # The compiled catalogues are committed; a checkout without them compiles them (needs gettext).
 if [ ! -e locale/uz_Cyrl/LC_MESSAGES/django.mo ]; then
     command -v msgfmt >/dev/null || apt_install gettext
-    .venv/bin/python manage.py compilemessages -v0 --ignore=.venv --ignore=node_modules
+    "$VENV/bin/python" manage.py compilemessages -v0 --ignore=.venv --ignore=node_modules
 fi
 export DATABASE_URL=${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}
 export TEST_REDIS_URL=${TEST_REDIS_URL:-redis://127.0.0.1:6379/15}
 # conftest.py stops the run if the tests would fall back to SQLite.
 export REQUIRE_POSTGRES=1
-exec .venv/bin/python -m pytest "$@"
+exec "$VENV/bin/python" -m pytest "$@"
