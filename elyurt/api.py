@@ -206,10 +206,14 @@ class ApiFilterBackend(filters.DjangoFilterBackend):
 
 
 class ConditionalGetMixin:
-    """`ETag` and `Last-Modified` on every successful GET; 304 when the client is up to date.
+    """`ETag` on every successful GET, `Last-Modified` on a detail; 304 when the client is up
+    to date.
 
     The ETag is the digest of the body, so it changes whenever anything shown changes.
-    Last-Modified is the latest `updated_at` of the rows served (see `row_last_modified`).
+    A detail's Last-Modified is the latest `updated_at` of the row and the related rows it shows
+    (see `row_last_modified`). A list has none: the latest stamp of the rows a list shows goes
+    backwards when its newest row leaves it (cancelled, unpublished, filtered out), and a client
+    holding the later date would then be told its stale copy is current.
     """
 
     pagination_class = ApiPagination
@@ -241,8 +245,10 @@ class ConditionalGetMixin:
         response.render()
         etag = quote_etag(hashlib.sha256(response.content).hexdigest()[:32])
         response["ETag"] = etag
-        stamps = [s for s in map(self.row_last_modified, self._served_rows) if s is not None]
-        last_modified = int(max(stamps).timestamp()) if stamps else None
+        last_modified = None
+        if getattr(self, "action", None) != "list":
+            stamps = [s for s in map(self.row_last_modified, self._served_rows) if s is not None]
+            last_modified = int(max(stamps).timestamp()) if stamps else None
         if last_modified is not None:
             response["Last-Modified"] = http_date(last_modified)
         response["Cache-Control"] = "private, no-cache"

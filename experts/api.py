@@ -86,6 +86,11 @@ class ExpertViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return expert_list(public_only=True)
 
+    def row_last_modified(self, expert):
+        # The organisation's name is shown too.
+        org = expert.organization
+        return max(expert.updated_at, org.updated_at) if org else expert.updated_at
+
 
 class MemberSerializer(serializers.ModelSerializer):
     expert_id = serializers.SerializerMethodField(

@@ -388,7 +388,9 @@ def test_last_modified_follows_the_presenters_and_organisations_shown(api):
     )
     latest = later + datetime.timedelta(days=1)
     Organization.objects.filter(pk=org.pk).update(updated_at=latest)
-    assert api.get("/api/v1/conferences/")["Last-Modified"] == http_date(latest.timestamp())
+    assert api.get(f"/api/v1/conferences/{conf.pk}/")["Last-Modified"] == http_date(
+        latest.timestamp()
+    )
 
 
 def test_counts_are_right_with_distinct_filters_and_empty_results(api):
