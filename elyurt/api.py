@@ -22,6 +22,7 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers, status
 from rest_framework.fields import get_error_detail
+from rest_framework.filters import OrderingFilter
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.views import exception_handler
 
@@ -205,6 +206,27 @@ class ApiFilterBackend(filters.DjangoFilterBackend):
         return super().filter_queryset(request, queryset, view)
 
 
+class StableOrderingFilter(OrderingFilter):
+    """DRF's `?ordering=`, always ending with the primary key.
+
+    Rows tied on the chosen fields (namesakes, conferences starting together) come back in
+    whatever order the database likes, which may differ between one page's query and the next:
+    across pages some rows would show twice and others never.
+    """
+
+    def get_ordering(self, request, queryset, view):
+        return ordering_with_tiebreaker(super().get_ordering(request, queryset, view))
+
+
+def ordering_with_tiebreaker(ordering) -> list[str]:
+    """`ordering` (field names, `-` for descending) ending with a unique field: `pk` is added
+    unless `pk` or `id` is already there."""
+    ordering = list(ordering or [])
+    if not any(term.lstrip("-") in ("pk", "id") for term in ordering):
+        ordering.append("pk")
+    return ordering
+
+
 class ConditionalGetMixin:
     """`ETag` on every successful GET, `Last-Modified` on a detail; 304 when the client is up
     to date.
@@ -329,6 +351,7 @@ __all__ = [
     "ErrorSerializer",
     "ApiFilterBackend",
     "IdFilter",
+    "StableOrderingFilter",
     "StrictFilterSet",
     "api_exception_handler",
     "error_body",

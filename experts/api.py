@@ -5,9 +5,15 @@ from django_countries import countries
 from django_countries.serializer_fields import CountryField
 from django_filters import rest_framework as filters
 from rest_framework import serializers, viewsets
-from rest_framework.filters import OrderingFilter, SearchFilter
+from rest_framework.filters import SearchFilter
 
-from elyurt.api import ApiFilterBackend, ConditionalGetMixin, IdFilter, StrictFilterSet
+from elyurt.api import (
+    ApiFilterBackend,
+    ConditionalGetMixin,
+    IdFilter,
+    StableOrderingFilter,
+    StrictFilterSet,
+)
 from partners.permissions import ConferencesRead, ExpertsRead
 
 from .models import Council, CouncilMembership, Expert, FieldOfExpertise
@@ -76,7 +82,7 @@ class ExpertViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
 
     serializer_class = ExpertSerializer
     permission_classes = [ExpertsRead]
-    filter_backends = [ApiFilterBackend, SearchFilter, OrderingFilter]
+    filter_backends = [ApiFilterBackend, SearchFilter, StableOrderingFilter]
     filterset_class = ExpertFilter
     search_fields = ["full_name", "full_name_latin"]
     ordering_fields = ["full_name", "id"]
