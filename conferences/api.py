@@ -397,6 +397,7 @@ class ConferenceViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
 
     serializer_class = ConferenceSerializer
     permission_classes = [ConferencesRead]
+    cache_resource = "conferences"
     filter_backends = [ApiFilterBackend, SearchFilter, StableOrderingFilter]
     filterset_class = ConferenceFilter
     search_fields = ["title", "council__name"]
@@ -440,6 +441,7 @@ class StatsViewSet(ConditionalGetMixin, viewsets.GenericViewSet, mixins.ListMode
 
     serializer_class = YearStatsSerializer
     permission_classes = [ConferencesRead]
+    cache_resource = "conferences"
     filter_backends: list = []
 
     def get_queryset(self):

@@ -1,5 +1,6 @@
 """The partner API's experts and councils: public profiles only, never email or phone."""
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from django_countries import countries
 from django_countries.serializer_fields import CountryField
@@ -82,6 +83,7 @@ class ExpertViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
 
     serializer_class = ExpertSerializer
     permission_classes = [ExpertsRead]
+    cache_resource = "experts"
     filter_backends = [ApiFilterBackend, SearchFilter, StableOrderingFilter]
     filterset_class = ExpertFilter
     search_fields = ["full_name", "full_name_latin"]
@@ -152,9 +154,14 @@ class CouncilViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
 
     serializer_class = CouncilSerializer
     permission_classes = [ConferencesRead]
+    cache_resource = "councils"
     filter_backends = [SearchFilter]
     search_fields = ["name", "name_latin"]
     lookup_value_regex = r"[0-9]+"
 
     def get_queryset(self):
         return council_list().order_by("name", "id")
+
+    def answer_key_extra(self) -> str:
+        # Current members are those whose term runs today: tomorrow's answer may differ.
+        return timezone.localdate().isoformat()

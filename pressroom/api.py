@@ -67,6 +67,7 @@ class PressReleaseViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
 
     serializer_class = PressReleaseSerializer
     permission_classes = [ReleasesRead]
+    cache_resource = "releases"
     filter_backends = [SearchFilter, StableOrderingFilter]
     search_fields = ["title_cyrl", "title_latn", "title_ru", "title_en"]
     ordering_fields = ["published_at", "id"]
