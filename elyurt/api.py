@@ -269,9 +269,12 @@ class ConditionalGetMixin:
     digest.
 
     A detail's Last-Modified is the latest `updated_at` of the row and the related rows it shows
-    (see `row_last_modified`). A list has none: the latest stamp of the rows a list shows goes
-    backwards when its newest row leaves it (cancelled, unpublished, filtered out), and a client
-    holding the later date would then be told its stale copy is current.
+    (see `row_last_modified`), or, if later, the last bump of its resource's version (writes
+    that move no stamp: a row removed, a many-to-many link); so it may move when another row
+    of the resource changes, never stay when this one does. A list has none: the latest stamp
+    of the rows a list shows goes backwards when its newest row leaves it (cancelled,
+    unpublished, filtered out), and a client holding the later date would then be told its
+    stale copy is current.
     """
 
     pagination_class = ApiPagination
@@ -401,6 +404,14 @@ class ConditionalGetMixin:
         response.last_modified_stamp = answer.last_modified
         return response
 
+    def _detail_last_modified(self) -> int | None:
+        stamps = [s.timestamp() for s in map(self.row_last_modified, self._served_rows) if s]
+        if stamps and self._answer_key is not None:
+            # Writes that move no stamp of a row shown (a row removed, a many-to-many link)
+            # still bumped the resource.
+            stamps.append(api_cache.bumped_at(self.cache_resource) or 0)
+        return int(max(stamps)) if stamps else None
+
     def _etag(self) -> str:
         return quote_etag(self._answer_key.removeprefix("api:answer:")[:32])
 
@@ -414,10 +425,7 @@ class ConditionalGetMixin:
             response.render()
             last_modified = None
             if getattr(self, "action", None) != "list":
-                stamps = [
-                    s for s in map(self.row_last_modified, self._served_rows) if s is not None
-                ]
-                last_modified = int(max(stamps).timestamp()) if stamps else None
+                last_modified = self._detail_last_modified()
             if self._answer_key is not None:
                 api_cache.set(
                     self._answer_key,

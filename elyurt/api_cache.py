@@ -63,6 +63,22 @@ def _version_key(resource: str) -> str:
     return f"api:version:{resource}"
 
 
+def _bumped_key(resource: str) -> str:
+    return f"api:bumped:{resource}"
+
+
+def bumped_at(resource: str) -> float | None:
+    """When the resource was last bumped (seconds since the epoch); None if unknown.
+
+    A detail's Last-Modified is at least this: a write that moves no row's `updated_at` (an
+    agenda row deleted, an expert ticked as attending) still moves the date a client compares.
+    """
+    try:
+        return cache.get(_bumped_key(resource))
+    except CACHE_DOWN:
+        return None
+
+
 def version(resource: str) -> int | None:
     """The resource's current version; None when the shared cache is unreachable."""
     now = time.monotonic()
@@ -90,6 +106,7 @@ def bump(*resources: str) -> None:
                 cache.incr(_version_key(resource))
             except ValueError:
                 cache.set(_version_key(resource), time.time_ns() // 1000, timeout=None)
+            cache.set(_bumped_key(resource), time.time(), timeout=None)
         except CACHE_DOWN as exc:
             logger.warning("partner API cache: %s not bumped (%s)", resource, exc)
 

@@ -4,11 +4,15 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.utils import timezone
 from django.utils.http import http_date
 
-from conferences.models import Conference
+from conferences.models import Conference, Presentation
 from conferences.services import conference_set_status
+from conferences.tests.factories import PresentationFactory
+from experts.models import Expert
+from experts.tests.factories import ExpertFactory
 from pressroom.models import PressRelease
 from pressroom.services import press_release_set_status
 
@@ -19,9 +23,15 @@ pytestmark = pytest.mark.django_db
 EARLIER = datetime.datetime(2020, 1, 1, 12, tzinfo=datetime.UTC)
 
 
+def _long_unchanged(conference):
+    """As if the conference and the API's conferences had not changed since EARLIER."""
+    Conference.objects.filter(pk=conference.pk).update(updated_at=EARLIER)
+    cache.set("api:bumped:conferences", EARLIER.timestamp(), timeout=None)
+
+
 def test_a_cancelled_conference_is_not_answered_304_to_if_modified_since(api):
     conf = scheduled_conference()
-    Conference.objects.filter(pk=conf.pk).update(updated_at=EARLIER)
+    _long_unchanged(conf)
     first = api.get(f"/api/v1/conferences/{conf.pk}/")
     assert first["Last-Modified"] == http_date(EARLIER.timestamp())
 
@@ -33,6 +43,27 @@ def test_a_cancelled_conference_is_not_answered_304_to_if_modified_since(api):
     assert since.status_code == 200
     assert since.json()["status"] == "cancelled"
     assert Conference.objects.get(pk=conf.pk).updated_at > EARLIER
+
+
+@pytest.mark.parametrize("change", ["agenda row removed", "attending expert added"])
+def test_writes_that_move_no_stamp_still_move_a_details_date(api, change):
+    conf = scheduled_conference()
+    presentation = PresentationFactory(conference=conf, order=1)
+    _long_unchanged(conf)
+    Expert.objects.update(updated_at=EARLIER)
+    first = api.get(f"/api/v1/conferences/{conf.pk}/")
+    assert first["Last-Modified"] == http_date(EARLIER.timestamp())
+
+    if change == "agenda row removed":
+        Presentation.objects.filter(pk=presentation.pk).delete()
+    else:
+        conf.experts.add(ExpertFactory(country="CA"))
+
+    since = api.get(
+        f"/api/v1/conferences/{conf.pk}/", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]
+    )
+    assert since.status_code == 200
+    assert since.json() != first.json()
 
 
 def test_a_conference_leaving_a_filtered_list_changes_its_etag_and_lists_carry_no_date(api):
