@@ -11,7 +11,7 @@ from django_countries.serializer_fields import CountryField
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.filters import OrderingFilter, SearchFilter
+from rest_framework.filters import SearchFilter
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -20,6 +20,7 @@ from elyurt.api import (
     ConditionalGetMixin,
     ErrorSerializer,
     IdFilter,
+    StableOrderingFilter,
     StrictFilterSet,
 )
 from experts.models import Expert, Organization
@@ -396,7 +397,8 @@ class ConferenceViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
 
     serializer_class = ConferenceSerializer
     permission_classes = [ConferencesRead]
-    filter_backends = [ApiFilterBackend, SearchFilter, OrderingFilter]
+    cache_resource = "conferences"
+    filter_backends = [ApiFilterBackend, SearchFilter, StableOrderingFilter]
     filterset_class = ConferenceFilter
     search_fields = ["title", "council__name"]
     ordering_fields = ["starts_at", "title", "id"]
@@ -439,6 +441,7 @@ class StatsViewSet(ConditionalGetMixin, viewsets.GenericViewSet, mixins.ListMode
 
     serializer_class = YearStatsSerializer
     permission_classes = [ConferencesRead]
+    cache_resource = "conferences"
     filter_backends: list = []
 
     def get_queryset(self):

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from activity.models import Action
@@ -197,8 +198,10 @@ def conference_set_status(*, conference: Conference, status: str, by=None) -> Co
                 % {"current": previous, "target": status}
             }
         )
-    Conference.objects.filter(pk=conference.pk).update(status=status)
-    conference.status = status
+    # updated_at too: conditional GETs compare it, and a status shows in every answer.
+    now = timezone.now()
+    Conference.objects.filter(pk=conference.pk).update(status=status, updated_at=now)
+    conference.status, conference.updated_at = status, now
     activity_record(
         action=Action.CONFERENCE_STATUS_CHANGED,
         target=conference,

@@ -1,13 +1,20 @@
 """The partner API's experts and councils: public profiles only, never email or phone."""
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from django_countries import countries
 from django_countries.serializer_fields import CountryField
 from django_filters import rest_framework as filters
 from rest_framework import serializers, viewsets
-from rest_framework.filters import OrderingFilter, SearchFilter
+from rest_framework.filters import SearchFilter
 
-from elyurt.api import ApiFilterBackend, ConditionalGetMixin, IdFilter, StrictFilterSet
+from elyurt.api import (
+    ApiFilterBackend,
+    ConditionalGetMixin,
+    IdFilter,
+    StableOrderingFilter,
+    StrictFilterSet,
+)
 from partners.permissions import ConferencesRead, ExpertsRead
 
 from .models import Council, CouncilMembership, Expert, FieldOfExpertise
@@ -76,7 +83,8 @@ class ExpertViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
 
     serializer_class = ExpertSerializer
     permission_classes = [ExpertsRead]
-    filter_backends = [ApiFilterBackend, SearchFilter, OrderingFilter]
+    cache_resource = "experts"
+    filter_backends = [ApiFilterBackend, SearchFilter, StableOrderingFilter]
     filterset_class = ExpertFilter
     search_fields = ["full_name", "full_name_latin"]
     ordering_fields = ["full_name", "id"]
@@ -85,6 +93,11 @@ class ExpertViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return expert_list(public_only=True)
+
+    def row_last_modified(self, expert):
+        # The organisation's name is shown too.
+        org = expert.organization
+        return max(expert.updated_at, org.updated_at) if org else expert.updated_at
 
 
 class MemberSerializer(serializers.ModelSerializer):
@@ -141,9 +154,14 @@ class CouncilViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
 
     serializer_class = CouncilSerializer
     permission_classes = [ConferencesRead]
+    cache_resource = "councils"
     filter_backends = [SearchFilter]
     search_fields = ["name", "name_latin"]
     lookup_value_regex = r"[0-9]+"
 
     def get_queryset(self):
         return council_list().order_by("name", "id")
+
+    def answer_key_extra(self) -> str:
+        # Current members are those whose term runs today: tomorrow's answer may differ.
+        return timezone.localdate().isoformat()

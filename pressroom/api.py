@@ -3,9 +3,9 @@
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
-from rest_framework.filters import OrderingFilter, SearchFilter
+from rest_framework.filters import SearchFilter
 
-from elyurt.api import ConditionalGetMixin
+from elyurt.api import ConditionalGetMixin, StableOrderingFilter
 from partners.permissions import ReleasesRead
 
 from .models import PressRelease
@@ -67,7 +67,8 @@ class PressReleaseViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
 
     serializer_class = PressReleaseSerializer
     permission_classes = [ReleasesRead]
-    filter_backends = [SearchFilter, OrderingFilter]
+    cache_resource = "releases"
+    filter_backends = [SearchFilter, StableOrderingFilter]
     search_fields = ["title_cyrl", "title_latn", "title_ru", "title_en"]
     ordering_fields = ["published_at", "id"]
     ordering = ["-published_at", "-id"]

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from activity.models import Action
 from activity.services import activity_iso, activity_record, activity_save_record
 from conferences.models import Conference
+from elyurt import api_cache
 from elyurt.text import texts_clean
 
 from . import public_cache
@@ -285,6 +286,8 @@ def press_release_set_status(*, release: PressRelease, status: str, by) -> Press
         updates["publish_at"] = None
         updates["publish_scheduled_by"] = None
     PressRelease.objects.filter(pk=locked.pk).update(updated_at=now, **updates)
+    # An update sends no post_save: the partner API's stored answers are made stale here.
+    api_cache.bump_now_and_on_commit("releases")
     for name, value in updates.items():
         setattr(release, name, value)
     data, actor = {"from": previous, "to": status}, by

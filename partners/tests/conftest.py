@@ -19,7 +19,10 @@ def _fresh_throttle_cache():
     # The throttle counts in the cache; each test starts with a full budget.
     from django.core.cache import cache
 
+    from elyurt import api_cache
+
     cache.clear()
+    api_cache.clear_local()
 
 
 @pytest.fixture

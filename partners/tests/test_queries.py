@@ -3,10 +3,12 @@
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from conferences.models import ConferenceOrganization
 from conferences.tests.factories import PresentationFactory
+from elyurt import api_cache
 from experts.models import FieldOfExpertise
 from experts.tests.factories import (
     CouncilFactory,
@@ -86,10 +88,18 @@ def test_list_queries_do_not_grow_with_rows(
 ):
     build(size)
     api.get(path)  # records the key's use, a write made at most every few minutes
+    api_cache.clear_local()
+    cache.clear()  # rendered, not served from the cache
     with django_assert_num_queries(queries):
         response = api.get(path)
     assert response.status_code == 200
     assert len(response.json()["results"]) == size
+    # Served again from the cache: only the key is read; a 304 the same.
+    with django_assert_num_queries(1):
+        again = api.get(path)
+    assert again.content == response.content
+    with django_assert_num_queries(1):
+        assert api.get(path, HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -109,7 +119,16 @@ def test_conference_detail_is_two_queries_after_the_key(api, django_assert_num_q
     _conferences(1)
     conference_id = api.get("/api/v1/conferences/").json()["results"][0]["id"]
     with django_assert_num_queries(1 + 2):
-        assert api.get(f"/api/v1/conferences/{conference_id}/").status_code == 200
+        first = api.get(f"/api/v1/conferences/{conference_id}/")
+    assert first.status_code == 200
+    with django_assert_num_queries(1):
+        assert api.get(f"/api/v1/conferences/{conference_id}/").content == first.content
+    with django_assert_num_queries(1):
+        since = api.get(
+            f"/api/v1/conferences/{conference_id}/",
+            HTTP_IF_MODIFIED_SINCE=first["Last-Modified"],
+        )
+    assert since.status_code == 304
 
 
 def test_nested_rows_are_the_same_from_sql_or_from_the_orm(django_assert_num_queries):
