@@ -10,7 +10,9 @@ and a manager's queries. These templates therefore render with an engine of thei
   UnsafeContextError when the template renders, whoever calls it, so a change that passes a
   model fails in tests instead of leaking. The data is frozen on the way in, so a template
   cannot call `.clear` or `.pop` on it either;
-- no context processors (no `request`, `user`, `perms`), no loaders, no tag libraries;
+- no context processors (no `request`, `user`, `perms`), no loaders, no tag libraries, and
+  `{% load %}`, `{% include %}`, `{% extends %}` and `{% debug %}` (which prints the context and
+  every loaded module) are refused when the template compiles (TemplateNotAllowed);
 - a missing variable renders as "".
 """
 
@@ -20,8 +22,10 @@ import datetime
 from decimal import Decimal
 from types import MappingProxyType
 
-from django.template import Context, Engine, Template, TemplateDoesNotExist
+from django.template import Context, Engine, Template, TemplateDoesNotExist, TemplateSyntaxError
+from django.template.base import Lexer, TokenType
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
 # Exact types: a subclass (a TextChoices member, a lazy string, a model field's value class)
 # may carry attributes of its own, so the drafting code converts to these first.
@@ -38,9 +42,20 @@ PLAIN_LEAVES = (
     type(None),
 )
 
+# Tags a staff template may not use. `load` would bring tag libraries (none is needed: the
+# shipped wording uses built-in tags only), `include` and `extends` other templates, `debug`
+# the whole context and sys.modules. Refused by the tag's name before parsing, so `{% load x %}`
+# gets this refusal rather than the parser's list of libraries; one inside {% comment %} or
+# {% verbatim %} is refused too, which costs nothing.
+REFUSED_TAGS = ("load", "include", "extends", "debug")
+
 
 class UnsafeContextError(TypeError):
     """The context holds something other than plain data: a programming error, never shown."""
+
+
+class TemplateNotAllowed(TemplateSyntaxError):
+    """The template compiles but uses a tag staff templates may not use."""
 
 
 def plain_data(value, *, path: str = "context"):
@@ -77,6 +92,13 @@ class PlainDataTemplate(Template):
 
 class PlainDataEngine(Engine):
     def from_string(self, template_code: str) -> PlainDataTemplate:
+        """Raises TemplateSyntaxError, or TemplateNotAllowed naming a refused tag."""
+        for token in Lexer(template_code).tokenize():
+            words = token.split_contents() if token.token_type == TokenType.BLOCK else []
+            if words and words[0] in REFUSED_TAGS:
+                raise TemplateNotAllowed(
+                    _("the tag {%% %(tag)s %%} cannot be used here") % {"tag": words[0]}
+                )
         return PlainDataTemplate(template_code, engine=self)
 
     def get_template(self, template_name):
