@@ -122,3 +122,127 @@ def test_the_press_page_refuses_a_debug_tag_on_its_field(client, django_user_mod
     ) in refused.content.decode()
     template.refresh_from_db()
     assert template.title != "{% debug %}"
+
+
+# What a press-service user tried before the fix, and walks from every name the context has.
+HOSTILE_PATHS = [
+    "conference",
+    "conference.invitations.all",
+    "conference.invitations.all.0.email",
+    "conference.invitations.all.0.token_salt",
+    "conference.invitations.all.0.token_hash",
+    "conference.invitations.all.0.registered_by.api_keys.all.0.key_hash",
+    "conference.press_release.updated_by.password",
+    "conference.press_release.updated_by.email",
+    "conference.council.memberships.all.0.expert.email",
+    "conference.experts.all.0.email",
+    "conference.presentations.all.0.presenter.email",
+    "conference.organization_roles.all.0.representatives.all.0.email",
+    "presenters.0.email",
+    "presentations.0.email",
+    "presentations.0.presenter.email",
+    "user.password",
+    "user",
+    "request",
+    "request.user.password",
+    "perms",
+    "csrf_token",
+    "settings.SECRET_KEY",
+    "view",
+]
+ATTRIBUTE_WALKS = [
+    "",
+    ".email",
+    ".password",
+    ".token",
+    ".token_salt",
+    ".token_hash",
+    ".salt",
+    ".pk",
+    ".id",
+    ".items",
+    ".values",
+    ".copy",
+    ".all",
+    ".objects.all",
+    ".invitations.all",
+    ".experts.all",
+    ".memberships.all",
+    ".representatives.all",
+    ".presenter.email",
+    ".council.memberships.all.0.expert.email",
+    ".0.email",
+    ".0.presenter.email",
+]
+
+
+def _walks(value, path: str) -> list[str]:
+    """Every path in the context, each followed by every hostile walk."""
+    paths = [path + walk for walk in ATTRIBUTE_WALKS]
+    if isinstance(value, dict):
+        for key, item in value.items():
+            paths += _walks(item, f"{path}.{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            paths += _walks(item, f"{path}.{index}")
+    return paths
+
+
+def test_a_hostile_template_reads_no_email_token_salt_or_password(seed_conference, settings):
+    from conferences.models import Invitation
+    from experts.models import CouncilMembership, Expert
+    from pressroom.services import press_release_draft
+
+    password = "Known-Password-4711"
+    user = get_user_model().objects.create_user(
+        username="press", password=password, email="press.user@example.org"
+    )
+    press_release_draft(conference=seed_conference, by=user)  # updated_by: the user
+    Invitation.objects.create(
+        conference=seed_conference,
+        name="Invitee",
+        email="invitee.secret@example.org",
+        email_lower="invitee.secret@example.org",
+        source="csv",
+        token_salt="known-salt-9f3a71c2",
+        token_hash="known-hash-0b64e5d8",
+    )
+    members = CouncilMembership.objects.filter(council=seed_conference.council)
+    walkable = Expert.objects.filter(
+        pk__in=[
+            *seed_conference.experts.values_list("pk", flat=True),
+            *seed_conference.presentations.values_list("presenter", flat=True),
+            *members.values_list("expert", flat=True),
+            *seed_conference.organization_roles.values_list("representatives", flat=True),
+        ]
+    )
+    for expert in walkable:
+        Expert.objects.filter(pk=expert.pk).update(email=f"private.{expert.pk}@example.org")
+    expert_emails = [f"private.{pk}@example.org" for pk in walkable.values_list("pk", flat=True)]
+    assert len(expert_emails) >= 4  # presenters, council members and representatives
+    secrets = [
+        "invitee.secret@example.org",
+        "known-salt-9f3a71c2",
+        "known-hash-0b64e5d8",
+        get_user_model().objects.get(pk=user.pk).password,
+        "press.user@example.org",
+        password,
+        settings.SECRET_KEY,
+        *expert_emails,
+    ]
+    context = release_context(conference=seed_conference)
+    paths = HOSTILE_PATHS + [p for key, value in context.items() for p in _walks(value, key)]
+    body = "\n\n".join(f"{path}=[{{{{ {path} }}}}]" for path in paths)
+    ReleaseTemplate.objects.filter(language="uz-Cyrl").update(title="{{ topic }}", body=body)
+
+    release = press_release_draft(conference=seed_conference)
+
+    texts = "\n".join(
+        getattr(release, f"{part}_{script}")
+        for part in ("title", "body")
+        for script in ("cyrl", "latn")
+    )
+    assert [secret for secret in secrets if secret in texts] == []
+    assert "conference.invitations.all=[]" in texts  # the template did render every path
+    assert "@" not in texts
+    assert "pbkdf2" not in texts
