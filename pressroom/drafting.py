@@ -423,19 +423,23 @@ def release_context(*, conference: Conference) -> dict:
     }
 
 
-# What the templates can use, shown next to the template editor.
+# What the templates can use, shown next to the template editor: every name release_context
+# gives and nothing else (a test holds the two together). ".x" continues the name before it.
 CONTEXT_HELP: list[tuple[str, str]] = [
     ("topic", "Олий таълим тизимида онлайн курслар ва масофавий таълим"),
     ("date.locative / date.kuni / date.full_kuni / date.genitive / date.year",
      "2020 йил 28 августда / 28 август куни / 2020 йил 28 август куни / "
      "2020 йилнинг 28 августида / 2020"),
     ("platform", "ZOOM (empty for other platforms)"),
-    ("organizer.name / organizer.genitive", "“Эл-юрт умиди” жамғармаси / …жамғармасининг"),
-    ("host.name / host.mission / host.is_organizer", "the council's host organisation"),
+    ("organizer.name / .genitive / .mission / .country",
+     "“Эл-юрт умиди” жамғармаси / …жамғармасининг / its mission / its country"),
+    ("host.name / .genitive / .mission / .country / .is_organizer",
+     "the council's host organisation (empty when the council has none)"),
     ("co_organizers", "Республика олий таълим кенгаши (joined with «ва»)"),
-    ("technical.name / .genitive / .country_adjective / .representatives / "
-     ".representatives_title", "“ЗиёТек” компанияси / АҚШдаги / Маъмуржон Азимов ва "
-     "Зафарбек Рустамовлар / раҳбарлари"),
+    ("technical.name / .genitive / .mission / .country / .country_adjective / "
+     ".representatives / .representatives_title / .representatives_count",
+     "“ЗиёТек” компанияси / … / АҚШдаги / Маъмуржон Азимов ва Зафарбек Рустамовлар / "
+     "раҳбарлари / 2 (empty without a technical organiser)"),
     ("experts.count / experts.countries / experts.countries_locative",
      "20 / АҚШ, Канада… / АҚШ, Канада … ва Жанубий Кореяда"),
     ("audience.groups / audience.count / audience.count_phrase / audience.approximate",

@@ -246,3 +246,48 @@ def test_a_hostile_template_reads_no_email_token_salt_or_password(seed_conferenc
     assert "conference.invitations.all=[]" in texts  # the template did render every path
     assert "@" not in texts
     assert "pbkdf2" not in texts
+
+
+def _documented_names() -> set[str]:
+    from pressroom.drafting import release_context_help
+
+    names = set()
+    for entry, _example in release_context_help():
+        root = ""
+        for part in entry.split(" / "):
+            part = part.strip()
+            if " (list: " in part:
+                root, items = part.removesuffix(")").split(" (list: ")
+                names |= {f"{root}.{item}" for item in items.split(", ")}
+                continue
+            name = f"{root}{part}" if part.startswith(".") else part
+            root = name.split(".")[0]
+            names.add(name)
+    return names
+
+
+def _context_names(context: dict) -> set[str]:
+    names = set()
+    for key, value in context.items():
+        if isinstance(value, dict):
+            names |= {f"{key}.{inner}" for inner in value}
+        elif isinstance(value, list) and value and isinstance(value[0], dict):
+            names |= {f"{key}.{inner}" for inner in value[0]}
+        else:
+            names.add(key)
+    return names
+
+
+def test_the_template_page_lists_exactly_what_a_template_can_use(
+    seed_conference, client, django_user_model
+):
+    from .conftest import user_with
+
+    context = release_context(conference=seed_conference)
+    assert _documented_names() == _context_names(context)
+    press = user_with(django_user_model, "press", "change_releasetemplate")
+    client.force_login(press)
+    template = ReleaseTemplate.objects.get(language="uz-Cyrl", active=True)
+    page = client.get(f"/dashboard/press/templates/{template.pk}/").content.decode()
+    assert "<code>technical.name / .genitive / .mission / .country / " in page
+    assert "The tags load, include, extends and debug are refused." in page
