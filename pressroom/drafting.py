@@ -3,21 +3,23 @@
 The wording lives in the database (ReleaseTemplate, one active per language, editable by the
 press service); this module only gathers the facts and the grammatical forms an Uzbek editor
 would write (date phrases, genitive and locative suffixes, country names) into a context, and
-renders the active template with Django's template engine. Nothing about any one event is
-written here.
+renders the active template with a restricted engine (elyurt.staff_templates) against plain
+data only: the press service may read what the context help lists, never a model behind it.
+Nothing about any one event is written here.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from django.db.models import Prefetch
-from django.template import Context, Engine, TemplateSyntaxError
+from django.template import TemplateSyntaxError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from conferences.models import Conference, ConferenceOrganization, ParticipantGroup, Presentation
+from elyurt.staff_templates import staff_engine
 from experts.models import Expert, Language, Organization
 
 from . import default_template
@@ -373,7 +375,11 @@ def _council_context(conference: Conference) -> dict:
 
 
 def release_context(*, conference: Conference) -> dict:
-    """Every fact the templates may use, already in the forms a sentence needs."""
+    """Every fact the templates may use, already in the forms a sentence needs.
+
+    Plain data only (dicts, lists, strings, numbers, booleans, None): the template is the
+    press service's, and a model here would let it walk to invitations, tokens and users.
+    """
     conference = _load_conference(conference)
     roles = list(conference.organization_roles.all())
 
@@ -401,9 +407,8 @@ def release_context(*, conference: Conference) -> dict:
     }
     platform = "ZOOM" if conference.platform == Conference.Platform.ZOOM else ""
     return {
-        "conference": conference,
         "topic": conference.title,
-        "date": date_phrases(conference.starts_at),
+        "date": asdict(date_phrases(conference.starts_at)),
         "platform": platform,
         "organizer": organizer,
         "host": host_context,
@@ -418,19 +423,23 @@ def release_context(*, conference: Conference) -> dict:
     }
 
 
-# What the templates can use, shown next to the template editor.
+# What the templates can use, shown next to the template editor: every name release_context
+# gives and nothing else (a test holds the two together). ".x" continues the name before it.
 CONTEXT_HELP: list[tuple[str, str]] = [
     ("topic", "Олий таълим тизимида онлайн курслар ва масофавий таълим"),
     ("date.locative / date.kuni / date.full_kuni / date.genitive / date.year",
      "2020 йил 28 августда / 28 август куни / 2020 йил 28 август куни / "
      "2020 йилнинг 28 августида / 2020"),
     ("platform", "ZOOM (empty for other platforms)"),
-    ("organizer.name / organizer.genitive", "“Эл-юрт умиди” жамғармаси / …жамғармасининг"),
-    ("host.name / host.mission / host.is_organizer", "the council's host organisation"),
+    ("organizer.name / .genitive / .mission / .country",
+     "“Эл-юрт умиди” жамғармаси / …жамғармасининг / its mission / its country"),
+    ("host.name / .genitive / .mission / .country / .is_organizer",
+     "the council's host organisation (empty when the council has none)"),
     ("co_organizers", "Республика олий таълим кенгаши (joined with «ва»)"),
-    ("technical.name / .genitive / .country_adjective / .representatives / "
-     ".representatives_title", "“ЗиёТек” компанияси / АҚШдаги / Маъмуржон Азимов ва "
-     "Зафарбек Рустамовлар / раҳбарлари"),
+    ("technical.name / .genitive / .mission / .country / .country_adjective / "
+     ".representatives / .representatives_title / .representatives_count",
+     "“ЗиёТек” компанияси / … / АҚШдаги / Маъмуржон Азимов ва Зафарбек Рустамовлар / "
+     "раҳбарлари / 2 (empty without a technical organiser)"),
     ("experts.count / experts.countries / experts.countries_locative",
      "20 / АҚШ, Канада… / АҚШ, Канада … ва Жанубий Кореяда"),
     ("audience.groups / audience.count / audience.count_phrase / audience.approximate",
@@ -450,7 +459,7 @@ def release_context_help() -> list[tuple[str, str]]:
 
 
 # Plain text out: no HTML escaping; the public pages sanitise bodies on the way out.
-_ENGINE = Engine(autoescape=False, debug=False)
+_ENGINE = staff_engine(autoescape=False)
 _PARAGRAPH = "\u2029"
 _SOURCE_BLANK_LINES = re.compile(r"\n[ \t]*\n\s*")
 _BLANK_LINES = re.compile(r"\n\s*\n|\u2029")
@@ -497,10 +506,12 @@ def compile_template(source: str):
 
 
 def render_release(*, template: ReleaseTemplate, context: dict) -> tuple[str, str]:
-    ctx = Context(context, autoescape=False)
+    """The title on one line and the tidied body. Raises DraftingError for a template that does
+    not compile, UnsafeContextError (a programming error) for a context that is not plain data.
+    """
     try:
-        title = compile_template(template.title).render(ctx)
-        body = compile_template(template.body).render(ctx)
+        title = compile_template(template.title).render(context)
+        body = compile_template(template.body).render(context)
     except TemplateSyntaxError as exc:
         raise DraftingError(
             _("release template %(pk)s does not compile: %(error)s")

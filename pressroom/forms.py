@@ -127,8 +127,9 @@ class CompareForm(forms.Form):
 
 
 class ReleaseTemplateForm(forms.ModelForm):
-    """The admin's form for the wording: a template that does not compile is refused here,
-    naming its field, instead of failing later in the drafting task."""
+    """The admin's form for the wording: a template that does not compile, or uses a tag
+    release templates may not ({% load %}, {% include %}, {% extends %}, {% debug %}), is
+    refused here, naming its field, instead of failing later in the drafting task."""
 
     class Meta:
         model = ReleaseTemplate
@@ -137,11 +138,18 @@ class ReleaseTemplateForm(forms.ModelForm):
     def _compiled(self, name: str) -> str:
         from django.template import TemplateSyntaxError
 
+        from elyurt.staff_templates import TemplateNotAllowed
+
         from .drafting import compile_template
 
         source = self.cleaned_data[name]
         try:
             compile_template(source)
+        except TemplateNotAllowed as exc:
+            raise forms.ValidationError(
+                _("The template uses what release templates may not: %(error)s"),
+                params={"error": exc},
+            ) from None
         except TemplateSyntaxError as exc:
             raise forms.ValidationError(
                 _("The template does not compile: %(error)s"), params={"error": exc}
