@@ -184,10 +184,17 @@ def conference_transition_allowed(*, current: str, target: str) -> bool:
 
 
 @transaction.atomic
-def conference_set_status(*, conference: Conference, status: str, by=None) -> Conference:
+def conference_set_status(
+    *, conference: Conference, status: str, by=None, confirm_early: bool = False
+) -> Conference:
     """Move a conference to `status` if the transition is allowed; record who did it.
 
-    Raises ValidationError naming the `status` field when the transition is not allowed.
+    Held is final and drafts the press release, so a conference whose `starts_at` is still
+    ahead is marked held only with `confirm_early=True` (staff saw that a release will be
+    drafted before it took place). Automatic callers (Zoom) never pass it.
+
+    Raises ValidationError naming the `status` field when the transition is not allowed
+    (code "not_started" when only `confirm_early` is missing).
     """
     locked = Conference.objects.select_for_update().get(pk=conference.pk)
     previous = locked.status
@@ -196,6 +203,15 @@ def conference_set_status(*, conference: Conference, status: str, by=None) -> Co
             {
                 "status": _("A conference cannot go from %(current)s to %(target)s.")
                 % {"current": previous, "target": status}
+            }
+        )
+    if status == Status.HELD and locked.starts_at > timezone.now() and not confirm_early:
+        raise ValidationError(
+            {
+                "status": ValidationError(
+                    _("This conference has not started yet; it cannot be marked held."),
+                    code="not_started",
+                )
             }
         )
     # updated_at too: conditional GETs compare it, and a status shows in every answer.
@@ -214,15 +230,20 @@ def conference_set_status(*, conference: Conference, status: str, by=None) -> Co
     return conference
 
 
-def conference_walk_to_status(*, conference: Conference, status: str, by=None) -> Conference:
-    """Reach `status` by allowed steps: an imported past event goes draft→scheduled→held."""
+def conference_walk_to_status(
+    *, conference: Conference, status: str, by=None, confirm_early: bool = False
+) -> Conference:
+    """Reach `status` by allowed steps: an imported past event goes draft→scheduled→held.
+    `confirm_early` as for conference_set_status."""
     paths = {
         (Status.DRAFT, Status.HELD): [Status.SCHEDULED, Status.HELD],
     }
     if conference.status == status:
         return conference
     for step in paths.get((conference.status, status), [status]):
-        conference_set_status(conference=conference, status=step, by=by)
+        conference_set_status(
+            conference=conference, status=step, by=by, confirm_early=confirm_early
+        )
     return conference
 
 

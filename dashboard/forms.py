@@ -7,10 +7,11 @@ from django.core.files.base import ContentFile
 from django.db.models import Q
 from django.forms import inlineformset_factory
 from django.template.defaultfilters import filesizeformat
-from django.utils.text import capfirst
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from conferences.invitees import CSV_HEADER
 from conferences.models import (
     Conference,
     ConferenceOrganization,
@@ -18,7 +19,14 @@ from conferences.models import (
     OutboundMessage,
     Presentation,
 )
-from experts.models import Council, CouncilMembership, Expert, FieldOfExpertise, Organization
+from experts.models import (
+    Council,
+    CouncilMembership,
+    Expert,
+    FieldOfExpertise,
+    Language,
+    Organization,
+)
 from experts.selectors import memberships_current
 from partners.models import ApiKey, Scope
 
@@ -161,6 +169,15 @@ class ConfirmForm(forms.Form):
     """An explicit yes: the action buttons post here only after the confirmation page."""
 
     confirm = forms.BooleanField(label=_("Yes, I confirm"), required=True)
+
+
+class ConfirmEarlyHeldForm(ConfirmForm):
+    """Marking held a conference that has not started: a second, explicit yes."""
+
+    confirm_early = forms.BooleanField(
+        label=_("A press release will be drafted now, before the conference has taken place."),
+        required=True,
+    )
 
 
 class DeclaredAudienceForm(forms.ModelForm):
@@ -318,9 +335,17 @@ class InvitationFilterForm(FilterForm):
 
 
 class InvitationCsvForm(forms.Form):
+    # From what conferences.invitees reads, so the help cannot drift from the check.
     file = CsvUploadField(
         label=_("CSV file"),
-        help_text=_("Header: name,email,organization,position,language,timezone (UTF-8)."),
+        help_text=format_lazy(
+            _(
+                "Header: {header}. Language: one of {languages}. Text in UTF-8 or "
+                "Windows-1251, columns separated by “,” or “;”."
+            ),
+            header=",".join(CSV_HEADER),
+            languages=", ".join(Language.values),
+        ),
     )
 
 

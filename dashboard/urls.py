@@ -65,6 +65,11 @@ urlpatterns += [
         name="invitation_cancel",
     ),
     path(
+        "invitations/sample.csv",
+        invitations.InvitationCsvSampleView.as_view(),
+        name="invitation_csv_sample",
+    ),
+    path(
         "conferences/<int:pk>/invitations/<slug:action>/",
         invitations.InvitationActionView.as_view(),
         name="invitation_action",

@@ -178,7 +178,9 @@ def _after_event(conference: Conference) -> str:
         )
     ZoomMeeting.objects.filter(pk=meeting.pk).update(pull_requested_at=None)
     conference.refresh_from_db()
-    if conference.status == Status.SCHEDULED:
+    # A meeting that ended before the conference's start (a rehearsal) does not make it held:
+    # only staff may mark a conference held early, after a confirmation.
+    if conference.status == Status.SCHEDULED and conference.starts_at <= timezone.now():
         conference_set_status(conference=conference, status=Status.HELD, by=ZOOM)
     return outcome
 

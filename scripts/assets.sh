@@ -13,7 +13,10 @@ if ! command -v npm >/dev/null; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
 fi
-npm ci --no-audit --no-fund --silent
+# devDependencies are the tests' tools, used from node_modules: axe-core (accessibility, in
+# Chromium) and vnu-jar (the HTML checker, on Debian's Java). No install scripts: vnu-jar's
+# would download a JDK.
+npm ci --no-audit --no-fund --silent --ignore-scripts
 rm -rf "$vendor"
 mkdir -p "$vendor"
 cp node_modules/bootstrap/dist/css/bootstrap.min.css "$vendor/"

@@ -4,6 +4,8 @@ source "$(dirname "$0")/_venv.sh"
 source scripts/services.sh
 bash scripts/assets.sh
 bash scripts/chromium.sh
+# The HTML check (dashboard/tests/test_html_valid.py) runs vnu.jar from npm on Java.
+command -v java >/dev/null || apt_install default-jre-headless
 # The compiled catalogues are committed; a checkout without them compiles them (needs gettext).
 if [ ! -e locale/uz_Cyrl/LC_MESSAGES/django.mo ]; then
     command -v msgfmt >/dev/null || apt_install gettext

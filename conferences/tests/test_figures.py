@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 def _held(day: datetime.datetime, **fields) -> Conference:
     conference = ConferenceFactory(starts_at=day, **fields)
     conference_set_status(conference=conference, status=Conference.Status.SCHEDULED)
-    conference_set_status(conference=conference, status=Conference.Status.HELD)
+    conference_set_status(conference=conference, status=Conference.Status.HELD, confirm_early=True)
     return conference
 
 

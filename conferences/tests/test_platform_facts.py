@@ -93,7 +93,7 @@ def test_a_held_conference_keeps_its_link_but_takes_its_recording_and_attendance
     scheduled_conference,
 ):
     conference = scheduled_conference
-    conference_set_status(conference=conference, status=S.HELD)
+    conference_set_status(conference=conference, status=S.HELD, confirm_early=True)
 
     with pytest.raises(ValidationError) as caught:
         conference_platform_facts_set(conference=conference, join_url="https://zoom.example/j/9")

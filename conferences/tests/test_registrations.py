@@ -109,7 +109,7 @@ def test_only_a_scheduled_conference_takes_registrations(
     conference = scheduled_conference
     path = {"draft": ["cancelled", "draft"], "held": ["held"], "cancelled": ["cancelled"]}[status]
     for step in path:
-        conference_set_status(conference=conference, status=step)
+        conference_set_status(conference=conference, status=step, confirm_early=True)
     with django_capture_on_commit_callbacks(execute=True):
         with pytest.raises(ValidationError) as caught:
             registrations_add(conference=conference, organization=partner, rows=[_row(1)])

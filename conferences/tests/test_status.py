@@ -1,6 +1,9 @@
+import datetime
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from activity.models import ActivityLog
 from activity.selectors import activity_for
@@ -35,7 +38,7 @@ REFUSED = [
 def _conference_at(path, user=None):
     conference = ConferenceFactory()
     for step in path:
-        conference_set_status(conference=conference, status=step, by=user)
+        conference_set_status(conference=conference, status=step, by=user, confirm_early=True)
     return conference
 
 
@@ -44,7 +47,7 @@ def test_valid_transition_is_saved_and_logged(path, target, django_user_model):
     user = django_user_model.objects.create_user("secretary")
     conference = _conference_at(path, user)
     previous = conference.status
-    conference_set_status(conference=conference, status=target, by=user)
+    conference_set_status(conference=conference, status=target, by=user, confirm_early=True)
     conference.refresh_from_db()
     assert conference.status == target
     last = activity_for(target=conference).first()
@@ -163,3 +166,38 @@ def test_invalid_field_value_refused_naming_the_field():
     with pytest.raises(ValidationError) as exc:
         conference_update(conference=conference, join_url="not a url")
     assert list(exc.value.message_dict) == ["join_url"]
+
+
+def _scheduled(starts_at):
+    conference = ConferenceFactory(starts_at=starts_at)
+    conference_set_status(conference=conference, status=S.SCHEDULED)
+    return conference
+
+
+def test_a_conference_not_yet_started_is_not_marked_held():
+    conference = _scheduled(timezone.now() + datetime.timedelta(minutes=5))
+    with pytest.raises(ValidationError) as caught:
+        conference_set_status(conference=conference, status=S.HELD)
+    assert caught.value.message_dict == {
+        "status": ["This conference has not started yet; it cannot be marked held."]
+    }
+    assert caught.value.error_dict["status"][0].code == "not_started"
+    conference.refresh_from_db()
+    assert conference.status == S.SCHEDULED
+    assert [e.data for e in activity_for(target=conference)] == [
+        {"from": "draft", "to": "scheduled"}
+    ]
+
+
+def test_a_conference_not_yet_started_is_marked_held_when_confirmed():
+    conference = _scheduled(timezone.now() + datetime.timedelta(days=3))
+    conference_set_status(conference=conference, status=S.HELD, confirm_early=True)
+    conference.refresh_from_db()
+    assert conference.status == S.HELD
+
+
+def test_a_started_conference_is_marked_held_without_confirmation():
+    conference = _scheduled(timezone.now() - datetime.timedelta(minutes=1))
+    conference_set_status(conference=conference, status=S.HELD)
+    conference.refresh_from_db()
+    assert conference.status == S.HELD

@@ -6,6 +6,7 @@ Screenshots of each main page land in test-artifacts/ (git-ignored) for a person
 """
 
 import datetime
+import json
 import re
 
 import pytest
@@ -17,7 +18,7 @@ from dashboard import roles
 from experts.models import CouncilMembership
 from experts.tests.factories import CouncilFactory, ExpertFactory, OrganizationFactory
 
-from .browser import CHROMIUM, CHROMIUM_ARGS, LiveServer, Worker, screenshot, wait_for
+from .browser import CHROMIUM, CHROMIUM_ARGS, ROOT, LiveServer, Worker, screenshot, wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -240,7 +241,12 @@ def test_secretary_to_press_service_end_to_end(
     assert page.locator("#participants-count").inner_text() == "2"
     screenshot(page, "07-audience")
     page.goto(f"{base}/dashboard/conferences/{conference.pk}/")
-    _confirm(page, "held")
+    # 20 days ahead: the page asks a second time, saying a release is drafted now.
+    page.click("#action-held")
+    page.check("#id_confirm")
+    page.check("#id_confirm_early")
+    page.click("#confirm-action")
+    page.wait_for_selector(".alert-success")
     assert Conference.objects.get().status == "held"
 
     page.goto(f"{base}/dashboard/")
@@ -376,3 +382,69 @@ def test_invitation_figures_update_live_while_messages_go_out(browser, live_site
     assert page.locator("#count-waiting").inner_text() == "0"
     assert page.evaluate("window.notReloaded") is True
     context.close()
+
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+# What axe finds, minus the rules' long help: enough to see what to fix.
+AXE_SERIOUS = """async () => {
+    const result = await axe.run(document, {resultTypes: ["violations"]});
+    return result.violations
+        .filter((v) => v.impact === "serious" || v.impact === "critical")
+        .map((v) => ({
+            id: v.id,
+            impact: v.impact,
+            nodes: v.nodes.map((n) => n.target.join(" ") + ": " + n.failureSummary),
+        }));
+}"""
+
+
+def _axe_violations(page, url):
+    page.goto(url)
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate(AXE_SERIOUS)
+
+
+def test_pages_have_no_serious_accessibility_violations(
+    browser, live_site, people, release_template
+):
+    """axe-core (npm, at install time) on each kind of page people meet: serious or critical
+    violations fail, whichever the page (contrast, names of controls, landmarks...)."""
+    from conferences.invitations import invitations_from_council
+    from conferences.services import conference_create, conference_set_status
+    from conferences.tokens import invitation_token
+    from pressroom.services import press_release_draft, press_release_set_status
+
+    base = live_site.url
+    held = conference_create(
+        council=people["council"],
+        title="Олий таълим тизимида онлайн курслар",
+        starts_at=timezone.now() - datetime.timedelta(days=1),
+    )
+    conference_set_status(conference=held, status="scheduled")
+    conference_set_status(conference=held, status="held")
+    release = press_release_draft(conference=held)
+    for status in ["in_review", "approved", "published"]:
+        press_release_set_status(release=release, status=status, by=people["users"]["press"])
+    release.refresh_from_db()
+    upcoming = conference_create(
+        council=people["council"],
+        title="Масофавий таълим",
+        starts_at=timezone.now() + datetime.timedelta(days=3),
+    )
+    conference_set_status(conference=upcoming, status="scheduled")
+    invitation = invitations_from_council(conference=upcoming, send=False)[0]
+    answer = f"{base}/i/{upcoming.external_id}/{invitation_token(invitation=invitation)}/"
+
+    anonymous = browser.new_context(locale="uz-Cyrl")
+    found = {
+        "press list": _axe_violations(anonymous.new_page(), f"{base}/press/"),
+        "release": _axe_violations(anonymous.new_page(), f"{base}/press/{release.slug}/"),
+        "answer page": _axe_violations(anonymous.new_page(), answer),
+        "login": _axe_violations(anonymous.new_page(), f"{base}/accounts/login/"),
+    }
+    staff = browser.new_context(locale="uz-Cyrl").new_page()
+    _log_in(staff, base, "secretary")
+    found["dashboard home"] = _axe_violations(staff, f"{base}/dashboard/")
+    found["conference page"] = _axe_violations(staff, f"{base}/dashboard/conferences/{held.pk}/")
+    failing = {page: violations for page, violations in found.items() if violations}
+    assert failing == {}, json.dumps(failing, ensure_ascii=False, indent=1)

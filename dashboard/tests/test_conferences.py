@@ -4,6 +4,7 @@ import io
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from activity.selectors import activity_for
 from conferences.models import Conference, ConferenceOrganization, Presentation
@@ -249,7 +250,7 @@ def test_a_refused_programme_entry_is_shown_on_its_row():
 def test_held_conference_cannot_be_rescheduled_from_the_form(secretary):
     conference = ConferenceFactory()
     conference_set_status(conference=conference, status="scheduled")
-    conference_set_status(conference=conference, status="held")
+    conference_set_status(conference=conference, status="held", confirm_early=True)
     data = _conference_post(conference.council, [], OrganizationFactory())
     data["conference-title"] = conference.title
     data["conference-starts_at"] = "2031-01-01T10:00"
@@ -275,7 +276,8 @@ def test_detail_shows_experts_local_times(secretary):
     [([], "schedule", "scheduled"), (["scheduled"], "held", "held"), ([], "cancel", "cancelled")],
 )
 def test_action_asks_then_changes_the_status(secretary, path, action, target):
-    conference = ConferenceFactory()
+    # Begun an hour ago: a conference is marked held, without a second question, once begun.
+    conference = ConferenceFactory(starts_at=timezone.now() - datetime.timedelta(hours=1))
     for step in path:
         conference_set_status(conference=conference, status=step)
     url = reverse("dashboard:conference_action", args=[conference.pk, action])
@@ -293,6 +295,35 @@ def test_action_asks_then_changes_the_status(secretary, path, action, target):
         {"from": path[-1] if path else "draft", "to": target},
         "council_secretary",
     )
+
+
+EARLY = "A press release will be drafted now, before the conference has taken place."
+
+
+def test_marking_held_before_the_start_asks_a_second_time(secretary):
+    conference = ConferenceFactory(starts_at=timezone.now() + datetime.timedelta(days=2))
+    conference_set_status(conference=conference, status="scheduled")
+    url = reverse("dashboard:conference_action", args=[conference.pk, "held"])
+
+    page = secretary.get(url)
+    assert EARLY in page.content.decode()
+    response = secretary.post(url, {"confirm": "on"})
+    assert response.status_code == 400
+    assert response.context["form"].errors == {"confirm_early": ["This field is required."]}
+    conference.refresh_from_db()
+    assert conference.status == "scheduled"
+
+    response = secretary.post(url, {"confirm": "on", "confirm_early": "on"})
+    assert response.status_code == 302
+    conference.refresh_from_db()
+    assert conference.status == "held"
+
+
+def test_marking_held_after_the_start_does_not_warn(secretary):
+    conference = ConferenceFactory(starts_at=timezone.now() - datetime.timedelta(minutes=1))
+    conference_set_status(conference=conference, status="scheduled")
+    page = secretary.get(reverse("dashboard:conference_action", args=[conference.pk, "held"]))
+    assert EARLY not in page.content.decode()
 
 
 def test_action_without_the_confirmation_changes_nothing(secretary):

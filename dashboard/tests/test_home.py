@@ -39,7 +39,7 @@ def _held_this_year(**fields):
         **fields,
     )
     conference_set_status(conference=conference, status="scheduled")
-    conference_set_status(conference=conference, status="held")
+    conference_set_status(conference=conference, status="held", confirm_early=True)
     return conference
 
 
@@ -55,7 +55,7 @@ def test_figures_of_the_year(as_role):
         starts_at=timezone.now() - datetime.timedelta(days=400), participants_count_declared=5
     )
     conference_set_status(conference=last_year, status="scheduled")
-    conference_set_status(conference=last_year, status="held")
+    conference_set_status(conference=last_year, status="held", confirm_early=True)
 
     response = as_role(roles.VIEWER).get(reverse("dashboard:home"))
 
@@ -143,12 +143,44 @@ def test_releases_waiting_for_review_are_shown_to_those_who_may_read_them(as_rol
     assert [r.pk for r in press.context["releases_to_review"]] == [release.pk]
 
 
+def test_new_drafts_wait_for_the_press_service_newest_first(as_role):
+    from pressroom.models import PressRelease
+
+    made = {}
+    for n, (title, status) in enumerate(
+        [("Old draft", "draft"), ("In review", "in_review"), ("New draft", "draft")]
+    ):
+        made[title] = PressRelease.objects.create(
+            conference=ConferenceFactory(), slug=f"r{n}", title_cyrl=title, body_cyrl="Матн"
+        )
+        PressRelease.objects.filter(pk=made[title].pk).update(
+            status=status, created_at=timezone.now() + datetime.timedelta(minutes=n)
+        )
+
+    press = as_role(roles.PRESS).get(reverse("dashboard:home"))
+
+    assert [r.title_cyrl for r in press.context["new_drafts"]] == ["New draft", "Old draft"]
+    work = press.content.decode()
+    edit = reverse("pressroom_staff:edit", args=[made["New draft"].pk])
+    assert f'<a href="{edit}">New draft</a>' in work
+
+
+def test_new_drafts_are_not_work_for_the_secretary(client, make_user):
+    client.force_login(make_user(roles.SECRETARY))
+    assert client.get(reverse("dashboard:home")).context["new_drafts"] is None
+
+
 @pytest.mark.parametrize("rows", [1, 4])
 def test_home_queries_do_not_grow(as_role, django_assert_num_queries, rows):
+    from pressroom.models import PressRelease
+
     for n in range(rows):
         conference = ConferenceFactory(starts_at=timezone.now() + datetime.timedelta(days=n + 1))
         _invite(conference, n, "accepted", "failed")
+        PressRelease.objects.create(
+            conference=conference, slug=f"r{n}", title_cyrl=f"R{n}", body_cyrl="Матн"
+        )
     client = as_role(roles.ADMINISTRATOR)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = client.get(reverse("dashboard:home"))
     assert len(response.context["upcoming"]) == rows

@@ -5,6 +5,7 @@ from django.core import mail
 from django.core.files.uploadedfile import InMemoryUploadedFile
 from django.urls import reverse
 
+from conferences.invitees import Invitee, invitees_from_csv
 from conferences.models import Invitation, OutboundMessage
 from conferences.services import conference_set_status
 from conferences.tests.factories import ConferenceFactory
@@ -213,3 +214,49 @@ def test_csv_form_reads_at_most_one_byte_past_the_limit(settings):
 
     assert form.errors == {"file": ["The file is larger than 100\xa0bytes."]}
     assert content.handed_out == 101
+
+
+def test_csv_help_names_the_languages_encodings_and_separators_and_offers_a_sample(
+    secretary, conference
+):
+    page = secretary.get(reverse("dashboard:invitation_list", args=[conference.pk]))
+    assert str(page.context["csv_form"]["file"].help_text) == (
+        "Header: name,email,organization,position,language,timezone. Language: one of "
+        "uz-Cyrl, uz-Latn, ru, en. Text in UTF-8 or Windows-1251, columns separated by "
+        "“,” or “;”."
+    )
+    sample = reverse("dashboard:invitation_csv_sample")
+    assert f'href="{sample}"' in page.content.decode()
+
+
+def test_the_sample_csv_is_read_by_the_upload_as_its_two_people(secretary):
+    response = secretary.get(reverse("dashboard:invitation_csv_sample"))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="invitees-sample.csv"'
+    assert response.content.startswith(b"\xef\xbb\xbfname,email,organization,")
+    assert invitees_from_csv(file=response.content) == [
+        Invitee(
+            name="Алишер Каримов",
+            email="a.karimov@example.uz",
+            organization="Тошкент давлат техника университети",
+            position="Профессор",
+            language="uz-Cyrl",
+            timezone="Asia/Tashkent",
+        ),
+        Invitee(
+            name="Anna Schmidt",
+            email="anna.schmidt@example.de",
+            organization="Technische Universität München",
+            position="Professor",
+            language="en",
+            timezone="Europe/Berlin",
+        ),
+    ]
+
+
+@pytest.mark.parametrize("role", [roles.PRESS, roles.VIEWER])
+def test_the_sample_csv_is_for_those_who_may_invite(as_role, role):
+    response = as_role(role).get(reverse("dashboard:invitation_csv_sample"))
+    assert response.status_code == 403

@@ -314,16 +314,33 @@ class ConferenceActionView(StaffView, FormView):
             raise Http404
         return get_object_or_404(Conference, pk=self.kwargs["pk"])
 
+    def _early(self, conference) -> bool:
+        """Marking held before the start drafts a release about a conference not yet held."""
+        return (
+            self.action.target == Status.HELD
+            and conference.status == Status.SCHEDULED
+            and conference.starts_at > timezone.now()
+        )
+
+    def get_form_class(self):
+        if self._early(self._get_conference()):
+            return forms.ConfirmEarlyHeldForm
+        return forms.ConfirmForm
+
     def get_context_data(self, **kwargs):
+        conference = self._get_conference()
         return super().get_context_data(
-            conference=self._get_conference(), action=self.action, **kwargs
+            conference=conference, action=self.action, early=self._early(conference), **kwargs
         )
 
     def form_valid(self, form):
         conference = self._get_conference()
         try:
             conference_set_status(
-                conference=conference, status=self.action.target, by=self.request.user
+                conference=conference,
+                status=self.action.target,
+                by=self.request.user,
+                confirm_early=form.cleaned_data.get("confirm_early", False),
             )
         except ValidationError as exc:
             _form_errors_from(exc, form)

@@ -53,10 +53,23 @@ class HomeView(StaffView, TemplateView):
                     "label": _("Conferences held"),
                 },
             },
+            new_drafts=_new_drafts(user),
             releases_to_review=_releases_to_review(user),
             failed_invitations=_failed_invitations(user),
         )
         return context
+
+
+def _new_drafts(user):
+    """Releases drafted and not yet sent for review, newest first: the press service's next
+    work (None for a user who cannot edit releases)."""
+    if not user.has_perm("pressroom.change_pressrelease"):
+        return None
+    return list(
+        PressRelease.objects.filter(status=PressRelease.Status.DRAFT).order_by(
+            "-created_at", "-pk"
+        )[:10]
+    )
 
 
 def _releases_to_review(user):

@@ -1,8 +1,11 @@
 """A conference's invitations: the list, its live figures, and the actions on it."""
 
+import csv
+import io
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -15,6 +18,7 @@ from conferences.invitations import (
     invitations_resend_failed,
     invitations_send,
 )
+from conferences.invitees import CSV_HEADER
 from conferences.models import Conference, Invitation
 from conferences.selectors import invitation_counts, invitation_list
 
@@ -171,3 +175,42 @@ class InvitationCancelView(StaffView, View):
             request, _("The invitation of %(name)s is withdrawn.") % {"name": invitation.name}
         )
         return redirect("dashboard:invitation_list", pk=kwargs["pk"])
+
+
+# Two people as staff would list them: one from Uzbekistan in Cyrillic, one from abroad.
+CSV_SAMPLE_ROWS = [
+    {
+        "name": "Алишер Каримов",
+        "email": "a.karimov@example.uz",
+        "organization": "Тошкент давлат техника университети",
+        "position": "Профессор",
+        "language": "uz-Cyrl",
+        "timezone": "Asia/Tashkent",
+    },
+    {
+        "name": "Anna Schmidt",
+        "email": "anna.schmidt@example.de",
+        "organization": "Technische Universität München",
+        "position": "Professor",
+        "language": "en",
+        "timezone": "Europe/Berlin",
+    },
+]
+
+
+class InvitationCsvSampleView(StaffView, View):
+    """A CSV file to fill in: the header the upload reads and two example rows, in UTF-8 with
+    a BOM so that Excel shows the Cyrillic as it is."""
+
+    permission_required = "conferences.add_invitation"
+
+    def get(self, request, *args, **kwargs):
+        text = io.StringIO(newline="")
+        writer = csv.DictWriter(text, fieldnames=CSV_HEADER, lineterminator="\r\n")
+        writer.writeheader()
+        writer.writerows(CSV_SAMPLE_ROWS)
+        response = HttpResponse(
+            text.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = 'attachment; filename="invitees-sample.csv"'
+        return response

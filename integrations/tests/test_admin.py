@@ -1,5 +1,7 @@
 """Staff see Zoom's side of a conference in the admin; others do not."""
 
+import datetime
+
 import pytest
 from django.contrib.auth.models import Permission, User
 from django.db import connection
@@ -66,7 +68,8 @@ def test_not_staff_is_sent_to_login(client):
 
 
 def test_pull_now_action(admin_client, fake_zoom, django_capture_on_commit_callbacks):
-    conference = ConferenceFactory()
+    # Begun already: Zoom marks only a conference that has started held.
+    conference = ConferenceFactory(starts_at=datetime.datetime(2025, 3, 14, 5, tzinfo=datetime.UTC))
     with django_capture_on_commit_callbacks(execute=True):
         conference_set_status(conference=conference, status=Conference.Status.SCHEDULED)
     meeting = ZoomMeeting.objects.get()

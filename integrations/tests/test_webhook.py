@@ -8,6 +8,7 @@ import json
 import time
 
 import pytest
+from django.utils import timezone
 
 from activity.models import Action
 from activity.selectors import activity_for
@@ -57,10 +58,14 @@ def ended(zoom_id, *, event="meeting.ended", uuid="iOPi6Yc6Qd+1yp5yXJdpgg=="):
     }
 
 
+STARTED = datetime.datetime(2025, 3, 14, 10, 0, tzinfo=datetime.UTC)
+
+
 @pytest.fixture
 def scheduled(fake_zoom, django_capture_on_commit_callbacks):
-    def make(kind=ZoomMeeting.Kind.MEETING):
-        conference = ConferenceFactory(participants_count_declared=1000)
+    def make(kind=ZoomMeeting.Kind.MEETING, starts_at=STARTED):
+        # The meeting is over, so the conference has begun: Zoom marks only those held.
+        conference = ConferenceFactory(participants_count_declared=1000, starts_at=starts_at)
         ZoomMeeting.objects.create(conference=conference, kind=kind)
         with django_capture_on_commit_callbacks(execute=True):
             conference_set_status(conference=conference, status=Status.SCHEDULED)
@@ -152,6 +157,23 @@ def test_the_end_of_a_meeting_pulls_reports_and_holds_the_conference(
         ({"from": "draft", "to": "scheduled"}, None, ""),
         ({"from": "scheduled", "to": "held"}, None, "Zoom"),
     ]
+
+
+def test_a_meeting_ended_before_the_conference_starts_does_not_hold_it(
+    client, fake_zoom, scheduled, django_capture_on_commit_callbacks
+):
+    # A rehearsal the day before: the report is taken, the conference stays scheduled, since
+    # only staff may mark a conference held early (after a confirmation).
+    conference = scheduled(starts_at=timezone.now() + datetime.timedelta(days=1))
+    fake_zoom.set_participants("meeting", conference.meeting_id, [participant(1, 1, 0, 30)])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post(client, ended(conference.meeting_id))
+
+    assert response.status_code == 200
+    conference.refresh_from_db()
+    assert conference.status == Status.SCHEDULED
+    assert conference.participants_count_recorded == 1
 
 
 def test_a_webinar_brings_back_questions_and_answers(

@@ -82,7 +82,7 @@ def scheduled_conference(**kwargs) -> Conference:
 
 def held_conference(**kwargs) -> Conference:
     conference = scheduled_conference(**kwargs)
-    conference_set_status(conference=conference, status=Conference.Status.HELD)
+    conference_set_status(conference=conference, status=Conference.Status.HELD, confirm_early=True)
     return conference
 
 

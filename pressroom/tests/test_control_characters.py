@@ -34,7 +34,7 @@ def release(press, django_capture_on_commit_callbacks):
         title="Кредит" + DIRT + " модуль",
         starts_at=datetime.datetime(2030, 3, 14, 5, 0, tzinfo=datetime.UTC),
     )
-    conference_walk_to_status(conference=conference, status="held")
+    conference_walk_to_status(conference=conference, status="held", confirm_early=True)
     with django_capture_on_commit_callbacks(execute=True):
         release = press_release_draft(conference=conference)
         release = press_release_edit(

@@ -279,7 +279,7 @@ def test_conference_becoming_held_queues_the_draft_on_commit(
     from pressroom.models import PressRelease
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        conference_set_status(conference=conference, status="held")
+        conference_set_status(conference=conference, status="held", confirm_early=True)
     assert len(callbacks) >= 1
     release = PressRelease.objects.get(conference=conference)
     assert release.status == "draft"

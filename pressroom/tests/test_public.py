@@ -51,7 +51,7 @@ def make_releases(n: int, press, *, council=None, year=2030):
             title=f"Мавзу {i}",
             starts_at=datetime.datetime(year, 1 + i % 12, 1 + i % 28, 10, tzinfo=datetime.UTC),
         )
-        conference_walk_to_status(conference=conference, status="held")
+        conference_walk_to_status(conference=conference, status="held", confirm_early=True)
         releases.append(publish(press_release_draft(conference=conference), press))
     return releases
 

@@ -46,7 +46,7 @@ def test_held_conference_is_drafted_by_the_worker(worker, seed_document):
     doc["status"] = "scheduled"
     conference = import_document(doc)
     assert not PressRelease.objects.exists()
-    conference_set_status(conference=conference, status="held")
+    conference_set_status(conference=conference, status="held", confirm_early=True)
     wait_until(
         lambda: PressRelease.objects.filter(conference=conference).exists(),
         timeout=60,
