@@ -47,6 +47,7 @@ TARGET = 0.5
 
 os.environ["DATABASE_URL"] = f"{PG}/{DB_NAME}"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "elyurt.settings")
+os.environ.setdefault("SECRET_KEY", "bench-only-key-not-for-production-elyurt")
 
 
 def database_recreate() -> None:
