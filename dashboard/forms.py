@@ -18,6 +18,7 @@ from conferences.models import (
     OutboundMessage,
     Presentation,
 )
+from elyurt.proxy import client_address
 from experts.models import Council, CouncilMembership, Expert, FieldOfExpertise, Organization
 from experts.selectors import memberships_current
 from partners.models import ApiKey, Scope
@@ -41,7 +42,7 @@ class RateLimitedLoginMixin:
 
     def clean(self):
         username = self.data.get("username", "")
-        address = login_limit.client_address(self.request)
+        address = client_address(self.request)
         if login_limit.is_locked(username=username, address=address):
             raise forms.ValidationError(
                 self.error_messages["too_many_attempts"],

@@ -23,11 +23,6 @@ def lockout_minutes() -> int:
     return max(1, _window() // 60)
 
 
-def client_address(request) -> str:
-    # REMOTE_ADDR only: X-Forwarded-For is set by the client unless a trusted proxy rewrites it.
-    return (request.META.get("REMOTE_ADDR") if request is not None else "") or "unknown"
-
-
 def _keys(*, username: str, address: str) -> list[str]:
     user = hashlib.sha256(username.strip().lower().encode()).hexdigest()[:32]
     return [f"login-fail:user:{user}", f"login-fail:addr:{address}"]

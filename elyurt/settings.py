@@ -4,6 +4,7 @@ With no variable set the portal runs on embedded defaults: an SQLite file, Celer
 process, mail printed to the console. Each variable switches one part; see README.md.
 """
 
+import ipaddress
 from pathlib import Path
 
 import environ
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "elyurt.proxy.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -239,10 +241,22 @@ CELERY_BEAT_SCHEDULE["integrations.zoom_sweep"] = {
 # The address people see in links sent by mail (answer links, release links).
 SITE_URL = env("SITE_URL", default="http://localhost:8000").rstrip("/")
 
+# The reverse proxies in front of the portal (addresses or networks, e.g. "127.0.0.1" or
+# "10.0.0.0/24"). Only a request whose peer is one of them may say, in X-Forwarded-For and
+# X-Forwarded-Proto, who the client is and that it came over HTTPS (elyurt/proxy.py); with none
+# (the default) both headers are dropped and REMOTE_ADDR is the client.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {exc}") from exc
+if TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
 # Production hardening follows DEBUG; `manage.py check --deploy` is clean with DEBUG off.
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
