@@ -148,10 +148,14 @@ CSV_UPLOAD_MAX_BYTES = env.int("CSV_UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard:home"
-# The staff login refuses a username after this many failures within the window (and an
-# address after four times as many); counts live in the cache (Redis when REDIS_URL is set).
+# The staff login refuses a username from one client address after this many failures within
+# the window (and an address after four times as many, over all names); from any address, a
+# name's failures beyond the limit close it for the base delay doubled per failure, capped
+# (dashboard/login_limit.py). Counts live in the cache (Redis when REDIS_URL is set).
 LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 LOGIN_FAILURE_WINDOW_SECONDS = env.int("LOGIN_FAILURE_WINDOW_SECONDS", default=15 * 60)
+LOGIN_BACKOFF_BASE_SECONDS = env.float("LOGIN_BACKOFF_BASE_SECONDS", default=2)
+LOGIN_BACKOFF_MAX_SECONDS = env.float("LOGIN_BACKOFF_MAX_SECONDS", default=5 * 60)
 
 # Redis: the Celery broker and the cache. Without it tasks run in process.
 REDIS_URL = env("REDIS_URL", default="")
