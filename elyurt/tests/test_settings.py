@@ -121,3 +121,11 @@ def test_check_deploy_is_clean_with_production_settings(debug):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "System check identified no issues (0 silenced)."
+
+
+def test_proxy_ssl_header_is_set_only_with_trusted_proxies():
+    header = "getattr(s, 'SECURE_PROXY_SSL_HEADER', None), s.TRUSTED_PROXIES"
+    assert _settings({}, header) == "(None, [])"
+    assert _settings({"TRUSTED_PROXIES": "127.0.0.1,10.0.0.0/24"}, header) == (
+        "(('HTTP_X_FORWARDED_PROTO', 'https'), ['127.0.0.1', '10.0.0.0/24'])"
+    )
