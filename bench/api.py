@@ -48,6 +48,7 @@ TARGET = 0.8
 
 os.environ["DATABASE_URL"] = f"{PG}/{DB_NAME}"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "elyurt.settings")
+os.environ.setdefault("SECRET_KEY", "bench-only-key-not-for-production-elyurt")
 
 
 def database_recreate() -> None:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "elyurt.settings")
+os.environ.setdefault("SECRET_KEY", "bench-only-key-not-for-production-elyurt")
 os.environ.setdefault("TEST_DATABASE_NAME", "test_bench_attendance")
 
 import django  # noqa: E402

@@ -88,6 +88,7 @@ def load_releases(count: int) -> str:
     os.environ["DATABASE_URL"] = DATABASE_URL
     os.environ.pop("REDIS_URL", None)  # drafting runs in process while loading
     os.environ["DJANGO_SETTINGS_MODULE"] = "elyurt.settings"
+    os.environ.setdefault("SECRET_KEY", "bench-only-key-not-for-production-elyurt")
     os.environ["LOG_LEVEL"] = "WARNING"
     import django
 

@@ -30,7 +30,9 @@ class RegistrationConflict(Exception):
 @dataclass(frozen=True)
 class AcceptedRow:
     index: int  # 0-based position of the row in the batch
-    invitation_id: int
+    # None: someone else (staff, another partner) invited this person, whose invitation is left
+    # as it is; the caller learns nothing of it, not even its id.
+    invitation_id: int | None
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,8 @@ def registrations_add(
     Valid rows are registered even when others are refused. Idempotent by email (any letter
     case): registering a person again updates their registration. An organisation changes only
     its own registrations: a person invited another way (by staff, or registered by another
-    partner) is refused on `email` and left as they are.
+    partner) is left as they are and answered as accepted with no invitation id, so a partner
+    cannot probe who else is invited (a refusal "already invited" told them).
 
     Raises ValidationError on `conference` unless the conference is scheduled, and
     RegistrationConflict when a simultaneous request registered the same people; both write
@@ -73,18 +76,14 @@ def registrations_add(
             }
         )
     valid, refused = _rows_split(rows)
-    accepted_rows: list[tuple[int, Invitee]] = []
     taken = _emails_taken(conference, organization, [invitee for _index, invitee in valid])
-    for index, invitee in valid:
-        if invitee.email.lower() in taken:
-            refused.append(
-                RowError(index, "email", _("This person is already invited to this conference."))
-            )
-        else:
-            accepted_rows.append((index, invitee))
+    others = [
+        AcceptedRow(index=i, invitation_id=None) for i, e in valid if e.email.lower() in taken
+    ]
+    accepted_rows = [(i, e) for i, e in valid if e.email.lower() not in taken]
     refused.sort(key=lambda error: (error.index, error.field))
     if not accepted_rows:
-        return RegistrationResult(accepted=[], refused=refused)
+        return RegistrationResult(accepted=others, refused=refused)
     try:
         invitations = invitations_add(
             conference=conference,
@@ -105,6 +104,7 @@ def registrations_add(
         AcceptedRow(index=index, invitation_id=pk)
         for (index, _invitee), pk in zip(accepted_rows, invitation_ids, strict=True)
     ]
+    accepted = sorted(accepted + others, key=lambda row: row.index)
     return RegistrationResult(accepted=accepted, refused=refused)
 
 

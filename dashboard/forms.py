@@ -19,6 +19,7 @@ from conferences.models import (
     OutboundMessage,
     Presentation,
 )
+from elyurt.proxy import client_address
 from experts.models import (
     Council,
     CouncilMembership,
@@ -36,7 +37,7 @@ DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
 
 class RateLimitedLoginMixin:
-    """Refuses a username or address after too many failed attempts.
+    """Refuses a username or address after too many failed attempts (dashboard/login_limit.py).
 
     Shared by the dashboard's and the admin's login forms, so both count in the same place:
     failures at one lock the other too.
@@ -49,12 +50,13 @@ class RateLimitedLoginMixin:
 
     def clean(self):
         username = self.data.get("username", "")
-        address = login_limit.client_address(self.request)
-        if login_limit.is_locked(username=username, address=address):
+        address = client_address(self.request)
+        wait = login_limit.refused_for_seconds(username=username, address=address)
+        if wait:
             raise forms.ValidationError(
                 self.error_messages["too_many_attempts"],
                 code="too_many_attempts",
-                params={"minutes": login_limit.lockout_minutes()},
+                params={"minutes": login_limit.refusal_minutes(wait)},
             )
         try:
             cleaned = super().clean()

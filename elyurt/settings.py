@@ -4,9 +4,11 @@ With no variable set the portal runs on embedded defaults: an SQLite file, Celer
 process, mail printed to the console. Each variable switches one part; see README.md.
 """
 
+import ipaddress
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -14,7 +16,17 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 
 DEBUG = env.bool("DEBUG", default=False)
-SECRET_KEY = env("SECRET_KEY", default="insecure-dev-key-change-me-in-production-elyurt")
+SECRET_KEY = env("SECRET_KEY", default="")
+if not SECRET_KEY:
+    if not DEBUG:
+        # A key everyone can read in this file would let anyone sign sessions, password-reset
+        # links and answer tokens: a production start without one is refused, not guessed.
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set and DEBUG is off: set SECRET_KEY to a long random value "
+            "(python -c 'import secrets; print(secrets.token_urlsafe(50))'), or DEBUG=1 for "
+            "a development run with the embedded key (README, Configuration)."
+        )
+    SECRET_KEY = "insecure-dev-key-change-me-in-production-elyurt"
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -44,6 +56,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "elyurt.proxy.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -135,10 +148,14 @@ CSV_UPLOAD_MAX_BYTES = env.int("CSV_UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard:home"
-# The staff login refuses a username after this many failures within the window (and an
-# address after four times as many); counts live in the cache (Redis when REDIS_URL is set).
+# The staff login refuses a username from one client address after this many failures within
+# the window (and an address after four times as many, over all names); from any address, a
+# name's failures beyond the limit close it for the base delay doubled per failure, capped
+# (dashboard/login_limit.py). Counts live in the cache (Redis when REDIS_URL is set).
 LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 LOGIN_FAILURE_WINDOW_SECONDS = env.int("LOGIN_FAILURE_WINDOW_SECONDS", default=15 * 60)
+LOGIN_BACKOFF_BASE_SECONDS = env.float("LOGIN_BACKOFF_BASE_SECONDS", default=2)
+LOGIN_BACKOFF_MAX_SECONDS = env.float("LOGIN_BACKOFF_MAX_SECONDS", default=5 * 60)
 
 # Redis: the Celery broker and the cache. Without it tasks run in process.
 REDIS_URL = env("REDIS_URL", default="")
@@ -228,10 +245,22 @@ CELERY_BEAT_SCHEDULE["integrations.zoom_sweep"] = {
 # The address people see in links sent by mail (answer links, release links).
 SITE_URL = env("SITE_URL", default="http://localhost:8000").rstrip("/")
 
+# The reverse proxies in front of the portal (addresses or networks, e.g. "127.0.0.1" or
+# "10.0.0.0/24"). Only a request whose peer is one of them may say, in X-Forwarded-For and
+# X-Forwarded-Proto, who the client is and that it came over HTTPS (elyurt/proxy.py); with none
+# (the default) both headers are dropped and REMOTE_ADDR is the client.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {exc}") from exc
+if TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
 # Production hardening follows DEBUG; `manage.py check --deploy` is clean with DEBUG off.
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)

@@ -95,7 +95,14 @@ class RegistrationBatchSerializer(serializers.Serializer):
 
 class AcceptedRowSerializer(serializers.Serializer):
     index = serializers.IntegerField(help_text=h("0-based position of the row in the request."))
-    id = serializers.IntegerField(source="invitation_id", help_text=h("The registration's id."))
+    id = serializers.IntegerField(
+        source="invitation_id",
+        allow_null=True,
+        help_text=h(
+            "The registration's id; null when the person was already invited another way (their "
+            "invitation is left as it is and not shown)."
+        ),
+    )
 
 
 class RefusedRowSerializer(serializers.Serializer):

@@ -5,6 +5,8 @@ import redis
 from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
 
+from elyurt.proxy import client_address
+
 from .models import ApiKey
 
 logger = logging.getLogger(__name__)
@@ -43,6 +45,11 @@ class PartnerRateThrottle(SimpleRateThrottle):
         else:
             ident = f"anon-{self.get_ident(request)}"
         return self.cache_format % {"scope": self.scope, "ident": ident}
+
+    def get_ident(self, request):
+        # Not DRF's NUM_PROXIES reading of X-Forwarded-For: the same trusted proxies as the
+        # login limit (settings.TRUSTED_PROXIES), so a client cannot name its own address.
+        return client_address(request)
 
     def allow_request(self, request, view):
         if self.rate is None:

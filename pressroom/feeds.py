@@ -1,7 +1,8 @@
 """RSS 2.0 and Atom feeds of published releases (Uzbek Cyrillic, the release's main text)."""
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.urls import reverse_lazy
+from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
@@ -11,12 +12,25 @@ from .selectors import press_release_list_public
 FEED_SIZE = 20
 
 
+def _site_url(path: str) -> str:
+    # Absolute links stop Django's syndication from prefixing the request's Host and scheme.
+    return f"{settings.SITE_URL}{path}"
+
+
 class LatestReleasesFeed(Feed):
+    """Every link on SITE_URL (README, "Behind a proxy"): the feed is the same for any Host."""
+
     title = _("El-yurt umidi: press releases")
-    link = reverse_lazy("pressroom:list")
+    url_name = "pressroom:feed_rss"
     description = _("Press releases of the International Expert Council's videoconferences.")
     language = "uz"
     author_name = "Жамғарма Матбуот хизмати"
+
+    def link(self):
+        return _site_url(reverse("pressroom:list"))
+
+    def feed_url(self):
+        return _site_url(reverse(self.url_name))
 
     def items(self):
         return press_release_list_public()[:FEED_SIZE]
@@ -28,7 +42,7 @@ class LatestReleasesFeed(Feed):
         return summary(item.body_cyrl, 60)
 
     def item_link(self, item):
-        return reverse_lazy("pressroom:detail", kwargs={"slug": item.slug})
+        return _site_url(reverse("pressroom:detail", kwargs={"slug": item.slug}))
 
     def item_guid(self, item):
         return f"press-release-{item.pk}"
@@ -47,6 +61,7 @@ class LatestReleasesFeed(Feed):
 
 class LatestReleasesAtomFeed(LatestReleasesFeed):
     feed_type = Atom1Feed
+    url_name = "pressroom:feed_atom"
     subtitle = LatestReleasesFeed.description
 
     def item_description(self, item):

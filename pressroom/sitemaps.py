@@ -1,10 +1,23 @@
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from .selectors import press_release_list_public
 
 
-class PressReleaseSitemap(Sitemap):
+class SiteUrlSitemap(Sitemap):
+    """Locations on SITE_URL's scheme and host, not the request's (nor a Sites row)."""
+
+    def get_protocol(self, protocol=None):
+        return urlsplit(settings.SITE_URL).scheme
+
+    def get_domain(self, site=None):
+        return urlsplit(settings.SITE_URL).netloc
+
+
+class PressReleaseSitemap(SiteUrlSitemap):
     changefreq = "monthly"
     priority = 0.7
 
@@ -18,7 +31,7 @@ class PressReleaseSitemap(Sitemap):
         return item.updated_at
 
 
-class PressListSitemap(Sitemap):
+class PressListSitemap(SiteUrlSitemap):
     changefreq = "daily"
     priority = 0.5
 

@@ -192,8 +192,10 @@ def release_detail(request, slug: str):
         "body": mark_safe(body_html(text.body)),  # sanitised by nh3 in body_html
         "description": summary(text.body, 40),
         "og_locale": OG_LOCALES[text.code],
-        "canonical": request.build_absolute_uri(release_url(release)),
-        "page_url": request.build_absolute_uri(),
+        # From SITE_URL, never the request's Host or scheme: the page is cached and served to
+        # every later visitor, so one forged header would otherwise rewrite their links.
+        "canonical": site_url(release_url(release)),
+        "page_url": site_url(request.get_full_path()),
     }
     return _render_public(request, "pressroom/release_detail.html", context)
 
@@ -215,6 +217,11 @@ def release_docx(request, slug: str):
 
 def release_url(release: PressRelease) -> str:
     return reverse("pressroom:detail", kwargs={"slug": release.slug})
+
+
+def site_url(path: str) -> str:
+    """`path` (from reverse() or get_full_path()) as an absolute link on SITE_URL."""
+    return f"{settings.SITE_URL}{path}"
 
 
 # --- staff pages --------------------------------------------------------------------------

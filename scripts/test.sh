@@ -15,4 +15,6 @@ export DATABASE_URL=${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test
 export TEST_REDIS_URL=${TEST_REDIS_URL:-redis://127.0.0.1:6379/15}
 # conftest.py stops the run if the tests would fall back to SQLite.
 export REQUIRE_POSTGRES=1
+# The settings refuse to start without a key when DEBUG is off, as the tests run.
+export SECRET_KEY=${SECRET_KEY:-test-only-key-not-for-production-elyurt}
 exec "$VENV/bin/python" -m pytest "$@"

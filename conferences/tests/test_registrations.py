@@ -93,10 +93,9 @@ def test_an_organisation_changes_only_its_own_registrations(
         )
         staff = registrations_add(conference=scheduled_conference, organization=None, rows=changed)
 
-    taken = "This person is already invited to this conference."
     for result in (mine, staff):
         assert result == RegistrationResult(
-            accepted=[], refused=[RowError(0, "email", taken), RowError(1, "email", taken)]
+            accepted=[AcceptedRow(0, None), AcceptedRow(1, None)], refused=[]
         )
     assert sorted(Invitation.objects.values_list("name", flat=True)) == ["Person 2", "Staff pick"]
     assert heard == []
@@ -133,3 +132,23 @@ def test_the_signal_waits_for_the_commit(
     for callback in callbacks:
         callback()
     assert heard == [(Invitation, scheduled_conference.pk, [result.accepted[0].invitation_id])]
+
+
+def test_a_batch_mixing_someone_invited_by_staff_and_a_new_person_keeps_row_order(
+    scheduled_conference, partner, heard, django_capture_on_commit_callbacks
+):
+    invitations_add(
+        conference=scheduled_conference,
+        invitees=[Invitee(name="Staff pick", email="a@edu.uz")],
+        source="manual",
+    )
+    rows = [_row(1), {"name": "Changed", "email": "A@edu.uz"}]
+    with django_capture_on_commit_callbacks(execute=True):
+        result = registrations_add(conference=scheduled_conference, organization=partner, rows=rows)
+
+    new = Invitation.objects.get(email="person1@edu.uz")
+    assert result == RegistrationResult(
+        accepted=[AcceptedRow(0, new.pk), AcceptedRow(1, None)], refused=[]
+    )
+    assert Invitation.objects.get(email="a@edu.uz").name == "Staff pick"
+    assert heard == [(Invitation, scheduled_conference.pk, [new.pk])]

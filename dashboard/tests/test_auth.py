@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from dashboard import roles
+from dashboard import login_limit, roles
 
 pytestmark = pytest.mark.django_db
 
@@ -181,3 +181,88 @@ def test_admin_login_turns_away_non_staff_without_counting_a_right_password(
     # The right password is no guess: the dashboard still lets the secretary in.
     client.post(reverse("login"), {"username": "sec", "password": PASSWORD})
     assert "_auth_user_id" in client.session
+
+
+def _login(client, username, password, address="127.0.0.1", **headers):
+    return client.post(
+        reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=address,
+        **headers,
+    )  # fmt: skip
+
+
+def test_fullwidth_and_case_variants_count_as_the_same_name_at_both_logins(
+    client, make_user, settings
+):
+    settings.LOGIN_FAILURE_LIMIT = 3
+    staff = make_user(roles.ADMINISTRATOR, "admin")
+    staff.is_staff = True
+    staff.save()
+    _login(client, "admin", "wrong")
+    _login(client, "ＡＤＭＩＮ", "wrong")  # fullwidth capitals
+    _admin_login(client, " Admin", "wrong")
+    for variant in ["ａｄｍｉｎ", "admin"]:
+        response = _login(client, variant, PASSWORD)
+        assert "_auth_user_id" not in client.session
+        assert _refusal(response) == ["Too many failed attempts. Try again in 15 minutes."]
+    assert _refusal(_admin_login(client, "ａｄｍｉｎ", PASSWORD)) == [
+        "Too many failed attempts. Try again in 15 minutes."
+    ]
+
+
+def test_a_fullwidth_name_logs_in_to_the_same_account_not_another(client, make_user):
+    user = make_user(roles.SECRETARY, "sec")
+    _login(client, "ｓｅｃ", PASSWORD)
+    assert client.session["_auth_user_id"] == str(user.pk)
+
+
+def test_failures_from_one_address_do_not_lock_the_user_out_elsewhere(client, make_user, settings):
+    settings.LOGIN_FAILURE_LIMIT = 3
+    settings.LOGIN_BACKOFF_BASE_SECONDS = 0  # the name's backoff has its own test
+    user = make_user(roles.SECRETARY, "sec")
+    for _ in range(5):
+        _login(client, "sec", "wrong", address="203.0.113.66")
+    stopped = _login(client, "sec", PASSWORD, address="203.0.113.66")
+    assert _refusal(stopped) == ["Too many failed attempts. Try again in 15 minutes."]
+    _login(client, "sec", PASSWORD, address="198.51.100.7")
+    assert client.session["_auth_user_id"] == str(user.pk)
+
+
+def test_failures_spread_over_addresses_close_the_name_for_a_doubling_capped_wait(settings):
+    settings.LOGIN_FAILURE_LIMIT = 3
+    settings.LOGIN_BACKOFF_BASE_SECONDS = 60
+    settings.LOGIN_BACKOFF_MAX_SECONDS = 240
+    waits = []
+    for n in range(6):
+        login_limit.record_failure(username="sec", address=f"203.0.113.{n}")
+        waits.append(login_limit.refused_for_seconds(username="SEC", address="198.51.100.7"))
+    assert waits == [0, 0, 60, 120, 240, 240]
+
+
+def test_the_name_s_backoff_refuses_for_minutes_not_the_window(client, make_user, settings):
+    settings.LOGIN_FAILURE_LIMIT = 3
+    settings.LOGIN_BACKOFF_BASE_SECONDS = 60
+    make_user(roles.SECRETARY, "sec")
+    for n in range(3):
+        _login(client, "sec", "wrong", address=f"203.0.113.{n}")
+    response = _login(client, "sec", PASSWORD, address="198.51.100.7")
+    assert "_auth_user_id" not in client.session
+    assert _refusal(response) == ["Too many failed attempts. Try again in 1 minutes."]
+
+
+@pytest.mark.parametrize("trusted", [True, False], ids=["trusted-proxy", "no-proxy-configured"])
+def test_behind_a_trusted_proxy_one_client_s_guesses_do_not_lock_everyone(
+    client, make_user, settings, trusted
+):
+    settings.LOGIN_FAILURE_LIMIT = 2
+    settings.TRUSTED_PROXIES = ["127.0.0.1"] if trusted else []
+    user = make_user(roles.SECRETARY, "sec")
+    # Eight names (four times the limit) guessed by one client, all through the proxy.
+    for n in range(8):
+        _login(client, f"guess{n}", "wrong", HTTP_X_FORWARDED_FOR="203.0.113.66")
+    response = _login(client, "sec", PASSWORD, HTTP_X_FORWARDED_FOR="198.51.100.7")
+    if trusted:
+        assert client.session["_auth_user_id"] == str(user.pk)
+    else:
+        # Without TRUSTED_PROXIES the header is the client's word: all share the proxy's count.
+        assert "_auth_user_id" not in client.session
+        assert _refusal(response) == ["Too many failed attempts. Try again in 15 minutes."]

@@ -11,6 +11,8 @@ CLEAN_ENV = {
     for k, v in os.environ.items()
     if k not in {"DATABASE_URL", "REDIS_URL", "EMAIL_HOST", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}
 }
+# With DEBUG off (the default) the settings need a key; the refusal has tests of its own below.
+KEY = {"SECRET_KEY": "a-test-key-long-enough-for-the-settings-0123456789"}
 
 
 def _settings(env: dict, expr: str) -> str:
@@ -18,12 +20,40 @@ def _settings(env: dict, expr: str) -> str:
     result = subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
-        env={**CLEAN_ENV, "DJANGO_SETTINGS_MODULE": "elyurt.settings", **env},
+        env={**CLEAN_ENV, **KEY, "DJANGO_SETTINGS_MODULE": "elyurt.settings", **env},
         capture_output=True,
         text=True,
         check=True,
     )
     return result.stdout.strip()
+
+
+def test_without_secret_key_and_debug_off_the_portal_refuses_to_start_saying_why():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env={**CLEAN_ENV, "DJANGO_SETTINGS_MODULE": "elyurt.settings"},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        "django.core.exceptions.ImproperlyConfigured: SECRET_KEY is not set and DEBUG is off: "
+        "set SECRET_KEY to a long random value (python -c 'import secrets; "
+        "print(secrets.token_urlsafe(50))'), or DEBUG=1 for a development run with the embedded "
+        "key (README, Configuration)."
+    )
+
+
+def test_an_empty_secret_key_is_refused_too():
+    with pytest.raises(subprocess.CalledProcessError) as refused:
+        _settings({"SECRET_KEY": ""}, "s.SECRET_KEY")
+    assert "ImproperlyConfigured: SECRET_KEY is not set and DEBUG is off" in refused.value.stderr
+
+
+def test_debug_without_secret_key_runs_on_the_development_key():
+    out = _settings({"SECRET_KEY": "", "DEBUG": "1"}, "s.SECRET_KEY")
+    assert out == "'insecure-dev-key-change-me-in-production-elyurt'"
 
 
 def test_embedded_defaults_sqlite_eager_tasks_console_mail():
@@ -91,3 +121,11 @@ def test_check_deploy_is_clean_with_production_settings(debug):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "System check identified no issues (0 silenced)."
+
+
+def test_proxy_ssl_header_is_set_only_with_trusted_proxies():
+    header = "getattr(s, 'SECURE_PROXY_SSL_HEADER', None), s.TRUSTED_PROXIES"
+    assert _settings({}, header) == "(None, [])"
+    assert _settings({"TRUSTED_PROXIES": "127.0.0.1,10.0.0.0/24"}, header) == (
+        "(('HTTP_X_FORWARDED_PROTO', 'https'), ['127.0.0.1', '10.0.0.0/24'])"
+    )

@@ -314,7 +314,8 @@ def test_docx_downloads_and_opens_in_word(published, client):
     assert cyrillic.paragraphs[0].text == published.title_cyrl
 
 
-def test_rss_feed_is_valid_xml_with_items(published, press, client):
+def test_rss_feed_is_valid_xml_with_items(published, press, client, settings):
+    settings.SITE_URL = "https://portal.example.uz"
     make_releases(2, press)
     response = client.get("/press/feed/rss/")
     assert response.status_code == 200
@@ -328,12 +329,14 @@ def test_rss_feed_is_valid_xml_with_items(published, press, client):
     titles = [i.findtext("title") for i in items]
     assert published.title_cyrl in titles
     seed_item = items[titles.index(published.title_cyrl)]
-    assert seed_item.findtext("link") == f"http://testserver/press/{published.slug}/"
+    assert seed_item.findtext("link") == f"https://portal.example.uz/press/{published.slug}/"
+    assert channel.findtext("link") == "https://portal.example.uz/press/"
     assert seed_item.findtext("pubDate")
     assert seed_item.findtext("description").startswith("Маълумки, “Эл-юрт умиди”")
 
 
-def test_atom_feed_is_valid_xml_with_sanitised_content(published, press, client):
+def test_atom_feed_is_valid_xml_with_sanitised_content(published, press, client, settings):
+    settings.SITE_URL = "https://portal.example.uz"
     press_release_edit(release=published, by=press, body_cyrl="Матн.<script>alert(1)</script>")
     response = client.get("/press/feed/atom/")
     assert response["Content-Type"].startswith("application/atom+xml")
@@ -343,12 +346,19 @@ def test_atom_feed_is_valid_xml_with_sanitised_content(published, press, client)
     assert len(entries) == 1
     entry = entries[0]
     assert entry.findtext(f"{ATOM}title") == published.title_cyrl
-    assert entry.find(f"{ATOM}link").get("href") == f"http://testserver/press/{published.slug}/"
+    link = entry.find(f"{ATOM}link").get("href")
+    assert link == f"https://portal.example.uz/press/{published.slug}/"
+    feed_links = {a.get("rel"): a.get("href") for a in root.findall(f"{ATOM}link")}
+    assert feed_links == {
+        "alternate": "https://portal.example.uz/press/",
+        "self": "https://portal.example.uz/press/feed/atom/",
+    }
     assert entry.findtext(f"{ATOM}updated")
     assert entry.findtext(f"{ATOM}summary") == "<p>Матн.</p>"
 
 
-def test_sitemap_lists_published_releases_only(published, seed_document, press, client):
+def test_sitemap_lists_published_releases_only(published, seed_document, press, client, settings):
+    settings.SITE_URL = "https://portal.example.uz"
     drafts = make_releases(1, press)
     press_release_set_status(release=drafts[0], status=S.WITHDRAWN, by=press)
     response = client.get("/sitemap.xml")
@@ -357,7 +367,31 @@ def test_sitemap_lists_published_releases_only(published, seed_document, press, 
     root = ET.fromstring(response.content)
     locations = [u.findtext(f"{ns}loc") for u in root.findall(f"{ns}url")]
     assert locations == [
-        "http://testserver/press/",
-        f"http://testserver/press/{published.slug}/",
+        "https://portal.example.uz/press/",
+        f"https://portal.example.uz/press/{published.slug}/",
     ]
     assert reverse("pressroom:detail", kwargs={"slug": published.slug}) in locations[1]
+
+
+FORGED_HOST = {"HTTP_HOST": "evil.example", "HTTP_X_FORWARDED_PROTO": "https"}
+
+
+@pytest.mark.parametrize("trusted", [[], ["127.0.0.1"]], ids=["no-proxy", "trusted-proxy"])
+def test_a_forged_host_does_not_reach_the_cached_page_s_links(published, client, settings, trusted):
+    settings.SITE_URL = "https://portal.example.uz"
+    settings.ALLOWED_HOSTS = ["testserver", "evil.example"]
+    settings.TRUSTED_PROXIES = trusted
+    if trusted:
+        settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    path = f"/press/{published.slug}/"
+    pages = [client.get(path, **FORGED_HOST), client.get(path)]
+    for page in pages:
+        html = page.content.decode()
+        assert f'<link rel="canonical" href="https://portal.example.uz{path}">' in html
+        assert f'<meta property="og:url" content="https://portal.example.uz{path}">' in html
+        assert "evil.example" not in html
+    feed = client.get("/press/feed/rss/", **FORGED_HOST).content.decode()
+    sitemap = client.get("/sitemap.xml", **FORGED_HOST).content.decode()
+    for document in (feed, sitemap):
+        assert "evil.example" not in document
+        assert f"https://portal.example.uz{path}" in document
