@@ -2,9 +2,13 @@
 down never turns a page into an error."""
 
 import logging
+import shutil
 import socket
+import subprocess
+import time
 
 import pytest
+import redis
 from django.core.cache import caches
 from django.test import override_settings
 
@@ -127,3 +131,55 @@ def test_a_cache_that_is_down_costs_the_rendering_not_the_answer(
     assert messages and all("public page cache" in m for m in messages)
     assert any("version not bumped" in m for m in messages)
     public_cache.clear_local()
+
+
+@pytest.fixture
+def full_redis(tmp_path):
+    """A Redis of its own, capped at 2 MB, refusing writes when full (noeviction): its URL."""
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server is not installed")
+    port = closed_port()
+    server = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", ""]
+        + ["--appendonly", "no", "--maxmemory", "2mb", "--maxmemory-policy", "noeviction"]
+        + ["--dir", str(tmp_path)],
+        stdout=subprocess.DEVNULL,
+    )
+    client = redis.Redis(port=port)
+    deadline = time.monotonic() + 10
+    try:
+        while True:  # poll until it listens
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                assert server.poll() is None and time.monotonic() < deadline, "no redis-server"
+                time.sleep(0.01)
+        yield client, f"redis://127.0.0.1:{port}/0"
+    finally:
+        client.close()
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_a_full_cache_costs_the_rendering_not_the_answer(published, client, caplog, full_redis):
+    server, url = full_redis
+    full = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}}
+    with override_settings(CACHES=full), caplog.at_level(logging.WARNING, "pressroom"):
+        public_cache.clear_local()
+        assert client.get("/press/").status_code == 200  # stores the version and the page
+        # Fill it to its cap: every further write is refused ("OOM command not allowed").
+        for i in range(10_000):
+            try:
+                server.set(f"filler:{i}", b"x" * 10_000)
+            except redis.exceptions.OutOfMemoryError:
+                break
+        else:
+            pytest.fail("the capped Redis never refused a write")
+        for url_ in ("/press/?q=онлайн", f"/press/{published.slug}/", "/"):
+            response = client.get(url_)
+            assert response.status_code == 200, url_
+        assert published.title_cyrl in client.get(f"/press/{published.slug}/").content.decode()
+    public_cache.clear_local()
+    messages = [r.getMessage() for r in caplog.records if r.name == "pressroom.public_cache"]
+    assert any("page not stored" in m and "maxmemory" in m for m in messages), messages
