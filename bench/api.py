@@ -150,6 +150,7 @@ def main() -> None:
         **os.environ,
         "ELYURT_API_BENCH": "1",
         "REDIS_URL": REDIS_URL,
+        "CACHE_URL": REDIS_URL,  # the bench owns this one database
         "CACHE_KEY_PREFIX": f"bench-api-{port}",
         "PARTNER_API_THROTTLE_RATE": "100000000/minute",
         "SECURE_SSL_REDIRECT": "false",

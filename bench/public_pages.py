@@ -138,6 +138,7 @@ def start_server(port: int, workdir: Path, connections: int) -> subprocess.Popen
         "DJANGO_SETTINGS_MODULE": "bench_public_settings",
         "DATABASE_URL": DATABASE_URL,
         "REDIS_URL": REDIS_URL,
+        "CACHE_URL": REDIS_URL,  # the bench owns this one database
         "CACHE_KEY_PREFIX": f"bench-public-{os.getpid()}",
         "SECURE_SSL_REDIRECT": "false",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",

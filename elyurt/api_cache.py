@@ -42,6 +42,10 @@ CACHE_DOWN = (redis.RedisError, OSError)
 
 RESOURCES = ("conferences", "experts", "councils", "releases")
 ANSWER_SECONDS = 60 * 60
+# Versions have a TTL too, like every cache entry (settings.py: Redis evicts keys with a TTL
+# first); longer than an answer lives, and a version recreated after it expired starts from
+# the clock, above every old one.
+VERSION_SECONDS = 7 * 24 * 60 * 60
 LOCAL_VERSION_SECONDS = 1.0
 LOCAL_ANSWERS = 512
 
@@ -88,7 +92,7 @@ def version(resource: str) -> int | None:
     try:
         current = cache.get(_version_key(resource))
         if current is None:
-            cache.add(_version_key(resource), time.time_ns() // 1000, timeout=None)
+            cache.add(_version_key(resource), time.time_ns() // 1000, timeout=VERSION_SECONDS)
             current = cache.get(_version_key(resource)) or time.time_ns() // 1000
     except CACHE_DOWN as exc:
         logger.warning("partner API cache: %s unreadable, answering uncached (%s)", resource, exc)
@@ -105,8 +109,8 @@ def bump(*resources: str) -> None:
             try:
                 cache.incr(_version_key(resource))
             except ValueError:
-                cache.set(_version_key(resource), time.time_ns() // 1000, timeout=None)
-            cache.set(_bumped_key(resource), time.time(), timeout=None)
+                cache.set(_version_key(resource), time.time_ns() // 1000, timeout=VERSION_SECONDS)
+            cache.set(_bumped_key(resource), time.time(), timeout=VERSION_SECONDS)
         except CACHE_DOWN as exc:
             logger.warning("partner API cache: %s not bumped (%s)", resource, exc)
 

@@ -6,6 +6,7 @@ process, mail printed to the console. Each variable switches one part; see READM
 
 import ipaddress
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -157,13 +158,36 @@ LOGIN_FAILURE_WINDOW_SECONDS = env.int("LOGIN_FAILURE_WINDOW_SECONDS", default=1
 LOGIN_BACKOFF_BASE_SECONDS = env.float("LOGIN_BACKOFF_BASE_SECONDS", default=2)
 LOGIN_BACKOFF_MAX_SECONDS = env.float("LOGIN_BACKOFF_MAX_SECONDS", default=5 * 60)
 
-# Redis: the Celery broker and the cache. Without it tasks run in process.
+# Redis: the Celery broker and the cache, in two databases of it. Without it tasks run in
+# process. Every cache entry has a TTL and no broker key has one, so a Redis capped with
+# `maxmemory-policy volatile-lru` evicts cache entries and never the broker's queues (README,
+# "Production"). The cache's URL is REDIS_URL with the next database number (the previous one
+# for 15, Redis's last by default) unless CACHE_URL (or REDIS_CACHE_URL) names one.
 REDIS_URL = env("REDIS_URL", default="")
-if REDIS_URL:
+
+
+def _cache_url_beside(broker_url: str) -> str:
+    parts = urlsplit(broker_url)
+    db = parts.path.strip("/") or "0"
+    if not db.isdigit():
+        raise ImproperlyConfigured(
+            f"REDIS_URL has no database number to put the cache beside ({parts.path!r}): "
+            "set CACHE_URL."
+        )
+    cache_db = int(db) + 1 if int(db) < 15 else int(db) - 1
+    return urlunsplit(parts._replace(path=f"/{cache_db}"))
+
+
+CACHE_URL = (
+    env("CACHE_URL", default="")
+    or env("REDIS_CACHE_URL", default="")
+    or (_cache_url_beside(REDIS_URL) if REDIS_URL else "")
+)
+if CACHE_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": CACHE_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="elyurt"),
         }
     }

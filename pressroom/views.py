@@ -6,6 +6,8 @@ import difflib
 import functools
 import hashlib
 import time
+import unicodedata
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -42,6 +44,8 @@ from .models import PressRelease, ReleaseTemplate
 from .rendering import available_texts, body_html, docx_bytes, pick_text, summary
 
 PAGE_SIZE = 10
+PAGE_CAP = 10_000
+SEARCH_INPUT_CAP = 1000
 HOME_CONFERENCES = 3
 HOME_RELEASES = 5
 Status = PressRelease.Status
@@ -51,25 +55,44 @@ OG_LOCALES = {"cyrl": "uz_UZ", "latn": "uz_UZ", "ru": "ru_RU", "en": "en_GB"}
 # --- public pages -------------------------------------------------------------------------
 
 
-def _cache_key(request, *, period: int | None = None) -> str:
-    raw = f"{request.LANGUAGE_CODE}|{request.get_full_path()}"
+def _cache_key(request, params: dict[str, str], *, period: int | None = None) -> str:
+    # The key holds the path, the language and the page's own known parameters, normalised:
+    # never the raw query string, so a visitor's junk (?utm_source=, ?zzz=) adds no entry.
+    raw = f"{request.LANGUAGE_CODE}|{request.path}|{urlencode(sorted(params.items()))}"
     if period:
         raw += f"|{int(time.time() // period)}"
     return "pressroom:page:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
-def cached_public(view, *, period: int | None = None):
+def _no_params(request) -> dict[str, str]:
+    return {}
+
+
+def cached_public(view=None, *, params=_no_params, period: int | None = None):
     """Serve a public page from the cache (pressroom.public_cache), which the services make
     stale on publish, edit and withdrawal (and, through receivers.py, on a conference's status
     or schedule change).
 
+    `params(request)` gives the page's known query parameters, normalised ({name: value}, the
+    defaults left out), or None when one is bad: the view then answers (400) and nothing is
+    cached. Other parameters play no part in the key, and the view builds its links from the
+    same normalised values, so one stored page is right for every such query string.
+
     Only 200 responses are kept. The pages carry nothing of the visitor's: no CSRF token (the
     language links are plain GETs, see language_set), so one copy serves everyone. `period`
-    (seconds) also keys the page by the clock, for a page that changes with time alone.
+    (seconds) also keys the page by the clock, for a page that changes with time alone. A cache
+    that is down or full costs the rendering, never the answer (see public_cache).
     """
+    if view is None:
+        return functools.partial(cached_public, params=params, period=period)
 
     def wrapper(request, *args, **kwargs):
-        key = _cache_key(request, period=period)
+        known = params(request)
+        if known is None:
+            return view(request, *args, **kwargs)
+        key = _cache_key(request, known, period=period)
+        # What the page's own links (base.html's language links) give as its address.
+        request.public_path = request.path + (f"?{urlencode(known)}" if known else "")
         stored, current = public_cache.get(key)
         if stored is None:
             response = view(request, *args, **kwargs)
@@ -145,23 +168,63 @@ def home(request):
     return _render_public(request, "pressroom/home.html", context)
 
 
+def _public_councils():
+    return Council.objects.filter(conferences__press_release__status=Status.PUBLISHED).distinct()
+
+
+def _search_text(value: str) -> str:
+    """`q` as searched and keyed: NFKC, whitespace runs made one space, trimmed."""
+    # Capped before normalising so that a huge value costs nothing; the form refuses anything
+    # over its max_length anyway.
+    return " ".join(unicodedata.normalize("NFKC", value[:SEARCH_INPUT_CAP]).split())
+
+
+def _list_params(request, councils=None) -> dict[str, str] | None:
+    """/press/'s known parameters, normalised (q, year, council, page); None if a filter is bad.
+
+    A page that is not a whole number is the first (as Paginator.get_page has it), and a page
+    number is capped at PAGE_CAP.
+    """
+    data = {
+        "q": _search_text(request.GET.get("q", "")),
+        "year": request.GET.get("year", "").strip(),
+        "council": request.GET.get("council", "").strip(),
+    }
+    known: dict[str, str] = {}
+    if any(data.values()):
+        form = PublicSearchForm(
+            data, councils=councils if councils is not None else _public_councils()
+        )
+        if not form.is_valid():
+            return None
+        filters = form.filters()
+        known = {name: str(filters[name]) for name in ("q", "year", "council") if filters[name]}
+    page = request.GET.get("page", "").strip()
+    if page.isascii() and page.isdigit() and int(page) > 1:
+        known["page"] = str(min(int(page), PAGE_CAP))
+    return known
+
+
 @require_GET
-@cached_public
+@cached_public(params=_list_params)
 def release_list(request):
-    councils = Council.objects.filter(
-        conferences__press_release__status=Status.PUBLISHED
-    ).distinct()
-    form = PublicSearchForm(request.GET or None, councils=councils)
-    filters = form.filters() if request.GET else {}
-    releases = selectors.press_release_list_public(filters=filters)
-    page = Paginator(releases, PAGE_SIZE).get_page(request.GET.get("page"))
+    councils = _public_councils()
+    known = _list_params(request, councils)
+    if known is None:
+        form = PublicSearchForm(request.GET, councils=councils)  # to name the bad field
+        known = {}
+    else:
+        filters = {name: known[name] for name in ("q", "year", "council") if name in known}
+        form = PublicSearchForm(filters or None, councils=councils)
+    releases = selectors.press_release_list_public(filters=form.filters() if form.is_bound else {})
+    page = Paginator(releases, PAGE_SIZE).get_page(known.get("page"))
     context = {
         "form": form,
         "page": page,
         "items": [{"release": r, "summary": summary(r.body_cyrl, 30)} for r in page.object_list],
         "years": selectors.press_release_years_public(),
         "councils": list(councils),
-        "query_without_page": _query_without_page(request),
+        "query_without_page": urlencode({k: v for k, v in known.items() if k != "page"}),
     }
     status = 400 if form.is_bound and not form.is_valid() else 200
     return _render_public(request, "pressroom/release_list.html", context, status=status)
@@ -173,6 +236,12 @@ def _query_without_page(request) -> str:
     return params.urlencode()
 
 
+def _release_params(request) -> dict[str, str]:
+    """A release page's one known parameter: `lang`, one of its texts' codes (else ignored)."""
+    lang = request.GET.get("lang", "")
+    return {"lang": lang} if lang in OG_LOCALES else {}
+
+
 def _public_release(slug: str) -> PressRelease:
     release = selectors.press_release_get_public(slug=slug)
     if release is None:
@@ -181,10 +250,11 @@ def _public_release(slug: str) -> PressRelease:
 
 
 @require_GET
-@cached_public
+@cached_public(params=_release_params)
 def release_detail(request, slug: str):
     release = _public_release(slug)
-    text = pick_text(release, request.GET.get("lang"), request.LANGUAGE_CODE)
+    known = _release_params(request)
+    text = pick_text(release, known.get("lang"), request.LANGUAGE_CODE)
     context = {
         "release": release,
         "text": text,
@@ -192,19 +262,20 @@ def release_detail(request, slug: str):
         "body": mark_safe(body_html(text.body)),  # sanitised by nh3 in body_html
         "description": summary(text.body, 40),
         "og_locale": OG_LOCALES[text.code],
-        # From SITE_URL, never the request's Host or scheme: the page is cached and served to
-        # every later visitor, so one forged header would otherwise rewrite their links.
+        # From SITE_URL, never the request's Host or scheme, and from the cleaned parameters,
+        # never the visitor's query string: the page is cached and served to every later
+        # visitor, so one forged header or junk parameter would otherwise rewrite their links.
         "canonical": site_url(release_url(release)),
-        "page_url": site_url(request.get_full_path()),
+        "page_url": site_url(request.public_path),
     }
     return _render_public(request, "pressroom/release_detail.html", context)
 
 
 @require_GET
-@cached_public
+@cached_public(params=_release_params)
 def release_docx(request, slug: str):
     release = _public_release(slug)
-    text = pick_text(release, request.GET.get("lang"), request.LANGUAGE_CODE)
+    text = pick_text(release, _release_params(request).get("lang"), request.LANGUAGE_CODE)
     content = docx_bytes(title=text.title, body=text.body, lang=text.lang)
     response = HttpResponse(
         content,

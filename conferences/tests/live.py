@@ -63,6 +63,8 @@ class Worker:
             "DJANGO_SETTINGS_MODULE": "elyurt.settings",
             "DATABASE_URL": database_url(),
             "REDIS_URL": broker_url,
+            # The test owns this one database; the next one may be another run's.
+            "CACHE_URL": broker_url,
             "EMAIL_HOST": "127.0.0.1",
             "EMAIL_PORT": str(smtp_port),
             "EMAIL_TIMEOUT": "5",

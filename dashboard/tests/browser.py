@@ -59,6 +59,7 @@ class Worker:
             "DATABASE_URL": f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:"
             f"{db['PORT'] or 5432}/{db['NAME']}",
             "REDIS_URL": REDIS_URL,
+            "CACHE_URL": REDIS_URL,  # the test owns this one database
             "CACHE_KEY_PREFIX": f"dashtest-{os.getpid()}",
             "EMAIL_HOST": "127.0.0.1",
             "EMAIL_PORT": str(smtp_port),

@@ -9,7 +9,17 @@ ROOT = Path(__file__).resolve().parents[2]
 CLEAN_ENV = {
     k: v
     for k, v in os.environ.items()
-    if k not in {"DATABASE_URL", "REDIS_URL", "EMAIL_HOST", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}
+    if k
+    not in {
+        "DATABASE_URL",
+        "REDIS_URL",
+        "CACHE_URL",
+        "REDIS_CACHE_URL",
+        "EMAIL_HOST",
+        "DEBUG",
+        "SECRET_KEY",
+        "ALLOWED_HOSTS",
+    }
 }
 # With DEBUG off (the default) the settings need a key; the refusal has tests of its own below.
 KEY = {"SECRET_KEY": "a-test-key-long-enough-for-the-settings-0123456789"}
@@ -83,9 +93,85 @@ def test_each_variable_switches_its_part():
     )
     assert out == (
         "('django.db.backends.postgresql', 'db.example', 5433, False, "
-        "'redis://cache.example:6379/2', 'redis://cache.example:6379/2', "
+        "'redis://cache.example:6379/2', 'redis://cache.example:6379/3', "
         "'django.core.mail.backends.smtp.EmailBackend', 587, True)"
     )
+
+
+@pytest.mark.parametrize(
+    ("env", "broker", "cache"),
+    [
+        (
+            {"REDIS_URL": "redis://r.example:6379"},
+            "redis://r.example:6379",
+            "redis://r.example:6379/1",
+        ),
+        (
+            {"REDIS_URL": "redis://:pw@r.example:6379/0"},
+            "redis://:pw@r.example:6379/0",
+            "redis://:pw@r.example:6379/1",
+        ),
+        (
+            {"REDIS_URL": "rediss://r.example:6380/15"},
+            "rediss://r.example:6380/15",
+            "rediss://r.example:6380/14",
+        ),
+        (
+            {"REDIS_URL": "redis://r.example:6379/0", "CACHE_URL": "redis://c.example:6379/4"},
+            "redis://r.example:6379/0",
+            "redis://c.example:6379/4",
+        ),
+        (
+            {
+                "REDIS_URL": "redis://r.example:6379/0",
+                "REDIS_CACHE_URL": "redis://r.example:6379/7",
+            },
+            "redis://r.example:6379/0",
+            "redis://r.example:6379/7",
+        ),
+        ({"CACHE_URL": "redis://c.example:6379/4"}, "memory://", "redis://c.example:6379/4"),
+    ],
+)
+def test_the_cache_has_a_redis_database_of_its_own(env, broker, cache):
+    out = _settings(
+        env,
+        "s.CELERY_BROKER_URL, s.CACHES['default']['BACKEND'], s.CACHES['default']['LOCATION']",
+    )
+    assert out == repr((broker, "django.core.cache.backends.redis.RedisCache", cache))
+
+
+def test_a_redis_url_without_a_database_number_asks_for_cache_url():
+    code = "import django; django.setup()"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={
+            **CLEAN_ENV,
+            "DJANGO_SETTINGS_MODULE": "elyurt.settings",
+            "REDIS_URL": "unix:///run/redis.sock",
+        },
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1
+    assert "set CACHE_URL" in result.stderr
+
+
+def test_no_cache_entry_is_stored_without_a_ttl():
+    """Redis with `maxmemory-policy volatile-lru` evicts only keys with a TTL: a cache entry
+    without one would sit among the broker's keys for good."""
+    tracked = subprocess.run(
+        ["git", "ls-files", "*.py"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert "elyurt/api_cache.py" in tracked
+    offenders = []
+    for name in tracked:
+        if name == "elyurt/tests/test_settings.py":
+            continue
+        for number, line in enumerate((ROOT / name).read_text(encoding="utf-8").splitlines(), 1):
+            if "timeout=None" in line:
+                offenders.append(f"{name}:{number}")
+    assert offenders == []
 
 
 def test_database_without_redis_still_runs_tasks_in_process():
