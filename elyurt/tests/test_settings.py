@@ -147,6 +147,7 @@ def test_a_redis_url_without_a_database_number_asks_for_cache_url():
         cwd=ROOT,
         env={
             **CLEAN_ENV,
+            **KEY,
             "DJANGO_SETTINGS_MODULE": "elyurt.settings",
             "REDIS_URL": "unix:///run/redis.sock",
         },
