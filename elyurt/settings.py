@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "dashboard",
     "partners",
     "integrations",
+    "ops",
 ]
 
 MIDDLEWARE = [
@@ -212,6 +213,15 @@ CELERY_BEAT_SCHEDULE["conferences.sweep_outbox"] = {
 CELERY_BEAT_SCHEDULE["conferences.queue_reminders"] = {
     "task": "conferences.queue_reminders",
     "schedule": INVITATIONS_REMINDER_SCAN_SECONDS,
+}
+
+# The worker's heartbeat: beat queues it, a worker records its time. The dashboard warns staff
+# when messages are due and no worker has been seen for WORKER_STALE_SECONDS.
+WORKER_HEARTBEAT_SECONDS = env.float("WORKER_HEARTBEAT_SECONDS", default=60)
+WORKER_STALE_SECONDS = env.float("WORKER_STALE_SECONDS", default=5 * 60)
+CELERY_BEAT_SCHEDULE["ops.heartbeat"] = {
+    "task": "ops.heartbeat",
+    "schedule": WORKER_HEARTBEAT_SECONDS,
 }
 
 # Mail: the console unless EMAIL_HOST is set.
