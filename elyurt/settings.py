@@ -146,7 +146,7 @@ REDIS_URL = env("REDIS_URL", default="")
 # Every call out of the process gives up after this many seconds, to connect and again to read:
 # a Redis or SMTP server that accepts and never answers must not hold a request (or a worker)
 # for longer. What a request wanted queued is then left to the periodic scans (task_wake).
-OUTSIDE_TIMEOUT_SECONDS = env.float("OUTSIDE_TIMEOUT_SECONDS", default=3)
+OUTSIDE_TIMEOUT_SECONDS = env.float("OUTSIDE_TIMEOUT_SECONDS", default=3.0)
 if REDIS_URL:
     CACHES = {
         "default": {
