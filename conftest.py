@@ -47,3 +47,14 @@ def smtp():
     server = SmtpServer().start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def silent_server():
+    """A TCP port on localhost that accepts connections and never answers (a hung Redis or SMTP
+    server); yields the port. Connections are held open until the test ends."""
+    from elyurt.tests.silent import SilentServer
+
+    server = SilentServer().start()
+    yield server.port
+    server.stop()

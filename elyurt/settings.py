@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "dashboard",
     "partners",
     "integrations",
+    "ops",
 ]
 
 MIDDLEWARE = [
@@ -183,12 +184,21 @@ CACHE_URL = (
     or env("REDIS_CACHE_URL", default="")
     or (_cache_url_beside(REDIS_URL) if REDIS_URL else "")
 )
+
+# Every call out of the process gives up after this many seconds, to connect and again to read:
+# a Redis or SMTP server that accepts and never answers must not hold a request (or a worker)
+# for longer. What a request wanted queued is then left to the periodic scans (task_wake).
+OUTSIDE_TIMEOUT_SECONDS = env.float("OUTSIDE_TIMEOUT_SECONDS", default=3.0)
 if CACHE_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="elyurt"),
+            "OPTIONS": {
+                "socket_connect_timeout": OUTSIDE_TIMEOUT_SECONDS,
+                "socket_timeout": OUTSIDE_TIMEOUT_SECONDS,
+            },
         }
     }
 else:
@@ -201,7 +211,23 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    "socket_connect_timeout": OUTSIDE_TIMEOUT_SECONDS,
+    "socket_timeout": OUTSIDE_TIMEOUT_SECONDS,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = OUTSIDE_TIMEOUT_SECONDS
+# The worker keeps trying to reach the broker at start and after losing it (systemd restarts it
+# if it dies anyway, deploy/).
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A publish tries twice, close together: the caller is a request or a command, and the work it
+# queues is found by the scans if the broker stays away (at most about 2 x 2 timeouts).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 CELERY_BEAT_SCHEDULE: dict = {}
 # Scheduled press releases go out within a minute of their time.
 CELERY_BEAT_SCHEDULE["pressroom.publish_due_releases"] = {
@@ -231,13 +257,24 @@ CELERY_BEAT_SCHEDULE["conferences.queue_reminders"] = {
     "schedule": INVITATIONS_REMINDER_SCAN_SECONDS,
 }
 
+# The worker's heartbeat: beat queues it, a worker records its time. The dashboard warns staff
+# when messages are due and no worker has been seen for WORKER_STALE_SECONDS.
+WORKER_HEARTBEAT_SECONDS = env.float("WORKER_HEARTBEAT_SECONDS", default=60)
+WORKER_STALE_SECONDS = env.float("WORKER_STALE_SECONDS", default=5 * 60)
+CELERY_BEAT_SCHEDULE["ops.heartbeat"] = {
+    "task": "ops.heartbeat",
+    "schedule": WORKER_HEARTBEAT_SECONDS,
+}
+
 # Mail: the console unless EMAIL_HOST is set.
 EMAIL_HOST = env("EMAIL_HOST", default="")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
-EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+# Seconds to connect to the SMTP server and to wait for each answer; a timeout is a transient
+# failure, retried by the outbox.
+EMAIL_TIMEOUT = env.float("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="El-yurt umidi <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Where a reply to an invitation or reminder goes (the council's secretary, e.g.

@@ -8,6 +8,7 @@ from django_countries import countries
 
 from conferences.models import Conference, OutboundMessage
 from conferences.selectors import conference_figures_by_year
+from ops.selectors import outbox_stall
 from pressroom.models import PressRelease
 
 from ..selectors import conferences_held_by_month, upcoming_conferences
@@ -56,6 +57,8 @@ class HomeView(StaffView, TemplateView):
             new_drafts=_new_drafts(user),
             releases_to_review=_releases_to_review(user),
             failed_invitations=_failed_invitations(user),
+            # Messages due and no worker alive: staff who follow invitations are told.
+            outbox_stall=outbox_stall() if user.has_perm("conferences.view_invitation") else None,
         )
         return context
 
