@@ -83,6 +83,11 @@ def conference_document_parse(text: str | bytes) -> Any:
                 % {"msg": exc.msg, "line": exc.lineno, "col": exc.colno}
             ]
         ) from None
+    except ValueError as exc:
+        # Valid syntax Python still refuses, such as a number of more than 4,300 digits.
+        raise ConferenceImportError(
+            [_("document: not valid JSON (%(msg)s)") % {"msg": exc}]
+        ) from None
 
 
 def _person(data: dict):
