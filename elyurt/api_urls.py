@@ -3,7 +3,7 @@
 import os
 
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
 from conferences.api import ConferenceImportView, ConferenceViewSet, StatsViewSet
@@ -12,6 +12,7 @@ from partners.api import RegistrationViewSet
 from pressroom.api import PressReleaseViewSet
 
 from .api import not_found_view
+from .api_schema import MemoisedSchemaView
 
 router = SimpleRouter()
 router.register("conferences", ConferenceViewSet, basename="conference")
@@ -74,7 +75,7 @@ if os.environ.get("ELYURT_API_BENCH") == "1":
 
 urlpatterns = [
     path("api/v1/", include((api_v1, "api"), namespace="api")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/schema/", MemoisedSchemaView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     re_path(r"^api/", not_found_view),

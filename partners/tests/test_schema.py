@@ -97,6 +97,29 @@ def test_every_field_parameter_and_operation_is_described(client):
     assert "email" not in expert and "phone" not in expert
 
 
+def test_schema_is_generated_once_per_language(client):
+    from elyurt.api_schema import MemoisedSchemaView
+
+    MemoisedSchemaView.forget()
+    before = MemoisedSchemaView.generated
+    first = client.get("/api/schema/")
+    second = client.get("/api/schema/")
+    assert (first.status_code, second.status_code) == (200, 200)
+    assert second.content == first.content
+    assert MemoisedSchemaView.generated == before + 1
+
+    russian = client.get("/api/schema/", {"lang": "ru"})
+    client.get("/api/schema/", {"lang": "ru"})
+    assert russian.content != first.content
+    assert MemoisedSchemaView.generated == before + 2
+
+    # A language the portal does not serve is answered, never kept.
+    client.get("/api/schema/", {"lang": "xx"})
+    client.get("/api/schema/", {"lang": "xx"})
+    assert MemoisedSchemaView.generated == before + 4
+    assert sorted(MemoisedSchemaView._schemas) == [(first["Content-Language"], None), ("ru", None)]
+
+
 def test_docs_pages_are_served_without_a_cdn(client):
     for path in ("/api/docs/", "/api/redoc/"):
         page = client.get(path)
