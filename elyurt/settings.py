@@ -132,6 +132,9 @@ STORAGES = {
 # alone: DATA_UPLOAD_MAX_MEMORY_SIZE does not count a multipart request's files, and a file
 # over FILE_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) is spooled to a temporary file, not held in memory.
 CSV_UPLOAD_MAX_BYTES = env.int("CSV_UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
+# The most rows (people) one invitation CSV may hold; a larger file is refused before the rows
+# beyond are read.
+CSV_MAX_ROWS = env.int("CSV_MAX_ROWS", default=20_000)
 # JSON from outside (API bodies, import documents, webhooks) nested deeper than this is refused
 # with 400: Python's json recurses per level and fails with RecursionError near 1,000.
 JSON_MAX_DEPTH = env.int("JSON_MAX_DEPTH", default=32)
