@@ -10,10 +10,12 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from elyurt.json_bounded import JsonTooDeep, json_depth, json_loads_bounded
 from elyurt.text import text_clean, text_has_line_break
 from experts.services import council_get_or_create, expert_get_or_create, organization_get_or_create
 
@@ -69,7 +71,9 @@ def _document_fold(value: Any, path: str = "") -> tuple[Any, list[str]]:
 def conference_document_parse(text: str | bytes) -> Any:
     """The JSON of a document; a syntax error becomes a refusal naming the line and column."""
     try:
-        return json.loads(text)
+        return json_loads_bounded(text)
+    except JsonTooDeep as exc:
+        raise ConferenceImportError(["document: " + str(exc)]) from None
     except UnicodeDecodeError:
         raise ConferenceImportError([_("document: is not UTF-8 text")]) from None
     except json.JSONDecodeError as exc:
@@ -78,6 +82,11 @@ def conference_document_parse(text: str | bytes) -> Any:
                 _("document: not valid JSON (%(msg)s at line %(line)d, column %(col)d)")
                 % {"msg": exc.msg, "line": exc.lineno, "col": exc.colno}
             ]
+        ) from None
+    except ValueError as exc:
+        # Valid syntax Python still refuses, such as a number of more than 4,300 digits.
+        raise ConferenceImportError(
+            [_("document: not valid JSON (%(msg)s)") % {"msg": exc}]
         ) from None
 
 
@@ -214,6 +223,15 @@ def conference_import(*, document: Any, by=None) -> ImportResult:
     duplicated. Text is cleaned as one line, a line break folded into a space and noted in the
     result's `notes`.
     """
+    if json_depth(document) > settings.JSON_MAX_DEPTH:
+        # Folding and validation recurse per level; a document from Python is bounded as one
+        # parsed from text is.
+        raise ConferenceImportError(
+            [
+                "document: "
+                + _("JSON nested more than %(max)d levels deep") % {"max": settings.JSON_MAX_DEPTH}
+            ]
+        )
     document, notes = _document_fold(document)
     doc, errors = conference_document_validate(document)
     existing = None

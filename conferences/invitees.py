@@ -15,6 +15,7 @@ import io
 from dataclasses import dataclass
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -256,7 +257,8 @@ def _csv_delimiter(text: str) -> str:
 
 def _csv_rows(text: str) -> tuple[list[dict], list[int], list[tuple[int, str]]]:
     """The rows keyed by column name, the line each starts on, and the (line, message) of each
-    row with the wrong number of columns. Raises ValidationError for a bad header."""
+    row with the wrong number of columns. Raises ValidationError for a bad header, and as soon
+    as a row beyond settings.CSV_MAX_ROWS is met."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_csv_delimiter(text))
     try:
         columns = [name.strip().lower() for name in next(reader, [])]
@@ -281,6 +283,19 @@ def _csv_rows(text: str) -> tuple[list[dict], list[int], list[tuple[int, str]]]:
                         _("Line %(line)d: expected %(count)d columns.")
                         % {"line": line, "count": len(columns)},
                     )
+                )
+            if len(rows) == settings.CSV_MAX_ROWS:
+                # Stop here: checking every row of a huge file outlasts the request.
+                raise ValidationError(
+                    {
+                        "file": [
+                            _(
+                                "The file has more than %(max)d rows; split it into files of "
+                                "at most %(max)d rows."
+                            )
+                            % {"max": settings.CSV_MAX_ROWS}
+                        ]
+                    }
                 )
             rows.append(dict(zip(columns, record, strict=False)))
             lines.append(line)

@@ -3,7 +3,6 @@
 import os
 
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
 from conferences.api import ConferenceImportView, ConferenceViewSet, StatsViewSet
@@ -12,6 +11,7 @@ from partners.api import RegistrationViewSet
 from pressroom.api import PressReleaseViewSet
 
 from .api import not_found_view
+from .api_schema import MemoisedSchemaView, RedocView, SwaggerView
 
 router = SimpleRouter()
 router.register("conferences", ConferenceViewSet, basename="conference")
@@ -74,8 +74,8 @@ if os.environ.get("ELYURT_API_BENCH") == "1":
 
 urlpatterns = [
     path("api/v1/", include((api_v1, "api"), namespace="api")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("api/schema/", MemoisedSchemaView.as_view(), name="api-schema"),
+    path("api/docs/", SwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/redoc/", RedocView.as_view(url_name="api-schema"), name="api-redoc"),
     re_path(r"^api/", not_found_view),
 ]

@@ -147,6 +147,12 @@ STORAGES = {
 # alone: DATA_UPLOAD_MAX_MEMORY_SIZE does not count a multipart request's files, and a file
 # over FILE_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) is spooled to a temporary file, not held in memory.
 CSV_UPLOAD_MAX_BYTES = env.int("CSV_UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
+# The most rows (people) one invitation CSV may hold; a larger file is refused before the rows
+# beyond are read.
+CSV_MAX_ROWS = env.int("CSV_MAX_ROWS", default=20_000)
+# JSON from outside (API bodies, import documents, webhooks) nested deeper than this is refused
+# with 400: Python's json recurses per level and fails with RecursionError near 1,000.
+JSON_MAX_DEPTH = env.int("JSON_MAX_DEPTH", default=32)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard:home"
@@ -339,7 +345,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_THROTTLE_CLASSES": ["partners.throttling.PartnerRateThrottle"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["elyurt.json_bounded.BoundedJSONParser"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
@@ -364,6 +370,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Swagger UI would send the schema to validator.swagger.io for its badge.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "elyurt.api.describe_schema_hook",

@@ -2,7 +2,6 @@
 
 import hashlib
 import hmac
-import json
 import logging
 import time
 
@@ -11,6 +10,8 @@ from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
+
+from elyurt.json_bounded import JsonTooDeep, json_loads_bounded
 
 from .reports import zoom_meeting_ended
 
@@ -77,7 +78,9 @@ def _verify(request, secret: str) -> None:
 def _event(body: bytes) -> tuple[str, dict]:
     """The event's name and payload; Refused (400) when the body has neither."""
     try:
-        data = json.loads(body)
+        data = json_loads_bounded(body)
+    except JsonTooDeep as exc:
+        raise Refused(400, "body: " + str(exc)) from None
     except (ValueError, UnicodeDecodeError):
         raise Refused(400, _("body: not JSON.")) from None
     if not isinstance(data, dict) or not isinstance(data.get("payload"), dict):

@@ -259,3 +259,24 @@ def test_csv_as_spreadsheets_save_it(encoding, delimiter, header):
         lines.append(delimiter.join(cells))
     data = ("\r\n".join(lines) + "\r\n").encode(encoding)
     assert invitees_from_csv(file=data) == EXCEL_PEOPLE
+
+
+def test_a_csv_of_more_rows_than_allowed_is_refused_before_the_rows_beyond_are_read():
+    rows = "".join(f"Person {n},person{n}@edu.uz,,,,\n" for n in range(20_001))
+    # A broken row after the bound: it is never read, so it is never reported.
+    data = (HEADER + rows + "only,three,columns\n").encode()
+    assert _csv_errors(data) == [
+        "The file has more than 20000 rows; split it into files of at most 20000 rows."
+    ]
+
+
+def test_a_csv_of_as_many_rows_as_allowed_is_read(settings):
+    from conferences.invitees import invitees_from_csv
+
+    settings.CSV_MAX_ROWS = 3
+    rows = "".join(f"Person {n},person{n}@edu.uz,,,,\n" for n in range(3))
+    invitees = invitees_from_csv(file=(HEADER + rows).encode())
+    assert [i.email for i in invitees] == ["person0@edu.uz", "person1@edu.uz", "person2@edu.uz"]
+    assert _csv_errors((HEADER + rows + "Person 3,person3@edu.uz,,,,\n").encode()) == [
+        "The file has more than 3 rows; split it into files of at most 3 rows."
+    ]

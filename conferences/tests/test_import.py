@@ -293,6 +293,29 @@ def test_command_imports_each_document_on_its_own(tmp_path, seed, capsys):
     assert Conference.objects.count() == 1
 
 
+def test_command_reports_broken_documents_and_goes_on(tmp_path, seed, capsys):
+    huge = tmp_path / "huge-number.json"
+    huge.write_text('{"external_id": ' + "1" * 5000 + "}", encoding="utf-8")
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 1000 + "]" * 1000, encoding="utf-8")
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps(seed), encoding="utf-8")
+    with pytest.raises(CommandError) as exc:
+        call_command("import_conference", str(huge), str(deep), str(good))
+    assert str(exc.value) == "2 of 3 documents refused"
+    out, err = capsys.readouterr()
+    assert out == f"{good}: created iec-2020-08-28-online-courses (Held)\n"
+    assert err == (
+        f"{huge}: refused, nothing stored\n"
+        "  document: not valid JSON (Exceeds the limit (4300 digits) for integer string"
+        " conversion: value has 5000 digits; use sys.set_int_max_str_digits() to increase"
+        " the limit)\n"
+        f"{deep}: refused, nothing stored\n"
+        "  document: JSON nested more than 32 levels deep\n"
+    )
+    assert Conference.objects.count() == 1
+
+
 def test_command_reports_missing_file(tmp_path, capsys):
     with pytest.raises(CommandError):
         call_command("import_conference", str(tmp_path / "missing.json"))

@@ -384,6 +384,25 @@ def test_calendar_places_conferences_on_their_tashkent_day(secretary):
     )
 
 
+@pytest.mark.parametrize("month", ["0001-01", "1999-12", "2100-01", "9999-12"])
+def test_calendar_refuses_a_month_no_conference_can_start_in(secretary, month):
+    response = secretary.get(reverse("dashboard:conference_calendar"), {"month": month})
+    assert response.status_code == 400
+    assert response.context["month_error"] == "month: give a month from 2000-01 to 2099-12."
+    assert response.context["month"] == timezone.localdate().replace(day=1)
+    assert "month: give a month from 2000-01 to 2099-12." in response.content.decode()
+
+
+def test_calendar_links_stop_at_the_bounds(secretary):
+    first = secretary.get(reverse("dashboard:conference_calendar"), {"month": "2000-01"})
+    last = secretary.get(reverse("dashboard:conference_calendar"), {"month": "2099-12"})
+    assert (first.status_code, last.status_code) == (200, 200)
+    assert (first.context["previous_month"], first.context["next_month"]) == ("", "2000-02")
+    assert (last.context["previous_month"], last.context["next_month"]) == ("2099-11", "")
+    assert "?month=1999-12" not in first.content.decode()
+    assert "?month=2100-01" not in last.content.decode()
+
+
 @pytest.mark.parametrize("rows", [1, 4])
 def test_conference_list_queries_do_not_grow(secretary, django_assert_num_queries, rows):
     for _ in range(rows):

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from conferences.formsets import kept_forms
-from conferences.models import Conference
+from conferences.models import STARTS_AT_MAX, STARTS_AT_MIN, Conference
 from conferences.selectors import conference_activity
 from conferences.services import (
     PROGRAM_ERROR_KEY,
@@ -49,17 +49,44 @@ class ConferenceListView(StaffView, ListView):
         return super().get_context_data(filter_form=self.filter_form, **kwargs)
 
 
+# The months a conference can start in (Conference's starts_at bounds); beyond them the
+# calendar's date arithmetic leaves the range of datetime.date.
+CALENDAR_FIRST_MONTH = STARTS_AT_MIN.date().replace(day=1)
+CALENDAR_LAST_MONTH = (STARTS_AT_MAX.date() - datetime.timedelta(days=1)).replace(day=1)
+
+
 class ConferenceCalendarView(StaffView, TemplateView):
+    """One month's conferences; `?month=YYYY-MM`, from 2000-01 to 2099-12, else this month.
+
+    A month outside those bounds answers 400 with this month's calendar and a message naming
+    the parameter; an unreadable value shows this month, as a bare link does."""
+
     permission_required = "conferences.view_conference"
     template_name = "dashboard/conference_calendar.html"
+
+    def get(self, request, *args, **kwargs):
+        context = self.get_context_data(**kwargs)
+        status = 400 if context["month_error"] else 200
+        return self.render_to_response(context, status=status)
+
+    def _month(self, today: datetime.date) -> tuple[datetime.date, str]:
+        """The month asked for (its first day), and a refusal message or ''."""
+        try:
+            month = datetime.datetime.strptime(self.request.GET.get("month", ""), "%Y-%m").date()
+        except ValueError:
+            return today.replace(day=1), ""
+        if not CALENDAR_FIRST_MONTH <= month <= CALENDAR_LAST_MONTH:
+            refusal = _("month: give a month from %(first)s to %(last)s.") % {
+                "first": CALENDAR_FIRST_MONTH.strftime("%Y-%m"),
+                "last": CALENDAR_LAST_MONTH.strftime("%Y-%m"),
+            }
+            return today.replace(day=1), refusal
+        return month, ""
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         today = timezone.localdate()
-        try:
-            month = datetime.datetime.strptime(self.request.GET.get("month", ""), "%Y-%m").date()
-        except ValueError:
-            month = today.replace(day=1)
+        month, month_error = self._month(today)
         weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month)
         start, end = weeks[0][0], weeks[-1][-1]
         tz = timezone.get_current_timezone()
@@ -78,12 +105,13 @@ class ConferenceCalendarView(StaffView, TemplateView):
         following = (month + datetime.timedelta(days=32)).replace(day=1)
         context.update(
             month=month,
+            month_error=month_error,
             today=today,
             weeks=[[(day, by_day.get(day, [])) for day in week] for week in weeks],
             weekday_names=WEEKDAY_ABBR,
             month_name=MONTH_NAMES[month.month - 1],
-            previous_month=previous.strftime("%Y-%m"),
-            next_month=following.strftime("%Y-%m"),
+            previous_month=previous.strftime("%Y-%m") if month > CALENDAR_FIRST_MONTH else "",
+            next_month=following.strftime("%Y-%m") if month < CALENDAR_LAST_MONTH else "",
         )
         return context
 

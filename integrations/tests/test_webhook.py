@@ -383,3 +383,10 @@ def test_the_sweeper_asks_for_the_report_again_then_gives_up(
     assert conference.participants_count_recorded is None
     assert meeting.last_error == "HTTP 404: Meeting does not exist or has not ended. (code 3001)"
     assert len(fake_zoom.calls_to("GET", "/v2/report/")) == MAX_PULL_ATTEMPTS
+
+
+def test_a_deeply_nested_body_is_refused(client, fake_zoom):
+    body = b'{"event": "meeting.ended", "payload": ' + b"[" * 1000 + b"]" * 1000 + b"}"
+    response = post(client, body)
+    assert response.status_code == 400
+    assert response.json() == {"detail": "body: JSON nested more than 32 levels deep"}

@@ -8,6 +8,7 @@ contradict the schema (status, content type, headers, body).
 import contextlib
 import datetime
 import os
+import re
 
 import pytest
 import schemathesis
@@ -97,6 +98,29 @@ def test_every_field_parameter_and_operation_is_described(client):
     assert "email" not in expert and "phone" not in expert
 
 
+def test_schema_is_generated_once_per_language(client):
+    from elyurt.api_schema import MemoisedSchemaView
+
+    MemoisedSchemaView.forget()
+    before = MemoisedSchemaView.generated
+    first = client.get("/api/schema/")
+    second = client.get("/api/schema/")
+    assert (first.status_code, second.status_code) == (200, 200)
+    assert second.content == first.content
+    assert MemoisedSchemaView.generated == before + 1
+
+    russian = client.get("/api/schema/", {"lang": "ru"})
+    client.get("/api/schema/", {"lang": "ru"})
+    assert russian.content != first.content
+    assert MemoisedSchemaView.generated == before + 2
+
+    # A language the portal does not serve is answered, never kept.
+    client.get("/api/schema/", {"lang": "xx"})
+    client.get("/api/schema/", {"lang": "xx"})
+    assert MemoisedSchemaView.generated == before + 4
+    assert sorted(MemoisedSchemaView._schemas) == [(first["Content-Language"], None), ("ru", None)]
+
+
 def test_docs_pages_are_served_without_a_cdn(client):
     for path in ("/api/docs/", "/api/redoc/"):
         page = client.get(path)
@@ -104,6 +128,27 @@ def test_docs_pages_are_served_without_a_cdn(client):
         text = page.content.decode()
         assert "/static/drf_spectacular_sidecar/" in text
         assert "cdn" not in text.lower() and "unpkg" not in text
+
+
+@pytest.mark.parametrize("path", ["/api/docs/", "/api/redoc/"])
+def test_docs_pages_load_nothing_from_elsewhere(client, settings, path):
+    page = client.get(path)
+    assert page.status_code == 200
+    text = page.content.decode()
+    resources = re.findall(r"""(?:src|href)\s*=\s*["']([^"']+)["']""", text)
+    resources += re.findall(r"""url\(\s*["']?([^"')]+)""", text)
+    assert resources  # the pattern finds the page's own static files
+    elsewhere = [
+        url
+        for url in resources
+        if re.match(r"(https?:)?//", url) and not url.startswith(settings.SITE_URL + "/")
+    ]
+    assert elsewhere == []
+    # What the bundles load on their own (Redoc's sidebar logo from cdn.redoc.ly) is refused.
+    assert page["Content-Security-Policy"] == (
+        "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; "
+        "style-src 'self' 'unsafe-inline'"
+    )
 
 
 @pytest.fixture
