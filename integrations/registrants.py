@@ -11,11 +11,10 @@ import logging
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 
 from conferences.delivery import messages_wake
 from conferences.models import Conference, Invitation, OutboundMessage
-from elyurt.celery import task_wake
+from elyurt.celery import task_after_commit
 
 from .models import ZoomMeeting
 from .services import SYNC_LOCK_SECONDS, join_link_pasted_by_hand, zoom_collection, zoom_wanted
@@ -139,7 +138,7 @@ def zoom_registrants_queue(*, conference: Conference) -> None:
     from .tasks import zoom_registrants_task
 
     conference_id = conference.pk
-    transaction.on_commit(lambda: task_wake(zoom_registrants_task, conference_id=conference_id))
+    task_after_commit(zoom_registrants_task, conference_id=conference_id)
 
 
 def zoom_registrants_sync(*, conference: Conference) -> int | str:

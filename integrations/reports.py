@@ -16,7 +16,7 @@ from django.utils import timezone
 from activity.models import ZOOM
 from conferences.models import Conference
 from conferences.services import conference_platform_facts_set, conference_set_status
-from elyurt.celery import task_wake
+from elyurt.celery import task_after_commit
 
 from .attendance import attendance_import_rows
 from .models import Question, ZoomMeeting, ZoomWebhookEvent
@@ -39,7 +39,7 @@ def zoom_request_pull(*, conference: Conference) -> None:
         pull_requested_at=timezone.now(), pull_attempts=0
     )
     conference_id = conference.pk
-    transaction.on_commit(lambda: task_wake(zoom_after_event_task, conference_id=conference_id))
+    task_after_commit(zoom_after_event_task, conference_id=conference_id)
 
 
 @dataclass
@@ -216,5 +216,5 @@ def zoom_meeting_ended(*, event: str, zoom_object: dict, body: bytes) -> str:
             pull_requested_at=timezone.now(), pull_attempts=0
         )
         conference_id = meeting.conference_id
-        transaction.on_commit(lambda: task_wake(zoom_after_event_task, conference_id=conference_id))
+        task_after_commit(zoom_after_event_task, conference_id=conference_id)
     return "queued"

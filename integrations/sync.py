@@ -14,14 +14,13 @@ import logging
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from activity.models import ZOOM
 from conferences.models import Conference, ConferenceOrganization
 from conferences.services import conference_platform_facts_set
-from elyurt.celery import task_wake
+from elyurt.celery import task_after_commit
 
 from .models import ZoomMeeting
 from .registrants import registration_links_forget, zoom_registrants_send
@@ -61,7 +60,7 @@ def zoom_request_sync(*, conference: Conference) -> ZoomMeeting:
     meeting, _created = ZoomMeeting.objects.get_or_create(conference=conference)
     ZoomMeeting.objects.filter(pk=meeting.pk).update(sync_requested_at=timezone.now())
     conference_id = conference.pk
-    transaction.on_commit(lambda: task_wake(zoom_sync_task, conference_id=conference_id))
+    task_after_commit(zoom_sync_task, conference_id=conference_id)
     return meeting
 
 
