@@ -174,7 +174,7 @@ def test_experts_public_only_never_email_or_phone(api):
     field = FieldOfExpertise.objects.create(name="Physics")
     org = OrganizationFactory(name="MIT", name_latin="MIT")
     shown = ExpertFactory(full_name="Bobur Aliev", is_public=True, country="US", city="Boston",
-                          organization=org, email="bobur@example.org", phone="+1 617 000",
+                          organization=org, email="bobur@example.org", phone="+1 617-PHONE",
                           bio="Physicist.")  # fmt: skip
     shown.fields.add(field)
     other = ExpertFactory(full_name="Kamola Yusupova", is_public=True, country="KR")
@@ -193,7 +193,8 @@ def test_experts_public_only_never_email_or_phone(api):
         "bio": "Physicist.", "updated_at": results[0]["updated_at"],
     }  # fmt: skip
     text = response.content.decode()
-    assert "@" not in text and "617" not in text
+    # A timestamp's digits may hold "617" by chance; the phone as stored may not appear at all.
+    assert "@" not in text and "617-PHONE" not in text and "bobur@" not in text
     assert [r["id"] for r in api.get("/api/v1/experts/", {"country": "KR"}).json()["results"]] == [
         other.pk
     ]
