@@ -30,7 +30,7 @@ def test_conference_list_shows_scheduled_and_held_with_agenda_and_figures(api):
         country="US",
         position="Professor",
         email="aziz@example.org",
-        phone="+1 555",
+        phone="+1 555-PHONE",
     )
     private = ExpertFactory(full_name="Dilnoza Saidova", is_public=False, country="DE",
                             email="dilnoza@example.org")  # fmt: skip
@@ -85,7 +85,8 @@ def test_conference_list_shows_scheduled_and_held_with_agenda_and_figures(api):
         "qa_held": True,
     }
     assert "example.org" not in response.content.decode()
-    assert "555" not in response.content.decode()
+    # The phone as stored: its digits alone may turn up in a timestamp's microseconds.
+    assert "555-PHONE" not in response.content.decode()
 
 
 def test_conference_detail_by_id_and_draft_is_not_found(api):
