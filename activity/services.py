@@ -31,12 +31,13 @@ def activity_actor(by) -> tuple[models.Model | None, str]:
     raise TypeError(f"cannot tell who acted from {by!r}")
 
 
-def activity_save_record(
-    *, created: str, updated: str, target: models.Model, stored: models.Model | None, by=None
-) -> None:
-    """Log the save of a row edited in a form: `created` when `stored` (the row as it was
-    before the save) is None, else `updated` naming the concrete fields that differ from it
-    (nothing when none does). Keys derived from other fields and timestamps are not named."""
+def activity_record_save(*, target: models.Model, created: str, updated: str, by=None) -> None:
+    """Save `target`, a row edited in a form, and log it: `created` for a new row, else
+    `updated` naming the concrete fields that differ from the row as stored before the save
+    (nothing when none does). Keys derived from other fields and timestamps are not named.
+    Call it inside the service's transaction, after validating."""
+    stored = type(target).objects.filter(pk=target.pk).first() if target.pk else None
+    target.save()
     if stored is None:
         activity_record(action=created, target=target, by=by)
         return

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from activity.models import Action
-from activity.services import activity_iso, activity_record, activity_save_record
+from activity.services import activity_iso, activity_record, activity_record_save
 from elyurt.text import text_clean, texts_clean
 
 from .models import Council, CouncilMembership, Expert, Organization
@@ -83,11 +83,9 @@ def _named_save(
             {"name": _("This name is taken (“%(name)s”).") % {"name": taken.name}}
         )
     obj.full_clean()
-    stored = model.objects.filter(pk=obj.pk).first() if obj.pk else None
     try:
         with transaction.atomic():
-            obj.save()
-            activity_save_record(created=created, updated=updated, target=obj, stored=stored, by=by)
+            activity_record_save(target=obj, created=created, updated=updated, by=by)
     except IntegrityError:
         # The same name saved at the same moment by someone else.
         raise ValidationError({"name": _("This name is taken.")}) from None
@@ -200,14 +198,8 @@ def expert_save(*, expert: Expert, by=None) -> Expert:
     expert.full_name = clean_name(expert.full_name)
     expert.name_key = name_key(expert.full_name)
     expert.full_clean()
-    stored = Expert.objects.filter(pk=expert.pk).first() if expert.pk else None
-    expert.save()
-    activity_save_record(
-        created=Action.EXPERT_CREATED,
-        updated=Action.EXPERT_UPDATED,
-        target=expert,
-        stored=stored,
-        by=by,
+    activity_record_save(
+        target=expert, created=Action.EXPERT_CREATED, updated=Action.EXPERT_UPDATED, by=by
     )
     return expert
 

@@ -16,7 +16,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from activity.models import Action
-from activity.services import activity_iso, activity_record, activity_save_record
+from activity.services import activity_iso, activity_record, activity_record_save
 from conferences.models import Conference
 from elyurt import api_cache
 from elyurt.text import texts_clean
@@ -241,14 +241,8 @@ def release_template_save(*, template: ReleaseTemplate, by=None) -> ReleaseTempl
     for name, value in cleaned.items():
         setattr(template, name, value)
     template.full_clean()
-    stored = ReleaseTemplate.objects.filter(pk=template.pk).first() if template.pk else None
-    template.save()
-    activity_save_record(
-        created=Action.TEMPLATE_CREATED,
-        updated=Action.TEMPLATE_UPDATED,
-        target=template,
-        stored=stored,
-        by=by,
+    activity_record_save(
+        target=template, created=Action.TEMPLATE_CREATED, updated=Action.TEMPLATE_UPDATED, by=by
     )
     return template
 
