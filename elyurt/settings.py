@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "partners",
     "integrations",
     "ops",
+    "transliteration",
 ]
 
 MIDDLEWARE = [

@@ -11,7 +11,7 @@ from partners.permissions import ReleasesRead
 from .models import PressRelease
 from .rendering import body_html
 from .selectors import press_release_list_public
-from .transliteration import to_latin
+from transliteration import to_latin
 
 h = gettext_lazy
 

@@ -24,7 +24,7 @@ from experts.models import Expert, Language, Organization
 
 from . import default_template
 from .models import ReleaseTemplate
-from .transliteration import to_latin
+from transliteration import to_latin
 
 # Country names as an editor writes them, per language. Anything missing falls back to the
 # ISO code's English name, which an editor will notice and fix.

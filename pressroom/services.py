@@ -23,7 +23,7 @@ from elyurt.text import texts_clean
 
 from . import public_cache
 from .models import PressRelease, PressReleaseVersion, ReleaseTemplate
-from .transliteration import to_latin
+from transliteration import to_latin
 
 Status = PressRelease.Status
 

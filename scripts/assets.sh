@@ -23,6 +23,14 @@ cp node_modules/bootstrap/dist/css/bootstrap.min.css "$vendor/"
 cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js "$vendor/"
 cp node_modules/htmx.org/dist/htmx.min.js "$vendor/"
 cp node_modules/chart.js/dist/chart.umd.min.js "$vendor/"
+# Noto Sans (Fontsource): the public pages' font, with the Uzbek Cyrillic letters (қ ғ ҳ ў, in
+# the cyrillic-ext subset) and the modifier letters ʻ ʼ of the Latin alphabet.
+mkdir -p "$vendor/noto-sans/files"
+for weight in 400 400-italic 700; do
+    cp "node_modules/@fontsource/noto-sans/$weight.css" "$vendor/noto-sans/"
+done
+cp node_modules/@fontsource/noto-sans/files/noto-sans-*-{400-normal,400-italic,700-normal}.woff* \
+    "$vendor/noto-sans/files/"
 # The minified files point at source maps we do not ship; drop the pointers so nothing 404s.
 sed -i -e '/sourceMappingURL=/d' "$vendor"/*.js "$vendor"/*.css
 touch "$stamp"

@@ -29,7 +29,7 @@ from django_countries import Countries  # noqa: E402
 from django_countries.data import COUNTRIES  # noqa: E402
 
 # The project writes oʻ/gʻ with the modifier letter turned comma and the glottal stop with the
-# modifier apostrophe (pressroom/transliteration.py); CLDR uses quotation marks for both.
+# modifier apostrophe (transliteration/latin.py); CLDR uses quotation marks for both.
 LATIN_MARKS = str.maketrans({"\u2018": "\u02bb", "\u2019": "\u02bc"})
 CATALOGUES = {"uz_Cyrl": "uz_Cyrl", "uz_Latn": "uz"}
 

@@ -9,7 +9,7 @@ from conferences.models import Conference
 from conferences.services import conference_set_status
 from pressroom.drafting import date_phrases, draft_texts
 from pressroom.models import ReleaseTemplate
-from pressroom.transliteration import to_latin
+from transliteration import to_latin
 
 from .conftest import import_document
 

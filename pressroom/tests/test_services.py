@@ -13,7 +13,7 @@ from pressroom.services import (
     press_release_schedule_publication,
     press_release_set_status,
 )
-from pressroom.transliteration import to_latin
+from transliteration import to_latin
 
 pytestmark = pytest.mark.django_db
 S = PressRelease.Status

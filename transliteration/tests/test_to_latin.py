@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pressroom.transliteration import to_latin
+from transliteration import to_latin
 
 DATA = Path(__file__).parent / "data"
 
