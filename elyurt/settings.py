@@ -59,6 +59,9 @@ INSTALLED_APPS = [
     "mailing",
 ]
 
+# Usernames in any letter case or width are one user (elyurt/auth.py).
+AUTHENTICATION_BACKENDS = ["elyurt.auth.CaseInsensitiveModelBackend"]
+
 MIDDLEWARE = [
     "elyurt.proxy.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
