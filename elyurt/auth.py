@@ -29,9 +29,7 @@ class CaseInsensitiveModelBackend(ModelBackend):
         if username is None or password is None:
             return None
         name = username_normal(username)
-        users = list(
-            model._default_manager.filter(**{f"{model.USERNAME_FIELD}__iexact": name})[:2]
-        )
+        users = list(model._default_manager.filter(**{f"{model.USERNAME_FIELD}__iexact": name})[:2])
         if len(users) != 1:
             # None, or two accounts from before the unique index: only the exact one.
             users = [u for u in users if u.get_username() == name]
