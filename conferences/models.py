@@ -449,3 +449,42 @@ class InvitationImport(models.Model):
     @property
     def percent(self) -> int:
         return 100 * self.rows_done // self.rows_total if self.rows_total else 0
+
+
+class PartnerRegistration(models.Model):
+    """A partner's registration of one person, as the partner sent it.
+
+    One person has one invitation per conference, whoever invited them first (staff, the
+    council, another partner). Each partner that registers the person gets a row here with
+    the details it sent, and the partner API shows it those: so registering someone invited
+    another way looks exactly like registering someone new, and tells the partner nothing of
+    who else invited them or what they wrote.
+    """
+
+    invitation = models.ForeignKey(
+        Invitation, on_delete=models.CASCADE, related_name="partner_registrations"
+    )
+    organization_by = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="registrations_made"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("email"), max_length=254)
+    organization = models.CharField(_("organisation"), max_length=300, blank=True)
+    position = models.CharField(_("position"), max_length=300, blank=True)
+    language = models.CharField(_("language"), max_length=8, choices=Language.choices)
+    timezone = models.CharField(_("time zone"), max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("partner registration")
+        verbose_name_plural = _("partner registrations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["invitation", "organization_by"], name="partner_registration_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>"
