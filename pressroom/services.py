@@ -20,10 +20,10 @@ from activity.services import activity_iso, activity_record, activity_record_sav
 from conferences.models import Conference
 from elyurt import api_cache
 from elyurt.text import texts_clean
+from transliteration import to_latin
 
 from . import public_cache
 from .models import PressRelease, PressReleaseVersion, ReleaseTemplate
-from transliteration import to_latin
 
 Status = PressRelease.Status
 
@@ -224,6 +224,39 @@ def press_release_edit(*, release: PressRelease, by, **fields) -> PressRelease:
     )
     _invalidate_on_commit()
     return release
+
+
+@transaction.atomic
+def press_release_latin_follow(*, by=None) -> list[int]:
+    """Derive again the Latin of every release whose Latin follows the Cyrillic (not edited by
+    hand), after the exception dictionary changed (transliteration.services). Each release whose
+    Latin changes gets a version ("edit") and release.edited in the log; returns their ids.
+    """
+    changed_ids = []
+    releases = PressRelease.objects.select_for_update().filter(latin_edited=False).order_by("pk")
+    for release in releases:
+        latin = {
+            "title_latn": to_latin(release.title_cyrl),
+            "body_latn": to_latin(release.body_cyrl),
+        }
+        changed = sorted(name for name, value in latin.items() if getattr(release, name) != value)
+        if not changed:
+            continue
+        for name in changed:
+            setattr(release, name, latin[name])
+        release.updated_by = _actor(by)
+        release.save()
+        version = _snapshot(release=release, source=PressReleaseVersion.Source.EDIT, by=by)
+        activity_record(
+            action=Action.RELEASE_EDITED,
+            target=release,
+            by=by,
+            data={"changed": changed, "version": version.number},
+        )
+        changed_ids.append(release.pk)
+    if changed_ids:
+        _invalidate_on_commit()
+    return changed_ids
 
 
 def release_template_save(*, template: ReleaseTemplate, by=None) -> ReleaseTemplate:

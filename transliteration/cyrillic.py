@@ -61,7 +61,9 @@ _DATE = re.compile(
     re.IGNORECASE,
 )
 # The hyphen of a paired word's particle: kecha-yu, tun-u.
-_PARTICLE = re.compile(r"(?<=[aeiouAEIOU])-(?=(?:yu|YU)\b)|(?<=[b-df-hj-np-tv-zB-DF-HJ-NP-TV-Z])-(?=[uU]\b)")
+_PARTICLE = re.compile(
+    r"(?<=[aeiouAEIOU])-(?=(?:yu|YU)\b)|(?<=[b-df-hj-np-tv-zB-DF-HJ-NP-TV-Z])-(?=[uU]\b)"
+)
 
 
 def _date_space(match: re.Match[str]) -> str:
