@@ -31,8 +31,7 @@ PERM_DELETE = "transliteration.delete_dictionaryentry"
 _CYRILLIC_WORD = re.compile(r"[\u0400-\u04ff]+")
 _LATIN_WORD = re.compile(r"[A-Za-z]+")
 _LATIN_SPELLING = re.compile(rf"[A-Za-z{APOSTROPHES}]+(?:-[A-Za-z{APOSTROPHES}]+)*")
-_OKINA_AFTER = re.compile(rf"(?<=[oOgG])[{APOSTROPHES}]")
-_TUTUQ = re.compile(f"[{APOSTROPHES}]")
+_APOSTROPHE = re.compile(rf"(?P<okina>(?<=[oOgG])[{APOSTROPHES}])|[{APOSTROPHES}]")
 
 
 def _check_permission(by, permission: str) -> None:
@@ -72,7 +71,7 @@ def dictionary_spelling_clean(*, cyrillic, latin, whole_word=False, note="") -> 
             _("Latin letters and apostrophes only (one word, or two joined by a hyphen).")
         )
     else:
-        latin = _TUTUQ.sub("\u02bc", _OKINA_AFTER.sub("\u02bb", latin))
+        latin = _APOSTROPHE.sub(lambda m: "\u02bb" if m.group("okina") else "\u02bc", latin)
     if errors:
         raise ValidationError(errors)
     return {
