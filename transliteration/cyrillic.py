@@ -127,7 +127,7 @@ def _cyrillic(word: str, dictionary: Dictionary) -> str:
     found = dictionary.for_latin(key)
     if found is None and _FOREIGN.search(key):
         return word  # not Uzbek Latin (Coursera)
-    letters = [c for c in word if c.isalpha()]
+    letters = [c for c in word if c.lower() != c.upper()]  # not ʼ, a letter without case
     all_caps = len(letters) > 1 and all(c.isupper() for c in letters)
     head, start = "", 0
     if found is not None:

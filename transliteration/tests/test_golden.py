@@ -172,6 +172,7 @@ LATIN_TO_CYRILLIC = {
         ("o`zbek", "ўзбек"),
         ("G'alaba", "Ғалаба"),
         ("OʻZBEKISTON", "ЎЗБЕКИСТОН"),
+        ("MAʼLUMOT", "МАЪЛУМОТ"),
         ("taʼlim", "таълим"),
         ("ta'lim", "таълим"),
         ("ma’lumot", "маълумот"),
