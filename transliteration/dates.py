@@ -1,6 +1,6 @@
 """Dates as Uzbek is written in each script, so releases and mail agree.
 
-Latin writes ordinal numbers with a hyphen (1995 rules, § 26: ``2020-yil 28-avgust``,
+Latin writes an ordinal number in digits with a hyphen (the 1995 rules: ``2020-yil 28-avgust``,
 ``15-iyul``, ``3-modda``); the Cyrillic of the press service's releases writes the year and the
 day without it (``2020 йил 28 август``, /work/shared/domain.md). ``to_latin`` adds the hyphen
 to a year or day written before a date word, and ``to_cyrillic`` takes it away, so a date

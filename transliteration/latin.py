@@ -15,11 +15,12 @@ imlo qoidalari"; /work/shared/domain.md "Writing Uzbek"), one Latin piece per Cy
 - сҳ is ``sʼh`` (Isʼhoq); izofa after а, о, ё is ``-yi`` (nuqtayi nazar); the particle -ю of
   paired words after a vowel is ``-yu`` (kecha-yu kunduz).
 - A year or day before a date word takes the hyphen of ordinals: ``2020 йил 28 августда`` →
-  ``2020-yil 28-avgustda`` (rule 26 of the 1995 rules; the portal's Latin mail writes the same).
+  ``2020-yil 28-avgustda`` (the 1995 rules: an ordinal in digits takes a hyphen for its
+  suffix, 5-sinf; the portal's Latin mail writes the same).
 - A capital initial followed by a full stop is the first letter of the Latin name: Ш. → Sh.
   (sh is one letter of the 1995 alphabet), but Ё. Ю. Я. Е. → Y. (yo, yu, ya, ye are two
-  letters, and a Latin initial is one: Yorqin → Y.; the spelling references and the passports'
-  Latin pages write Y.).
+  letters, and a Latin initial is one: Yorqin → Y.; most references measured in issue 14
+  expect Y. too). Latin → Cyrillic cannot know the letter back and writes Й.
 - Case is kept per letter: Ш is ``Sh`` in a capitalised word, ``SH`` beside another capital
   (АҚШ → AQSH, АҚШдаги → AQSHdagi).
 

@@ -1,7 +1,7 @@
 """Golden lists per kind, both directions, with the shipped dictionary only.
 
 Each expected spelling was checked by hand against the 1995 rules (Vazirlar Mahkamasining
-1995-yil 24-avgustdagi 339-son qarori, "Oʻzbek tilining asosiy imlo qoidalari": § numbers below)
+1995-yil 24-avgustdagi 339-son qarori, "Oʻzbek tilining asosiy imlo qoidalari": the rule named before each kind)
 and, for dictionary words, against "Oʻzbek tilining imlo lugʻati". The kinds are those issue 14
 lists as failing in the first version.
 """
@@ -25,16 +25,16 @@ def to_cyrillic(text: str) -> str:
 
 
 CYRILLIC_TO_LATIN = {
-    # ў and ғ followed by ъ: the ʻ already marks the sound; no ʼ after it (§ 6: moʻjiza).
+    # ў and ғ followed by ъ: the ʻ already marks the sound; no ʼ after it (rules on ъ: moʻjiza).
     "o_g_tutuq": [
         ("мўъжиза", "moʻjiza"),
         ("Мўъжиза", "Moʻjiza"),
         ("МЎЪЖИЗА", "MOʻJIZA"),
         ("мўътабар", "moʻtabar"),
         ("мўътадил", "moʻtadil"),
-        ("маъно", "maʼno"),  # ʼ after a plain vowel stays (§ 6)
+        ("маъно", "maʼno"),  # ʼ after a plain vowel stays
     ],
-    # ц: ts between vowels, s elsewhere, including at the end after a vowel (§ 5: abzas).
+    # ц: ts between vowels, s elsewhere, including at the end after a vowel (rules on ц; abzas as the spelling dictionary).
     "final_ts": [
         ("абзац", "abzas"),
         ("Абзац", "Abzas"),
@@ -43,7 +43,7 @@ CYRILLIC_TO_LATIN = {
         ("лицей", "litsey"),
         ("революция", "revolyutsiya"),
     ],
-    # ъ before ё ю я after a consonant is not written (§ 6: syomka); after a vowel it is ʼ.
+    # ъ before ё ю я after a consonant is not written (rules on ъ: syomka); after a vowel it is ʼ.
     "hard_sign_before_iotated": [
         ("съёмка", "syomka"),
         ("Съёмкаси", "Syomkasi"),
@@ -64,14 +64,14 @@ CYRILLIC_TO_LATIN = {
         ("Ў. Назаров", "Oʻ. Nazarov"),
         ("Э. Ғаниев", "E. Gʻaniyev"),
     ],
-    # Izofa after a vowel is -yi (§ 17: nuqtayi nazar).
+    # Izofa after a vowel is -yi (rules on izofa: nuqtayi nazar).
     "izofa": [
         ("нуқтаи назар", "nuqtayi nazar"),
         ("Нуқтаи назар", "Nuqtayi nazar"),
         ("дунёи фоний", "dunyoyi foniy"),
         ("раис", "rais"),
     ],
-    # Paired words: the particle -у/-ю is written with a hyphen (§ 19: kecha-yu kunduz).
+    # Paired words: the particle -у/-ю is written with a hyphen (rules on hyphenation: kecha-yu kunduz).
     "paired_words": [
         ("кечаю кундуз", "kecha-yu kunduz"),
         ("Кечаю кундуз", "Kecha-yu kunduz"),
@@ -79,13 +79,13 @@ CYRILLIC_TO_LATIN = {
         ("тунука", "tunuka"),
         ("интервью", "intervyu"),
     ],
-    # ғ-stems with -га: Latin writes the parts, togʻ+ga (§ 27), Cyrillic the sound (тоққа).
+    # ғ-stems with -га: Latin writes the parts, togʻ+ga (rules on -ga: togʻga, read toqqa), Cyrillic the sound (тоққа).
     "gh_stems": [
         ("тоққа", "togʻga"),
         ("Тоққа", "Togʻga"),
         ("боққа", "bogʻga"),
         ("тоққача", "togʻgacha"),
-        ("йўққа", "yoʻqqa"),  # a қ-stem keeps qqa (§ 27)
+        ("йўққа", "yoʻqqa"),  # a қ-stem keeps qqa (yoʻq+qa)
         ("ёққа", "yoqqa"),
     ],
     # Dictionary spellings (Oʻzbek tilining imlo lugʻati) and their suffixed forms.
@@ -115,7 +115,7 @@ CYRILLIC_TO_LATIN = {
         (unicodedata.normalize("NFD", "Ўзбекистон"), "Oʻzbekiston"),
         (unicodedata.normalize("NFD", "ёш"), "yosh"),
     ],
-    # Ordinals in dates take a hyphen in Latin (§ 26: 2020-yil 28-avgust, 15-iyul, 3-modda).
+    # Ordinals in dates take a hyphen in Latin (an ordinal in digits: 2020-yil 28-avgust, 15-iyul).
     "dates": [
         ("2020 йил 28 августда", "2020-yil 28-avgustda"),
         ("2020 йилнинг 28 августида", "2020-yilning 28-avgustida"),
@@ -130,7 +130,7 @@ CYRILLIC_TO_LATIN = {
 }
 
 LATIN_TO_CYRILLIC = {
-    # sh, ch, ng (ng is н + г), sʼh (§ 1-4).
+    # sh, ch, ng (ng is н + г), sʼh (the alphabet's table).
     "digraphs": [
         ("shahar", "шаҳар"),
         ("Chorsu", "Чорсу"),
@@ -142,7 +142,7 @@ LATIN_TO_CYRILLIC = {
         ("Isʼhoq", "Исҳоқ"),
         ("Is'hoq", "Исҳоқ"),
     ],
-    # yo yu ya ye at a word start, after a vowel or y; ye after a consonant is ъе (§ 4).
+    # yo yu ya ye at a word start, after a vowel or y; ye after a consonant is ъе (obyekt).
     "iotated": [
         ("yosh", "ёш"),
         ("Yevropa", "Европа"),
@@ -156,7 +156,7 @@ LATIN_TO_CYRILLIC = {
         ("yoʻl", "йўл"),
         ("boʻyoq", "бўёқ"),
     ],
-    # e is э at a word start and after a vowel (§ 2).
+    # e is э at a word start and after a vowel (the alphabet's table: э is e).
     "e": [
         ("ekspert", "эксперт"),
         ("poeziya", "поэзия"),
