@@ -47,27 +47,20 @@ _LETTERS = {
 _VOWELS = frozenset("aeiou")
 _FOREIGN = re.compile(r"w|c(?!h)")
 
+_MONTHS = "yanvar|fevral|mart|aprel|may|iyun|iyul|avgust|sentabr|oktabr|noyabr|dekabr"
+# URLs and e-mail addresses are kept whole; the hyphen of a year or day before its date word
+# becomes a space (2020-yil → 2020 йил); the hyphen of a paired word's particle goes (kecha-yu
+# → кечаю, tun-u → туну); a run of Latin letters (with apostrophes) is a word.
 _TOKEN = re.compile(
     r"(?P<keep>(?i:https?://|www\.)[^\s\"“”«»„‘’<>]+"
     r"|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+)"
+    rf"|(?<![\d.,:/-])(?P<date>(?:[12]\d{{3}}(?=-(?i:yil))|(?:[1-9]|[12]\d|3[01])"
+    rf"(?=-(?i:{_MONTHS})(?i:i)?(?i:da|dan|ga|gacha|ni|ning|dagi)?\b))-)"
+    r"|(?P<particle>(?<=[aeiouAEIOU])-(?=(?:yu|YU)\b)"
+    r"|(?<=[b-df-hj-np-tv-zB-DF-HJ-NP-TV-Z])-(?=[uU]\b))"
     rf"|[A-Za-z](?:[A-Za-z]|[{APOSTROPHES}](?=[A-Za-z])|(?<=[oOgG])[{APOSTROPHES}])*"
 )
 _OPENING = "\"'‘’`“«„\u02bb\u02bc"
-
-_MONTHS = "yanvar|fevral|mart|aprel|may|iyun|iyul|avgust|sentabr|oktabr|noyabr|dekabr"
-_DATE = re.compile(
-    rf"(?<![\d.,:/-])(?P<number>[12]\d{{3}}-(?=yil)|(?:[1-9]|[12]\d|3[01])-"
-    rf"(?=(?:{_MONTHS})i?(?:da|dan|ga|gacha|ni|ning|dagi)?\b))",
-    re.IGNORECASE,
-)
-# The hyphen of a paired word's particle: kecha-yu, tun-u.
-_PARTICLE = re.compile(
-    r"(?<=[aeiouAEIOU])-(?=(?:yu|YU)\b)|(?<=[b-df-hj-np-tv-zB-DF-HJ-NP-TV-Z])-(?=[uU]\b)"
-)
-
-
-def _date_space(match: re.Match[str]) -> str:
-    return match.group("number")[:-1] + " "
 
 
 def _spell(key: str, before: str) -> list[tuple[str, int]]:
@@ -161,13 +154,15 @@ def transliterate(text: str, dictionary: Dictionary) -> str:
     """``text`` in Uzbek Cyrillic with `dictionary`'s entries; see the module's docstring."""
     if not text.isascii():
         text = unicodedata.normalize("NFC", text)
-    if "-" in text:
-        text = _DATE.sub(_date_space, text)
-        text = _PARTICLE.sub("", text)
 
     def replace(match: re.Match[str]) -> str:
-        if match.lastgroup == "keep":
+        group = match.lastgroup
+        if group == "keep":
             return match.group()
+        if group == "date":
+            return match.group()[:-1] + " "
+        if group == "particle":
+            return ""
         word = match.group()
         tail = ""
         start = match.start()

@@ -57,24 +57,18 @@ _INITIAL_Y = frozenset("ёюяе")
 # What precedes a run of Cyrillic letters decides its first е (ye or e) and ц.
 WORD_START, AFTER_VOWEL, AFTER_CONSONANT = 0, 1, 2
 
+_MONTH_STEMS = "январ|феврал|март|апрел|май|июн|июл|август|сентябр|октябр|ноябр|декабр"
+_DATE_SUFFIXES = "(?:ь|и)?(?:да|дан|га|гача|ни|нинг|даги)?"
+
+# URLs and e-mail addresses are kept whole; the space between a year (or a day) and its date
+# word becomes the ordinal's hyphen; a run of Cyrillic letters is a word.
 _TOKEN = re.compile(
     r"(?P<keep>(?i:https?://|www\.)[^\s\"“”«»„‘’<>]+"
     r"|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+)"
+    rf"|(?<![\d.,:/-])(?P<date>(?:[12]\d{{3}}(?= (?i:йил))|(?:[1-9]|[12]\d|3[01])"
+    rf"(?= (?i:{_MONTH_STEMS}){_DATE_SUFFIXES}(?![\u0400-\u04ff]))) )"
     r"|[\u0400-\u04ff]+"
 )
-
-_MONTH_STEMS = "январ|феврал|март|апрел|май|июн|июл|август|сентябр|октябр|ноябр|декабр"
-_DATE_SUFFIXES = "(?:ь|и)?(?:да|дан|га|гача|ни|нинг|даги|гача)?"
-# The space between a year (or a day) and its date word becomes the ordinal's hyphen.
-_DATE = re.compile(
-    rf"(?<![\d.,:/-])(?:(?P<year>[12]\d{{3}}) (?=йил)|(?P<day>[1-9]|[12]\d|3[01]) "
-    rf"(?=(?:{_MONTH_STEMS}){_DATE_SUFFIXES}(?![\u0400-\u04ff])))",
-    re.IGNORECASE,
-)
-
-
-def _date_hyphen(match: re.Match[str]) -> str:
-    return f"{match.group('year') or match.group('day')}-"
 
 
 def _letter(lower: str, i: int, before: str | None) -> str:
@@ -192,12 +186,12 @@ def transliterate(text: str, dictionary: Dictionary) -> str:
     """``text`` in Uzbek Latin with `dictionary`'s entries; see the module's rules."""
     if not text.isascii():
         text = unicodedata.normalize("NFC", text)
-    if "йил" in text or "ЙИЛ" in text or _has_month(text):
-        text = _DATE.sub(_date_hyphen, text)
 
     def replace(match: re.Match[str]) -> str:
         if match.lastgroup == "keep":
             return match.group()
+        if match.lastgroup == "date":
+            return match.group()[:-1] + "-"
         word, start = match.group(), match.start()
         if len(word) == 1 and word.isupper() and text[match.end() : match.end() + 1] == ".":
             if word.lower() in _INITIAL_Y:
@@ -205,10 +199,3 @@ def transliterate(text: str, dictionary: Dictionary) -> str:
         return _word(word, _context_before(text, start), dictionary)
 
     return _TOKEN.sub(replace, text)
-
-
-_MONTH_HINT = re.compile(rf"\d (?i:{_MONTH_STEMS})")
-
-
-def _has_month(text: str) -> bool:
-    return _MONTH_HINT.search(text) is not None

@@ -126,6 +126,7 @@ CYRILLIC_TO_LATIN = {
         ("5 йил давомида", "5 yil davomida"),  # a count, not a year
         ("5 мартаба", "5 martaba"),  # not March
         ("1 сентябрдан", "1-sentabrdan"),
+        ("https://elyurt.uz/?q=2020 йил", "https://elyurt.uz/?q=2020 yil"),
     ],
 }
 
@@ -203,6 +204,12 @@ LATIN_TO_CYRILLIC = {
         ("https://elyurt.uz/uz-latn/press/", "https://elyurt.uz/uz-latn/press/"),
         ("info@elyurt.uz manziliga", "info@elyurt.uz манзилига"),
         ("OTMlar", "ОТМлар"),
+        # A URL keeps its dates and hyphens; the text around it does not.
+        (
+            "https://elyurt.uz/press/2020-yil-kecha-yu-tun-u/ 2020-yil",
+            "https://elyurt.uz/press/2020-yil-kecha-yu-tun-u/ 2020 йил",
+        ),
+        ("press@elyurt.uz 28-avgust", "press@elyurt.uz 28 август"),
     ],
     # Izofa, paired words, ғ-stems, months and dates back to the house Cyrillic.
     "forms": [
@@ -265,3 +272,16 @@ def test_every_shipped_entry_reads_back() -> None:
             continue  # tun-u: two words in Latin text; sentabr alone is the month сентябрь
         assert to_latin(entry.cyrillic) == entry.latin or entry.cyrillic.isascii(), entry
         assert to_cyrillic(entry.latin) == entry.cyrillic, entry
+
+
+def test_the_proofread_latin_seed_release_comes_back_as_the_cyrillic_one() -> None:
+    from .test_to_latin import read
+
+    assert to_cyrillic(read("seed_release.uz-Latn.txt")) == read("seed_release.uz-Cyrl.txt")
+
+
+def test_cyrillic_text_is_left_unchanged_by_to_cyrillic() -> None:
+    from .test_to_latin import read
+
+    cyrillic_text = read("seed_release.uz-Cyrl.txt")
+    assert to_cyrillic(cyrillic_text) == cyrillic_text
