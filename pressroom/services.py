@@ -227,13 +227,16 @@ def press_release_edit(*, release: PressRelease, by, **fields) -> PressRelease:
 
 
 @transaction.atomic
-def press_release_latin_follow(*, by=None) -> list[int]:
+def press_release_latin_follow(*, by=None, words=()) -> list[int]:
     """Derive again the Latin of every release whose Latin follows the Cyrillic (not edited by
-    hand), after the exception dictionary changed (transliteration.services). Each release whose
-    Latin changes gets a version ("edit") and release.edited in the log; returns their ids.
+    hand) and holds one of `words` (all such releases when none are given), after the
+    exception dictionary changed (transliteration.services). Each release whose Latin changes
+    gets a version ("edit") and release.edited in the log; returns their ids.
     """
+    from transliteration.selectors import releases_following
+
     changed_ids = []
-    releases = PressRelease.objects.select_for_update().filter(latin_edited=False).order_by("pk")
+    releases = releases_following(words=words).select_for_update().order_by("pk")
     for release in releases:
         latin = {
             "title_latn": to_latin(release.title_cyrl),

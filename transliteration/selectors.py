@@ -65,23 +65,36 @@ def _changed_phrases(before: str, after: str) -> list[tuple[str, str]]:
     return pairs
 
 
-def dictionary_preview(
-    *, entries: list[Entry], releases: QuerySet | None = None
-) -> list[ReleaseChange]:
+def releases_following(*, words=()) -> QuerySet:
+    """Press releases whose Latin follows the Cyrillic (not edited by hand) and, when `words`
+    are given, whose Cyrillic title or body holds one of them (any case): the releases a
+    dictionary entry for those words can change."""
+    from pressroom.models import PressRelease
+
+    releases = PressRelease.objects.filter(latin_edited=False)
+    words = [w for w in words if w]
+    if words:
+        holds = Q()
+        for word in words:
+            holds |= Q(title_cyrl__icontains=word) | Q(body_cyrl__icontains=word)
+        releases = releases.filter(holds)
+    return releases
+
+
+def dictionary_preview(*, entries: list[Entry], words=()) -> list[ReleaseChange]:
     """What saving would change: every press release whose Latin follows the Cyrillic (not
-    edited by hand) and whose title or body Latin, derived with the shipped entries and
+    edited by hand), holds one of `words` (the entry's Cyrillic, before and after; all releases
+    when none are given) and whose title or body Latin, derived with the shipped entries and
     `entries` (the press service's, as they would be), differs from the stored Latin.
 
     The stored Latin is what pressroom.services.press_release_latin_follow replaces on saving.
     One query for the releases; the transliteration itself is in memory.
     """
-    from pressroom.models import PressRelease
-
     candidate = merged(entries)
-    if releases is None:
-        releases = PressRelease.objects.filter(latin_edited=False)
-    rows = releases.order_by("-pk").only(
-        "pk", "slug", "status", "title_cyrl", "body_cyrl", "title_latn", "body_latn"
+    rows = (
+        releases_following(words=words)
+        .order_by("-pk")
+        .only("pk", "slug", "status", "title_cyrl", "body_cyrl", "title_latn", "body_latn")
     )
     changes = []
     for release in rows:

@@ -96,14 +96,15 @@ def stored_entries() -> list[Entry]:
     return [Entry(c, latin, w) for c, latin, w in rows]
 
 
-def _publish(*, by) -> None:
-    """Use the new entries here at once, tell the other processes, follow the releases."""
+def _publish(*, by, words) -> None:
+    """Use the new entries here at once, tell the other processes, follow the releases that
+    hold `words` (the entry's Cyrillic before and after the change)."""
     from pressroom.services import press_release_latin_follow
 
     # In use here at once; with no version, so that a rolled-back write is forgotten at the
     # next check (the entries are then read again as committed).
     dictionary.install(stored_entries(), version=None)
-    press_release_latin_follow(by=by)
+    press_release_latin_follow(by=by, words=words)
 
     def after_commit() -> None:
         from elyurt import api_cache
@@ -140,7 +141,7 @@ def dictionary_entry_add(
         by=by,
         data={"cyrillic": entry.cyrillic, "latin": entry.latin},
     )
-    _publish(by=by)
+    _publish(by=by, words=[entry.cyrillic])
     return entry
 
 
@@ -154,6 +155,7 @@ def dictionary_entry_update(
         cyrillic=cyrillic, latin=latin, whole_word=whole_word, note=note
     )
     entry = DictionaryEntry.objects.select_for_update().get(pk=entry.pk)
+    before = entry.cyrillic
     _check_unique(values["cyrillic"], exclude_pk=entry.pk)
     changed = sorted(name for name, value in values.items() if getattr(entry, name) != value)
     if not changed:
@@ -169,7 +171,7 @@ def dictionary_entry_update(
         data={"changed": changed, "cyrillic": entry.cyrillic, "latin": entry.latin},
     )
     if changed != ["note"]:
-        _publish(by=by)
+        _publish(by=by, words=[before, entry.cyrillic])
     return entry
 
 
@@ -184,5 +186,6 @@ def dictionary_entry_delete(*, entry: DictionaryEntry, by) -> None:
         by=by,
         data={"cyrillic": entry.cyrillic, "latin": entry.latin},
     )
+    words = [entry.cyrillic]
     entry.delete()
-    _publish(by=by)
+    _publish(by=by, words=words)

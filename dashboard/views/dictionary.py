@@ -97,7 +97,10 @@ class DictionaryEditView(StaffView, TemplateView):
         return self._render(
             entry=entry,
             form=form,
-            preview=dictionary_preview(entries=after),
+            preview=dictionary_preview(
+                entries=after,
+                words=[values["cyrillic"], entry.cyrillic if entry is not None else ""],
+            ),
             previewed=_signed(values),
         )
 
@@ -126,7 +129,9 @@ class DictionaryDeleteView(StaffView, TemplateView):
     template_name = "dashboard/dictionary_delete.html"
 
     def _context(self, form, entry):
-        preview = dictionary_preview(entries=dictionary_entries_after(replacing=entry.pk))
+        preview = dictionary_preview(
+            entries=dictionary_entries_after(replacing=entry.pk), words=[entry.cyrillic]
+        )
         return self.get_context_data(entry=entry, form=form, preview=preview)
 
     def get(self, request, *args, **kwargs):
