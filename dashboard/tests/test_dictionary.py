@@ -178,3 +178,13 @@ def test_the_list_searches_both_scripts(as_role):
     client = as_role(roles.PRESS)
     assert [e.cyrillic for e in client.get(LIST, {"q": "ziyo"}).context["entries"]] == ["зиётек"]
     assert [e.cyrillic for e in client.get(LIST, {"q": "БЮДЖ"}).context["entries"]] == ["бюджет"]
+
+
+@pytest.mark.parametrize("size", [1, 25])
+def test_the_list_costs_the_same_queries_at_any_size(as_role, django_assert_num_queries, size):
+    client = as_role(roles.PRESS)
+    for n in range(size):
+        DictionaryEntry.objects.create(cyrillic=f"сўз{'а' * n}", latin=f"soʻz{'a' * n}")
+    client.get(LIST)  # the session and permissions cached as on any later page
+    with django_assert_num_queries(6):
+        assert len(client.get(LIST).context["entries"]) == size
