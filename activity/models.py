@@ -48,6 +48,9 @@ class Action(models.TextChoices):
     template.created
     organization.updated, council.updated,    {"changed": [...]}
     template.updated
+    dictionary.added, dictionary.deleted      {"cyrillic": word, "latin": word}
+    dictionary.changed                        {"changed": [...], "cyrillic": word,
+                                               "latin": word} (as it is now)
     ========================================  ===============================================
     """
 
@@ -80,6 +83,9 @@ class Action(models.TextChoices):
     COUNCIL_UPDATED = "council.updated", _("Council changed")
     TEMPLATE_CREATED = "template.created", _("Release template added")
     TEMPLATE_UPDATED = "template.updated", _("Release template changed")
+    DICTIONARY_ADDED = "dictionary.added", _("Dictionary entry added")
+    DICTIONARY_CHANGED = "dictionary.changed", _("Dictionary entry changed")
+    DICTIONARY_DELETED = "dictionary.deleted", _("Dictionary entry deleted")
 
 
 # Actors that are not users, as `by=` strings and as stored in `actor_label`.
