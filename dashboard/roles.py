@@ -21,7 +21,7 @@ ROLE_LABELS = {
     VIEWER: _("Viewer"),
 }
 
-PROJECT_APPS = ("experts", "conferences", "pressroom", "integrations")
+PROJECT_APPS = ("experts", "conferences", "pressroom", "integrations", "telegram_channels")
 
 
 def _view(apps_labels) -> Q:
@@ -37,11 +37,12 @@ def role_permissions(permission_model) -> dict:
         ADMINISTRATOR: perms,
         SECRETARY: perms.filter(
             (Q(content_type__app_label__in=["experts", "conferences"]) & edit)
-            | _view(["pressroom", "integrations"])
+            | _view(["pressroom", "integrations", "telegram_channels"])
         ),
         # The press reads conferences and people, not the invitation lists with their emails.
         PRESS: perms.filter(
-            Q(content_type__app_label="pressroom") | _view(["experts", "conferences"])
+            Q(content_type__app_label__in=["pressroom", "telegram_channels"])
+            | _view(["experts", "conferences"])
         ).exclude(codename__in=["view_invitation", "view_outboundmessage"]),
         VIEWER: perms.filter(_view(PROJECT_APPS)),
     }
