@@ -69,9 +69,7 @@ class BotApi:
         base = settings.TELEGRAM_API_BASE_URL.rstrip("/")
         url = f"{base}/bot{settings.TELEGRAM_BOT_TOKEN}/{method}"
         try:
-            response = self.session.post(
-                url, json=params, timeout=settings.OUTSIDE_TIMEOUT_SECONDS
-            )
+            response = self.session.post(url, json=params, timeout=settings.OUTSIDE_TIMEOUT_SECONDS)
         except requests.RequestException as exc:
             raise BotError(0, _scrub(f"{method}: {type(exc).__name__}: {exc}")) from None
         try:

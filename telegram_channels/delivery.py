@@ -158,6 +158,7 @@ def _remove(api: BotApi, post: TelegramPost) -> str:
             return "deleted"
         if not (exc.code == 400 and exc.says("can't be deleted", "cannot be deleted")):
             raise
-    _edit(api, chat, post.message_id, post.is_photo, f"<i>{withdrawn_text(post.channel.script)}</i>")
+    _edit(
+        api, chat, post.message_id, post.is_photo, f"<i>{withdrawn_text(post.channel.script)}</i>"
+    )
     return "marked"
-

@@ -285,6 +285,8 @@ def posts_sweep(*, now: datetime.datetime | None = None) -> int:
         TelegramPost.objects.filter(pk__in=forgotten).update(updated_at=now)
     ids = expired + forgotten
     if ids:
-        logger.info("telegram sweeper: %d expired leases, %d forgotten", len(expired), len(forgotten))
+        logger.info(
+            "telegram sweeper: %d expired leases, %d forgotten", len(expired), len(forgotten)
+        )
         posts_queue_now(post_ids=ids)
     return len(ids)

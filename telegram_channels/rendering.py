@@ -20,14 +20,14 @@ from django.utils.translation import override
 from conferences.models import Conference
 from pressroom.models import PressRelease
 from pressroom.rendering import plain_paragraphs
-from transliteration import CYRILLIC, in_script
+from transliteration import in_script
 
 from .bot import CAPTION_LIMIT, TEXT_LIMIT
 
 ELLIPSIS = "…"
 TASHKENT = ZoneInfo("Asia/Tashkent")
-# The interface language that writes our own words (the "withdrawn" note, "Registration")
-# in a channel's script.
+# The catalogue that writes our own words (the link's label, the "withdrawn" note) in a
+# channel's script: uz-latn's is in Latin letters, uz-cyrl's in Cyrillic.
 LANGUAGE_FOR_SCRIPT = {"cyrl": "uz-cyrl", "latn": "uz-latn"}
 # A sentence ends at . ! ? or … followed by a space (closing quotes and brackets stay with it).
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[»”\"')\]]*\s+")
@@ -92,11 +92,10 @@ def _compose(*, title: str, body: str, link: str, link_label: str, limit: int) -
     return "\n\n".join(parts)
 
 
-def _text_in(release: PressRelease, field: str, script: str) -> str:
-    # The Latin text may be edited by hand, so it is used when there; in_script makes sure no
-    # letter of the other script is left (a Latin channel shows no Cyrillic letter).
-    source = getattr(release, f"{field}_{script}", "") or getattr(release, f"{field}_cyrl")
-    return in_script(source, script)
+def _source(release: PressRelease, field: str, script: str) -> str:
+    # The Latin text may be edited by hand, so it is used when there; in_script is applied on
+    # top, so no letter of the other script is left (a Latin channel shows no Cyrillic letter).
+    return getattr(release, f"{field}_{script}", "") or getattr(release, f"{field}_cyrl")
 
 
 def release_link(release: PressRelease, script: str) -> str:
@@ -122,12 +121,14 @@ def release_post(release: PressRelease, script: str) -> Post:
     """The post of `release` for a channel in `script` ("cyrl" or "latn")."""
     photo = release_lead_photo_url(release)
     limit = CAPTION_LIMIT if photo else TEXT_LIMIT
-    paragraphs = plain_paragraphs(_text_in(release, "body", script))
+    # Tags go first (an editor's <p>), then the script: "&lt;" in a text stays text.
+    body = _source(release, "body", script)
+    plain = in_script(" ".join(plain_paragraphs(body)), script)
     with override(LANGUAGE_FOR_SCRIPT[script]):
-        label = in_script(_("Read on the site"), script)
+        label = _("Read on the site")
     text = _compose(
-        title=_text_in(release, "title", script),
-        body=" ".join(paragraphs),
+        title=in_script(_source(release, "title", script), script),
+        body=plain,
         link=release_link(release, script),
         link_label=label,
         limit=limit,
@@ -158,9 +159,9 @@ def conference_post(conference: Conference, script: str) -> Post:
         label = _("Register")
     text = _compose(
         title=in_script(conference.title, script),
-        body=in_script(when, script),
+        body=when,
         link=site_url(conference_public_path(conference)),
-        link_label=in_script(label, script),
+        link_label=label,
         limit=TEXT_LIMIT,
     )
     return Post(html=text)
@@ -169,4 +170,4 @@ def conference_post(conference: Conference, script: str) -> Post:
 def withdrawn_text(script: str) -> str:
     """What a post says once its release is withdrawn and Telegram refused to delete it."""
     with override(LANGUAGE_FOR_SCRIPT.get(script, "uz-cyrl")):
-        return in_script(_("This press release has been withdrawn."), script or CYRILLIC)
+        return _("This press release has been withdrawn.")

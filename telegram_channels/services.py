@@ -139,9 +139,7 @@ def conference_announce(*, conference: Conference, by) -> list[int]:
     _check_permission(by, PERM_POST)
     locked = Conference.objects.select_for_update().get(pk=conference.pk)
     if locked.status != Conference.Status.SCHEDULED:
-        raise ValidationError(
-            {"conference": _("Only a scheduled conference can be announced.")}
-        )
+        raise ValidationError({"conference": _("Only a scheduled conference can be announced.")})
     channels = list(_enabled_channels().exclude(posts__conference=locked))
     if not channels and not _enabled_channels().exists():
         raise ValidationError({"conference": _("No Telegram channel is enabled.")})

@@ -22,6 +22,9 @@ TOKEN = "123456789:AAfakeTokenForTests_abcdefghijklmnop"
 ALLOWED_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre"}
 ALLOWED_TAGS |= {"span", "tg-spoiler", "blockquote", "tg-emoji"}
 
+# The only named entities Telegram's HTML knows.
+NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
+
 
 @dataclass
 class Call:
@@ -64,23 +67,31 @@ class _Visible(HTMLParser):
     """The visible text of Telegram HTML; EntityError for what Telegram would not parse."""
 
     def __init__(self):
-        super().__init__(convert_charrefs=True)
+        super().__init__(convert_charrefs=False)
         self.parts: list[str] = []
         self.open: list[str] = []
 
     def handle_starttag(self, tag, attrs):
         if tag not in ALLOWED_TAGS:
-            raise EntityError(f"Unsupported start tag \"{tag}\"")
+            raise EntityError(f'Unsupported start tag "{tag}"')
         self.open.append(tag)
 
     def handle_endtag(self, tag):
         if not self.open or self.open.pop() != tag:
-            raise EntityError(f"Unmatched end tag \"{tag}\"")
+            raise EntityError(f'Unmatched end tag "{tag}"')
 
     def handle_data(self, data):
         if "<" in data or ">" in data:
             raise EntityError("Unexpected < or >")
         self.parts.append(data)
+
+    def handle_entityref(self, name):
+        if name not in NAMED_ENTITIES:
+            raise EntityError(f'Unsupported entity "{name}"')
+        self.parts.append(NAMED_ENTITIES[name])
+
+    def handle_charref(self, name):
+        self.parts.append(chr(int(name[1:], 16) if name[:1] in "xX" else int(name)))
 
 
 def visible_text(markup: str) -> str:
@@ -139,9 +150,7 @@ class FakeBot:
 
     def fail_next(self, method, code, description, *, retry_after=None, count=1, chat=None):
         with self.state.lock:
-            self.state.failures.append(
-                Failure(method, code, description, retry_after, count, chat)
-            )
+            self.state.failures.append(Failure(method, code, description, retry_after, count, chat))
 
     def kick(self, chat: str) -> None:
         """The bot was removed from this channel: every call there is 403."""
