@@ -20,11 +20,11 @@ from activity.services import activity_iso, activity_record, activity_record_sav
 from conferences.models import Conference
 from elyurt import api_cache
 from elyurt.text import texts_clean
+from transliteration import to_latin
 
 from . import public_cache
 from .models import PressRelease, PressReleaseVersion, ReleaseTemplate
 from .signals import press_release_edited, press_release_status_changed
-from transliteration import to_latin
 
 Status = PressRelease.Status
 
