@@ -162,7 +162,7 @@ def test_permanent_error_shows_to_staff(bot_worker, fake_bot, press, client):
     failed = posts.get(channel=kicked)
     assert failed.state == State.FAILED
     assert failed.attempts == 1  # not retried: it would fail again
-    assert failed.last_error == "sendMessage: Forbidden: bot was kicked from the channel chat"
+    assert failed.last_error == "403 sendMessage: Forbidden: bot was kicked from the channel chat"
     client.force_login(press)
     page = client.get(reverse("telegram_channels:list")).content.decode()
     assert "Forbidden: bot was kicked from the channel chat" in page
