@@ -3,6 +3,7 @@
 import logging
 
 from celery import shared_task
+from django.conf import settings
 
 from . import delivery, outbox
 
@@ -19,9 +20,12 @@ logger = logging.getLogger(__name__)
 )
 def deliver_post_task(self, *, post_id: int) -> None:
     result = delivery.post_deliver(post_id=post_id)
-    if result.retry_in is not None and not self.request.is_eager:
-        # The row holds its own attempt count and earliest time (retry_after); this only wakes
-        # it then. A lost wake-up is the sweeper's.
+    if result.retry_in is None or self.request.is_eager:
+        return
+    # The row holds its own attempt count and earliest time (retry_after); this only wakes it
+    # then. A wait longer than the backoff's cap (a long flood ban) is left to the sweeper, so
+    # no countdown outlives the broker's visibility timeout; so is a lost wake-up.
+    if result.retry_in <= settings.TELEGRAM_RETRY_BACKOFF_MAX_SECONDS:
         raise self.retry(countdown=result.retry_in, kwargs={"post_id": post_id})
 
 

@@ -255,3 +255,23 @@ def test_refusals_are_classified(fake_bot):
         api.call("sendMessage", chat_id="@x", text="a")
     assert (kicked.value.code, kicked.value.transient) == (403, False)
     assert api.call("getMe") == {"id": 123456789, "is_bot": True}
+
+
+def test_a_photo_post_goes_with_its_caption_and_is_edited_as_one(fake_bot):
+    from telegram_channels.delivery import _edit, _send
+    from telegram_channels.rendering import Post
+
+    api = BotApi()
+    photo = Post(html="<b>Сарлавҳа</b>\n\nМатн.", photo_url="https://elyurt.example/lead.jpg")
+    message_id = _send(api, "@elyurt_news", photo)
+    _edit(api, "@elyurt_news", message_id, True, "<b>Янги</b>")
+    # The same caption again is no error (Telegram answers "message is not modified").
+    _edit(api, "@elyurt_news", message_id, True, "<b>Янги</b>")
+    assert fake_bot.messages("@elyurt_news") == {
+        1: {"photo": "https://elyurt.example/lead.jpg", "caption": "<b>Янги</b>", "visible": "Янги"}
+    }
+    assert [c.method for c in fake_bot.state.calls] == [
+        "sendPhoto",
+        "editMessageCaption",
+        "editMessageCaption",
+    ]
