@@ -24,6 +24,7 @@ from transliteration import to_latin
 
 from . import public_cache
 from .models import PressRelease, PressReleaseVersion, ReleaseTemplate
+from .signals import press_release_edited, press_release_status_changed
 
 Status = PressRelease.Status
 
@@ -223,6 +224,7 @@ def press_release_edit(*, release: PressRelease, by, **fields) -> PressRelease:
         data={"changed": sorted(changed), "version": version.number},
     )
     _invalidate_on_commit()
+    press_release_edited.send(sender=PressRelease, release=release, changed=changed, by=by)
     return release
 
 
@@ -327,6 +329,9 @@ def press_release_set_status(*, release: PressRelease, status: str, by) -> Press
     activity_record(action=Action.RELEASE_STATUS_CHANGED, target=release, by=actor, data=data)
     if Status.PUBLISHED in (previous, status):
         _invalidate_on_commit()
+    press_release_status_changed.send(
+        sender=PressRelease, release=release, previous=previous, by=by
+    )
     return release
 
 
