@@ -95,7 +95,11 @@ class Recommendation(models.Model):
             models.CheckConstraint(
                 condition=Q(
                     status__in=[
-                        "proposed", "sent", "accepted", "partly_accepted", "rejected",
+                        "proposed",
+                        "sent",
+                        "accepted",
+                        "partly_accepted",
+                        "rejected",
                         "implemented",
                     ]
                 ),

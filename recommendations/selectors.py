@@ -21,8 +21,10 @@ ACCEPTED = (Status.ACCEPTED, Status.PARTLY_ACCEPTED, Status.IMPLEMENTED)
 
 def organization_contacts(*, organization_id: int) -> QuerySet[Expert]:
     """An organisation's contacts: its people with an email, by name."""
-    return Expert.objects.filter(organization_id=organization_id).exclude(email="").order_by(
-        "full_name", "pk"
+    return (
+        Expert.objects.filter(organization_id=organization_id)
+        .exclude(email="")
+        .order_by("full_name", "pk")
     )
 
 
@@ -95,9 +97,7 @@ def recommendations_overdue(*, today: datetime.date | None = None, limit: int = 
     """Open recommendations past their due date, the longest overdue first (the dashboard
     home)."""
     today = today or timezone.localdate()
-    return list(
-        recommendation_list(filters={"overdue": today}).order_by("due_on", "pk")[:limit]
-    )
+    return list(recommendation_list(filters={"overdue": today}).order_by("due_on", "pk")[:limit])
 
 
 def recommendation_figures_by_year(
@@ -132,7 +132,14 @@ NO_FIGURES = {"made": 0, "accepted": 0, "implemented": 0, "overdue": 0}
 
 
 def recommendation_years() -> list[int]:
-    return list(
-        Recommendation.objects.order_by("-year").values_list("year", flat=True).distinct()
-    )
+    return list(Recommendation.objects.order_by("-year").values_list("year", flat=True).distinct())
 
+
+def recommendation_years_public() -> list[int]:
+    """The years of published recommendations, newest first (the tracker's year filter)."""
+    return list(
+        Recommendation.objects.filter(is_public=True)
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .distinct()
+    )

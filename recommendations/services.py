@@ -196,7 +196,9 @@ def recommendation_update(
         frozen = [name for name in changed if name in ("text_cyrl", "text_latn", "addressee")]
         if frozen:
             field = "addressee" if frozen == ["addressee"] else "text"
-            raise ValidationError({field: [_("A sent recommendation keeps its text and addressee.")]})
+            raise ValidationError(
+                {field: [_("A sent recommendation keeps its text and addressee.")]}
+            )
     if changed:
         for name, value in values.items():
             setattr(row, name, value)
@@ -228,40 +230,55 @@ def recommendation_set_public(*, recommendation: Recommendation, public: bool, b
     return True
 
 
+def _text_answer(value, *, field: str) -> str:
+    text = text_clean(value, field=field, multiline=True)
+    if len(text) > TEXT_MAX:
+        raise ValidationError({field: [_("At most %(max)d characters.") % {"max": TEXT_MAX}]})
+    return text
+
+
+def _evidence_url(value) -> str:
+    url = text_clean(value, field="evidence_url", fold_lines=True)
+    try:
+        if len(url) > 500:
+            raise ValidationError("too long")
+        if url:
+            URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        raise ValidationError(
+            {"evidence_url": [_("Give an http or https link of at most 500 characters.")]}
+        ) from None
+    return url
+
+
+def _implemented_on(value) -> datetime.date:
+    if not isinstance(value, datetime.date):
+        raise ValidationError({"implemented_on": [_("Give a date (YYYY-MM-DD).")]})
+    if value > timezone.localdate():
+        raise ValidationError({"implemented_on": [_("The date may not be in the future.")]})
+    return value
+
+
+ANSWER_CLEANERS = {
+    "reason": lambda value: _text_answer(value, field="reason"),
+    "comment": lambda value: _text_answer(value, field="comment"),
+    "evidence_url": _evidence_url,
+    "implemented_on": _implemented_on,
+}
+
+
 def _answer_fields(row: Recommendation, given: dict) -> dict:
-    """The answer fields as they would be: given ones cleaned, others as stored."""
-    values = {
-        "reason": row.reason,
-        "comment": row.comment,
-        "evidence_url": row.evidence_url,
-        "implemented_on": row.implemented_on,
-    }
-    errors: dict[str, list[str]] = {}
-    for name in ("reason", "comment"):
-        if given.get(name) is not None:
-            try:
-                values[name] = text_clean(given[name], field=name, multiline=True)
-            except ValidationError as exc:
-                errors.update(exc.message_dict)
-                continue
-            if len(values[name]) > TEXT_MAX:
-                errors[name] = [_("At most %(max)d characters.") % {"max": TEXT_MAX}]
-    if given.get("evidence_url") is not None:
-        url = text_clean(given["evidence_url"], field="evidence_url", fold_lines=True)
+    """The answer fields as they would be: given ones (not None) cleaned, others as stored.
+    Every refused field is reported at once."""
+    values, errors = {}, {}
+    for name, clean in ANSWER_CLEANERS.items():
+        values[name] = getattr(row, name)
+        if given.get(name) is None:
+            continue
         try:
-            if url:
-                URLValidator(schemes=["http", "https"])(url)
-            if len(url) > 500:
-                raise ValidationError("")
-        except ValidationError:
-            errors["evidence_url"] = [_("Give an http or https link of at most 500 characters.")]
-        values["evidence_url"] = url
-    if given.get("implemented_on") is not None:
-        values["implemented_on"] = given["implemented_on"]
-        if not isinstance(values["implemented_on"], datetime.date):
-            errors["implemented_on"] = [_("Give a date (YYYY-MM-DD).")]
-        elif values["implemented_on"] > timezone.localdate():
-            errors["implemented_on"] = [_("The date may not be in the future.")]
+            values[name] = clean(given[name])
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
     return values
@@ -484,3 +501,42 @@ def recommendation_reminders_queue(*, today: datetime.date | None = None) -> int
             row.reminded_period = period
             row.save(update_fields=["reminded_period"])
     return queued
+
+
+# --- the conference import ----------------------------------------------------------------
+
+
+@transaction.atomic
+def conference_recommendations_import(*, conference: Conference, items: list[dict], by) -> bool:
+    """The conference import's `recommendations` list (conferences.imports): each item (`text`,
+    `addressee`, `due_on`) is matched to the conference's recommendation with the same text as
+    typed; a match has its due date (and, while proposed, its addressee) brought up to date,
+    an unmatched item is made. Recommendations the document no longer lists are left as they
+    are: one sent cannot be taken back by a file. Importing the same list again changes
+    nothing. Returns whether anything changed; ValidationError names `items[i].field`."""
+    existing: dict[str, Recommendation] = {}
+    for recommendation in conference.recommendations.order_by("serial"):
+        existing.setdefault(recommendation.text_in(recommendation.script), recommendation)
+    new, changed = [], False
+    for index, item in enumerate(items):
+        try:
+            texts = _texts(item["text"])
+        except ValidationError as exc:
+            raise ValidationError(
+                {f"items[{index}].{k}": v for k, v in exc.message_dict.items()}
+            ) from None
+        match = existing.pop(texts[f"text_{texts['script']}"], None)
+        if match is None:
+            new.append(item)
+            continue
+        before = (match.due_on, match.addressee_id)
+        recommendation_update(
+            recommendation=match,
+            by=by,
+            due_on=item["due_on"],
+            addressee=item["addressee"] if match.status == Status.PROPOSED else None,
+        )
+        changed |= (match.due_on, match.addressee_id) != before
+    if new:
+        recommendations_make(source=conference, items=new, by=by)
+    return changed or bool(new)
