@@ -13,7 +13,11 @@ def make(conference=None, *, addressee=None, due_on=datetime.date(2030, 6, 1), t
     return recommendations_make(
         source=conference,
         items=[
-            {"text": text or f"Тавсия {i}: онлайн курслар", "addressee": addressee, "due_on": due_on}
+            {
+                "text": text or f"Тавсия {i}: онлайн курслар",
+                "addressee": addressee,
+                "due_on": due_on,
+            }
             for i in range(n)
         ],
         by=by,

@@ -92,8 +92,7 @@ def test_every_transition_rule():
     }
     assert _refusal(sent, status="done") == {
         "status": [
-            "“done” is not one of proposed, sent, accepted, partly_accepted, rejected, "
-            "implemented."
+            "“done” is not one of proposed, sent, accepted, partly_accepted, rejected, implemented."
         ]
     }
     assert _refusal(sent, status=Status.REJECTED) == {"reason": ["Rejected needs a reason."]}
