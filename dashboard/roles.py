@@ -21,7 +21,7 @@ ROLE_LABELS = {
     VIEWER: _("Viewer"),
 }
 
-PROJECT_APPS = ("experts", "conferences", "pressroom", "integrations")
+PROJECT_APPS = ("experts", "conferences", "pressroom", "integrations", "recommendations")
 
 
 def _view(apps_labels) -> Q:
@@ -36,7 +36,7 @@ def role_permissions(permission_model) -> dict:
     return {
         ADMINISTRATOR: perms,
         SECRETARY: perms.filter(
-            (Q(content_type__app_label__in=["experts", "conferences"]) & edit)
+            (Q(content_type__app_label__in=["experts", "conferences", "recommendations"]) & edit)
             | _view(["pressroom", "integrations"])
         ),
         # The press reads conferences and people, not the invitation lists with their emails.

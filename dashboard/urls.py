@@ -1,6 +1,15 @@
 from django.urls import path
 
-from .views import api_keys, audience, conferences, experts, home, invitations
+from .views import (
+    api_keys,
+    audience,
+    conferences,
+    experts,
+    home,
+    invitations,
+    recommendations,
+    report,
+)
 
 app_name = "dashboard"
 
@@ -83,4 +92,29 @@ urlpatterns += [
         "api-keys/<int:pk>/created/", api_keys.ApiKeyCreatedView.as_view(), name="api_key_created"
     ),
     path("api-keys/<int:pk>/revoke/", api_keys.ApiKeyRevokeView.as_view(), name="api_key_revoke"),
+]
+
+urlpatterns += [
+    path(
+        "recommendations/",
+        recommendations.RecommendationListView.as_view(),
+        name="recommendation_list",
+    ),
+    path(
+        "recommendations/<int:pk>/",
+        recommendations.RecommendationDetailView.as_view(),
+        name="recommendation_detail",
+    ),
+    path(
+        "conferences/<int:pk>/recommendations/new/",
+        recommendations.RecommendationCreateView.as_view(),
+        name="recommendation_create",
+    ),
+    path(
+        "conferences/<int:pk>/recommendations/send/",
+        recommendations.ConferenceRecommendationsSendView.as_view(),
+        name="recommendation_send",
+    ),
+    path("report/<int:year>/", report.YearReportView.as_view(), name="year_report"),
+    path("report/<int:year>/docx/", report.YearReportDocxView.as_view(), name="year_report_docx"),
 ]

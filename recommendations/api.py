@@ -11,13 +11,12 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.response import Response
 
 from conferences.api import StatsViewSet, YearStatsSerializer
-from conferences.selectors import conference_figures_by_year
 from elyurt.api import ApiFilterBackend, ConditionalGetMixin, ErrorSerializer, StrictFilterSet
 from partners.models import ApiKey
 from partners.permissions import RecommendationsAccess
 
 from .models import Recommendation
-from .selectors import recommendation_figures_by_year, recommendation_list_for_partner
+from .selectors import figures_by_year, recommendation_list_for_partner
 from .services import ANSWERS, recommendation_answer
 
 h = gettext_lazy
@@ -196,23 +195,6 @@ class YearStatsWithRecommendationsSerializer(YearStatsSerializer):
     recommendations = RecommendationFiguresSerializer(
         help_text=h("The council's recommendations numbered that year.")
     )
-
-
-def figures_by_year(*, year: int | None = None) -> list[dict]:
-    """The rows of /api/v1/stats/: conference_figures_by_year's, each with `recommendations`,
-    for every year with a held conference or a recommendation, newest first. The year report
-    and the dashboard home read the same rows."""
-    conferences = {row["year"]: row for row in conference_figures_by_year(year=year)}
-    recommendations = recommendation_figures_by_year(year=year)
-    empty = {"conferences": 0, "participants": 0, "experts": 0, "experts_by_country": {}}
-    no_recommendations = {"made": 0, "accepted": 0, "implemented": 0, "overdue": 0}
-    return [
-        {
-            **conferences.get(y, {**empty, "year": y}),
-            "recommendations": recommendations.get(y, no_recommendations),
-        }
-        for y in sorted(set(conferences) | set(recommendations), reverse=True)
-    ]
 
 
 class StatsWithRecommendationsViewSet(StatsViewSet):

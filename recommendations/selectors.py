@@ -9,6 +9,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from activity.models import Action, ActivityLog
+from conferences.selectors import conference_figures_by_year
 from experts.models import Expert
 
 from .models import Recommendation
@@ -143,3 +144,19 @@ def recommendation_years_public() -> list[int]:
         .values_list("year", flat=True)
         .distinct()
     )
+
+
+def figures_by_year(*, year: int | None = None) -> list[dict]:
+    """The rows of /api/v1/stats/: conference_figures_by_year's, each with `recommendations`,
+    for every year with a held conference or a recommendation, newest first. The year report
+    and the dashboard home read the same rows."""
+    conferences = {row["year"]: row for row in conference_figures_by_year(year=year)}
+    recommendations = recommendation_figures_by_year(year=year)
+    empty = {"conferences": 0, "participants": 0, "experts": 0, "experts_by_country": {}}
+    return [
+        {
+            **conferences.get(y, {**empty, "year": y}),
+            "recommendations": recommendations.get(y, NO_FIGURES),
+        }
+        for y in sorted(set(conferences) | set(recommendations), reverse=True)
+    ]
