@@ -64,9 +64,7 @@ class HomeView(StaffView, TemplateView):
             failed_invitations=_failed_invitations(user),
             overdue_recommendations=_overdue_recommendations(user),
             # The same figures as /api/v1/stats/'s `recommendations` for the year.
-            recommendation_figures=recommendation_figures_by_year(year=year).get(
-                year, NO_FIGURES
-            ),
+            recommendation_figures=recommendation_figures_by_year(year=year).get(year, NO_FIGURES),
             # Messages due and no worker alive: staff who follow invitations are told.
             outbox_stall=outbox_stall() if user.has_perm("conferences.view_invitation") else None,
         )
