@@ -55,6 +55,9 @@ class Action(models.TextChoices):
     recommendation.answered                   {"changed": [...]} (status unchanged)
     recommendation.publicity_changed          {"public": bool}
     conference.recommendations_sent           {"count": n} (recommendations sent)
+    dictionary.added, dictionary.deleted      {"cyrillic": word, "latin": word}
+    dictionary.changed                        {"changed": [...], "cyrillic": word,
+                                               "latin": word} (as it is now)
     ========================================  ===============================================
     """
 
@@ -102,6 +105,9 @@ class Action(models.TextChoices):
         "conference.recommendations_sent",
         _("Recommendations sent"),
     )
+    DICTIONARY_ADDED = "dictionary.added", _("Dictionary entry added")
+    DICTIONARY_CHANGED = "dictionary.changed", _("Dictionary entry changed")
+    DICTIONARY_DELETED = "dictionary.deleted", _("Dictionary entry deleted")
 
 
 # Actors that are not users, as `by=` strings and as stored in `actor_label`.

@@ -4,6 +4,7 @@ from .views import (
     api_keys,
     audience,
     conferences,
+    dictionary,
     experts,
     home,
     invitations,
@@ -69,6 +70,11 @@ urlpatterns += [
         name="invitation_progress",
     ),
     path(
+        "conferences/<int:pk>/invitations/imports/<int:import_pk>/",
+        invitations.InvitationImportView.as_view(),
+        name="invitation_import",
+    ),
+    path(
         "conferences/<int:pk>/invitations/<int:invitation_pk>/cancel/",
         invitations.InvitationCancelView.as_view(),
         name="invitation_cancel",
@@ -117,4 +123,12 @@ urlpatterns += [
     ),
     path("report/<int:year>/", report.YearReportView.as_view(), name="year_report"),
     path("report/<int:year>/docx/", report.YearReportDocxView.as_view(), name="year_report_docx"),
+    path("dictionary/", dictionary.DictionaryListView.as_view(), name="dictionary_list"),
+    path("dictionary/new/", dictionary.DictionaryEditView.as_view(), name="dictionary_create"),
+    path("dictionary/<int:pk>/", dictionary.DictionaryEditView.as_view(), name="dictionary_edit"),
+    path(
+        "dictionary/<int:pk>/delete/",
+        dictionary.DictionaryDeleteView.as_view(),
+        name="dictionary_delete",
+    ),
 ]
