@@ -245,6 +245,27 @@ PHRASES: dict[str, Callable[[ActivityLog], str]] = {
     Action.ORGANIZATION_UPDATED: _changed,
     Action.COUNCIL_UPDATED: _changed,
     Action.TEMPLATE_UPDATED: _changed,
+    Action.RECOMMENDATION_CREATED: lambda entry: (
+        _("Recommendation %(number)s made") % {"number": entry.data.get("number") or MISSING}
+    ),
+    Action.RECOMMENDATION_UPDATED: _changed,
+    Action.RECOMMENDATION_STATUS_CHANGED: _status,
+    Action.RECOMMENDATION_ANSWERED: lambda entry: (
+        _("Answer changed: %(fields)s") % {"fields": _names(entry, entry.data.get("changed"))}
+    ),
+    Action.RECOMMENDATION_PUBLICITY_CHANGED: lambda entry: (
+        _("Shown on the public tracker")
+        if entry.data.get("public")
+        else _("Hidden from the public tracker")
+    ),
+    Action.CONFERENCE_RECOMMENDATIONS_SENT: lambda entry: (
+        ngettext(
+            "%(count)d recommendation sent",
+            "%(count)d recommendations sent",
+            entry.data.get("count", 0),
+        )
+        % {"count": entry.data.get("count", 0)}
+    ),
     Action.DICTIONARY_ADDED: lambda entry: (
         _("Dictionary entry added: %(cyrillic)s → %(latin)s") % _spelling(entry)
     ),

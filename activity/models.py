@@ -48,6 +48,13 @@ class Action(models.TextChoices):
     template.created
     organization.updated, council.updated,    {"changed": [...]}
     template.updated
+    recommendation.created                    {"number": "2027/14"}
+    recommendation.updated                    {"changed": [...]}
+    recommendation.status_changed             {"from": status, "to": status, "changed": [...]},
+                                              and "implemented_on": date when implemented
+    recommendation.answered                   {"changed": [...]} (status unchanged)
+    recommendation.publicity_changed          {"public": bool}
+    conference.recommendations_sent           {"count": n} (recommendations sent)
     dictionary.added, dictionary.deleted      {"cyrillic": word, "latin": word}
     dictionary.changed                        {"changed": [...], "cyrillic": word,
                                                "latin": word} (as it is now)
@@ -87,6 +94,21 @@ class Action(models.TextChoices):
     COUNCIL_UPDATED = "council.updated", _("Council changed")
     TEMPLATE_CREATED = "template.created", _("Release template added")
     TEMPLATE_UPDATED = "template.updated", _("Release template changed")
+    RECOMMENDATION_CREATED = "recommendation.created", _("Recommendation made")
+    RECOMMENDATION_UPDATED = "recommendation.updated", _("Recommendation changed")
+    RECOMMENDATION_STATUS_CHANGED = (
+        "recommendation.status_changed",
+        _("Recommendation status changed"),
+    )
+    RECOMMENDATION_ANSWERED = "recommendation.answered", _("Recommendation answered")
+    RECOMMENDATION_PUBLICITY_CHANGED = (
+        "recommendation.publicity_changed",
+        _("Recommendation shown or hidden on the public tracker"),
+    )
+    CONFERENCE_RECOMMENDATIONS_SENT = (
+        "conference.recommendations_sent",
+        _("Recommendations sent"),
+    )
     DICTIONARY_ADDED = "dictionary.added", _("Dictionary entry added")
     DICTIONARY_CHANGED = "dictionary.changed", _("Dictionary entry changed")
     DICTIONARY_DELETED = "dictionary.deleted", _("Dictionary entry deleted")

@@ -30,8 +30,16 @@ from rest_framework import serializers
 from rest_framework.settings import api_settings
 
 from experts.models import Council, Expert, Organization
+from experts.names import name_key
 
-from .models import EXTERNAL_ID_VALIDATOR, Conference, ConferenceOrganization, ParticipantGroup
+from .models import (
+    EXTERNAL_ID_VALIDATOR,
+    STARTS_AT_MAX,
+    STARTS_AT_MIN,
+    Conference,
+    ConferenceOrganization,
+    ParticipantGroup,
+)
 from .models import Presentation as PresentationModel
 
 NON_FIELD = api_settings.NON_FIELD_ERRORS_KEY
@@ -219,6 +227,30 @@ class OffsetDateTime(_Strict, serializers.Field):
         return parsed
 
 
+class Date(_Strict, serializers.Field):
+    """A calendar date, ISO 8601 (YYYY-MM-DD), between 2000 and 2100 as a start is."""
+
+    def refusal(self, value):
+        return _("must be a date as YYYY-MM-DD")
+
+    def to_internal_value(self, data):
+        try:
+            parsed = datetime.date.fromisoformat(data)
+        except (TypeError, ValueError):
+            raise serializers.ValidationError(self.refusal(data)) from None
+        if not isinstance(data, str) or len(data) != 10:
+            raise serializers.ValidationError(self.refusal(data))
+        if not STARTS_AT_MIN.date() <= parsed < STARTS_AT_MAX.date():
+            raise serializers.ValidationError(
+                _("must be between %(low)s and %(high)s")
+                % {
+                    "low": STARTS_AT_MIN.date().isoformat(),
+                    "high": STARTS_AT_MAX.date().isoformat(),
+                }
+            )
+        return parsed
+
+
 class Values(_Strict, serializers.ListField):
     default_error_messages = {"not_a_list": gettext_lazy("must be a list")}
 
@@ -294,6 +326,25 @@ class Participants(Entry):
     groups = Values(child=Choice(ParticipantGroup.values), required=False)
 
 
+# A recommendation's text, as recommendations.models.Recommendation holds it.
+RECOMMENDATION_TEXT_MAX = 5000
+
+
+class RequiredText(Text):
+    """Text that no model field of conferences declares: required, at most `max_length`."""
+
+    def __init__(self, *, max_length: int, **kwargs):
+        super(Text, self).__init__(
+            max_length=max_length, required=True, allow_blank=False, allow_null=False, **kwargs
+        )
+
+
+class RecommendationEntry(Entry):
+    text = RequiredText(max_length=RECOMMENDATION_TEXT_MAX)
+    addressee = Text(Organization, "name")
+    due = Date()
+
+
 class ConferenceDocument(Entry):
     external_id = ExternalId()
     language = Choice(_choices(Conference, "language"))
@@ -310,6 +361,7 @@ class ConferenceDocument(Entry):
     expert_summary = ExpertSummary(required=False)
     participants = Participants(required=False)
     qa = Boolean(required=False)
+    recommendations = RecommendationEntry(many=True, required=False)
 
     def validate_presentations(self, talks: list[dict]) -> list[dict]:
         orders = [talk["order"] for talk in talks]
@@ -320,6 +372,24 @@ class ConferenceDocument(Entry):
         if any(errors):
             raise serializers.ValidationError(errors)
         return talks
+
+    def validate(self, attrs: dict) -> dict:
+        """A recommendation's addressee is an organisation the document names or one already
+        known (matched as organisations are, after folding): a typo must not create one."""
+        named = {name_key(org["name"]) for org in attrs.get("organizations", [])}
+        wanted = {name_key(r["addressee"]) for r in attrs.get("recommendations", [])} - named
+        known = set(
+            Organization.objects.filter(name_key__in=wanted).values_list("name_key", flat=True)
+        )
+        errors = [
+            {"addressee": [_("no organisation named %(name)r") % {"name": r["addressee"]}]}
+            if name_key(r["addressee"]) not in named | known
+            else {}
+            for r in attrs.get("recommendations", [])
+        ]
+        if any(errors):
+            raise serializers.ValidationError({"recommendations": errors})
+        return attrs
 
 
 def _lines(detail, path: str = "") -> list[str]:

@@ -17,7 +17,10 @@ from django.utils.translation import gettext as _
 
 from elyurt.json_bounded import JsonTooDeep, json_depth, json_loads_bounded
 from elyurt.text import text_clean, text_has_line_break
+from experts.models import Organization
+from experts.names import name_key
 from experts.services import council_get_or_create, expert_get_or_create, organization_get_or_create
+from recommendations.services import conference_recommendations_import
 
 from .import_format import conference_document_validate
 from .models import Conference
@@ -212,6 +215,33 @@ def _conference_write(*, doc: dict, existing: Conference | None, by) -> tuple[Co
     return conference, bool(changed)
 
 
+def _recommendations_write(*, doc: dict, conference: Conference, by) -> bool:
+    """The document's recommendations made (or their due date and addressee brought up to date)
+    through recommendations.services; whether anything changed. The addressees were checked
+    by the format (an organisation of the document or one already known)."""
+    if "recommendations" not in doc:
+        return False
+    entries = doc["recommendations"]
+    keys = {name_key(entry["addressee"]) for entry in entries}
+    organizations = {org.name_key: org for org in Organization.objects.filter(name_key__in=keys)}
+    items = [
+        {
+            "text": entry["text"],
+            "addressee": organizations[name_key(entry["addressee"])],
+            "due_on": entry["due"],
+        }
+        for entry in entries
+    ]
+    try:
+        return conference_recommendations_import(conference=conference, items=items, by=by)
+    except ValidationError as exc:
+        lines = []
+        for path, messages in exc.message_dict.items():
+            path = path.replace("items[", "recommendations[").replace(".due_on", ".due")
+            lines += [f"{path}: {message}" for message in messages]
+        raise ConferenceImportError(lines) from None
+
+
 @transaction.atomic
 def conference_import(*, document: Any, by=None) -> ImportResult:
     """Create or update the conference a document describes, keyed by `external_id`.
@@ -250,6 +280,7 @@ def conference_import(*, document: Any, by=None) -> ImportResult:
         raise ConferenceImportError(_refusal_lines(exc)) from None
     previous = conference.status
     conference_walk_to_status(conference=conference, status=doc["status"], by=by)
+    changed |= _recommendations_write(doc=doc, conference=conference, by=by)
     if existing is None:
         outcome = "created"
     else:

@@ -28,6 +28,7 @@ PROJECT_APPS = (
     "integrations",
     "transliteration",
     "telegram_channels",
+    "recommendations",
 )
 
 
@@ -43,7 +44,7 @@ def role_permissions(permission_model) -> dict:
     return {
         ADMINISTRATOR: perms,
         SECRETARY: perms.filter(
-            (Q(content_type__app_label__in=["experts", "conferences"]) & edit)
+            (Q(content_type__app_label__in=["experts", "conferences", "recommendations"]) & edit)
             | _view(["pressroom", "integrations", "telegram_channels"])
         ),
         # The press reads conferences and people, not the invitation lists with their emails;

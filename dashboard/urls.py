@@ -1,6 +1,16 @@
 from django.urls import path
 
-from .views import api_keys, audience, conferences, dictionary, experts, home, invitations
+from .views import (
+    api_keys,
+    audience,
+    conferences,
+    dictionary,
+    experts,
+    home,
+    invitations,
+    recommendations,
+    report,
+)
 
 app_name = "dashboard"
 
@@ -91,6 +101,28 @@ urlpatterns += [
 ]
 
 urlpatterns += [
+    path(
+        "recommendations/",
+        recommendations.RecommendationListView.as_view(),
+        name="recommendation_list",
+    ),
+    path(
+        "recommendations/<int:pk>/",
+        recommendations.RecommendationDetailView.as_view(),
+        name="recommendation_detail",
+    ),
+    path(
+        "conferences/<int:pk>/recommendations/new/",
+        recommendations.RecommendationCreateView.as_view(),
+        name="recommendation_create",
+    ),
+    path(
+        "conferences/<int:pk>/recommendations/send/",
+        recommendations.ConferenceRecommendationsSendView.as_view(),
+        name="recommendation_send",
+    ),
+    path("report/<int:year>/", report.YearReportView.as_view(), name="year_report"),
+    path("report/<int:year>/docx/", report.YearReportDocxView.as_view(), name="year_report_docx"),
     path("dictionary/", dictionary.DictionaryListView.as_view(), name="dictionary_list"),
     path("dictionary/new/", dictionary.DictionaryEditView.as_view(), name="dictionary_create"),
     path("dictionary/<int:pk>/", dictionary.DictionaryEditView.as_view(), name="dictionary_edit"),

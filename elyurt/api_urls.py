@@ -5,10 +5,11 @@ import os
 from django.urls import include, path, re_path
 from rest_framework.routers import SimpleRouter
 
-from conferences.api import ConferenceImportView, ConferenceViewSet, StatsViewSet
+from conferences.api import ConferenceImportView, ConferenceViewSet
 from experts.api import CouncilViewSet, ExpertViewSet
 from partners.api import RegistrationViewSet
 from pressroom.api import PressReleaseViewSet
+from recommendations.api import RecommendationViewSet, StatsWithRecommendationsViewSet
 
 from .api import not_found_view
 from .api_schema import MemoisedSchemaView, RedocView, SwaggerView
@@ -18,7 +19,8 @@ router.register("conferences", ConferenceViewSet, basename="conference")
 router.register("experts", ExpertViewSet, basename="expert")
 router.register("councils", CouncilViewSet, basename="council")
 router.register("press-releases", PressReleaseViewSet, basename="press-release")
-router.register("stats", StatsViewSet, basename="stats")
+router.register("stats", StatsWithRecommendationsViewSet, basename="stats")
+router.register("recommendations", RecommendationViewSet, basename="recommendation")
 
 api_v1 = [
     path("conferences/import/", ConferenceImportView.as_view(), name="conference-import"),

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "ops",
     "transliteration",
     "mailing",
+    "recommendations",
 ]
 
 # Usernames in any letter case or width are one user (elyurt/auth.py).
@@ -275,6 +276,15 @@ CELERY_BEAT_SCHEDULE["mailing.sweep"] = {
 CELERY_BEAT_SCHEDULE["conferences.queue_reminders"] = {
     "task": "conferences.queue_reminders",
     "schedule": INVITATIONS_REMINDER_SCAN_SECONDS,
+}
+# Recommendations past their due date: a reminder on the due date and every 30 days after. The
+# scan is cheap and idempotent; hourly is soon enough for a reminder counted in days.
+RECOMMENDATIONS_REMINDER_SCAN_SECONDS = env.float(
+    "RECOMMENDATIONS_REMINDER_SCAN_SECONDS", default=60 * 60
+)
+CELERY_BEAT_SCHEDULE["recommendations.queue_reminders"] = {
+    "task": "recommendations.queue_reminders",
+    "schedule": RECOMMENDATIONS_REMINDER_SCAN_SECONDS,
 }
 
 # The worker's heartbeat: beat queues it, a worker records its time. The dashboard warns staff

@@ -38,6 +38,8 @@ urlpatterns = [
     path("i/", include("conferences.urls")),  # personal invitation answer links
     path("integrations/zoom/webhook/", include("integrations.urls")),
     path("press/", include("pressroom.urls")),
+    # The public tracker (/recommendations/) and the addressees' answer links (/r/<token>/).
+    path("", include("recommendations.urls")),
     path(
         "sitemap.xml",
         sitemap_view,

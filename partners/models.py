@@ -11,6 +11,11 @@ class Scope(models.TextChoices):
     EXPERTS_READ = "experts:read", _("Read public expert profiles")
     RELEASES_READ = "releases:read", _("Read published press releases")
     REGISTRATIONS_WRITE = "registrations:write", _("Register staff for conferences")
+    RECOMMENDATIONS_READ = "recommendations:read", _("Read recommendations addressed to us")
+    RECOMMENDATIONS_WRITE = (
+        "recommendations:write",
+        _("Read and answer recommendations addressed to us"),
+    )
 
 
 class ApiKey(models.Model):

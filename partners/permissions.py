@@ -44,6 +44,24 @@ class RegistrationsWrite(ScopePermission):
     staff_permission = "conferences.add_invitation"
 
 
+class RecommendationsAccess(ScopePermission):
+    """Reading needs recommendations:read or recommendations:write; changing needs :write.
+    A staff session needs the recommendations permissions instead."""
+
+    def has_permission(self, request, view) -> bool:
+        reading = request.method in ("GET", "HEAD", "OPTIONS")
+        self.scope = Scope.RECOMMENDATIONS_READ if reading else Scope.RECOMMENDATIONS_WRITE
+        self.staff_permission = (
+            "recommendations.view_recommendation"
+            if reading
+            else "recommendations.change_recommendation"
+        )
+        if reading and isinstance(request.auth, ApiKey):
+            if request.auth.has_scope(Scope.RECOMMENDATIONS_WRITE):
+                return True
+        return super().has_permission(request, view)
+
+
 class StaffImport(BasePermission):
     """The import is for staff sessions only: keys never import, whatever their scopes."""
 

@@ -96,6 +96,7 @@ def test_home_and_the_stats_api_show_the_same_figures(as_role):
         "conferences": 3,
         "participants": 1300,
         "experts_by_country": {"": 4, "CA": 1, "KR": 5, "US": 1},
+        "recommendations": {"made": 0, "accepted": 0, "implemented": 0, "overdue": 0},
     }
     assert home.context["held_count"] == stats["conferences"] == 3
     assert home.context["participants_total"] == stats["participants"] == 1300
@@ -173,6 +174,7 @@ def test_new_drafts_are_not_work_for_the_secretary(client, make_user):
 @pytest.mark.parametrize("rows", [1, 4])
 def test_home_queries_do_not_grow(as_role, django_assert_num_queries, rows):
     from pressroom.models import PressRelease
+    from recommendations.services import recommendation_set_status, recommendations_make
 
     for n in range(rows):
         conference = ConferenceFactory(starts_at=timezone.now() + datetime.timedelta(days=n + 1))
@@ -180,7 +182,17 @@ def test_home_queries_do_not_grow(as_role, django_assert_num_queries, rows):
         PressRelease.objects.create(
             conference=conference, slug=f"r{n}", title_cyrl=f"R{n}", body_cyrl="Матн"
         )
+        [overdue] = recommendations_make(
+            source=conference,
+            items=[{"text": f"Т{n}", "addressee": OrganizationFactory(),
+                    "due_on": datetime.date(2020, 1, 1)}],
+            by=None,
+        )  # fmt: skip
+        recommendation_set_status(recommendation=overdue, status="sent", by=None)
     client = as_role(roles.ADMINISTRATOR)
-    with django_assert_num_queries(13):  # new drafts and the outbox stall included
+    # new drafts, the outbox stall (invitations and letters), overdue recommendations and the
+    # year's recommendation figures included
+    with django_assert_num_queries(16):
         response = client.get(reverse("dashboard:home"))
     assert len(response.context["upcoming"]) == rows
+    assert len(response.context["overdue_recommendations"]) == rows

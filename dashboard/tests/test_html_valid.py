@@ -17,8 +17,14 @@ from conferences.services import conference_create, conference_set_status
 from conferences.tokens import invitation_token
 from dashboard import roles
 from experts.models import CouncilMembership
-from experts.tests.factories import CouncilFactory, ExpertFactory
+from experts.tests.factories import CouncilFactory, ExpertFactory, OrganizationFactory
 from pressroom.services import press_release_draft, press_release_set_status
+from recommendations.services import (
+    recommendation_set_public,
+    recommendations_make,
+    recommendations_send,
+)
+from recommendations.tokens import answer_token
 from telegram_channels.services import telegram_channel_add
 
 from .browser import ROOT
@@ -56,6 +62,18 @@ def _pages(django_user_model) -> dict[str, bytes]:
     invitation = invitations_from_council(conference=upcoming, send=False)[0]
     token = invitation_token(invitation=invitation)
 
+    ministry = OrganizationFactory(name="Олий таълим вазирлиги", kind="ministry")
+    contact = ExpertFactory(organization=ministry, preferred_language="uz-Latn")
+    [recommendation] = recommendations_make(
+        source=held,
+        items=[{"text": "Онлайн курсларни кўпайтириш", "addressee": ministry,
+                "due_on": datetime.date(2030, 1, 1)}],
+        by=secretary,
+    )  # fmt: skip
+    recommendations_send(recommendations=[recommendation], by=secretary)
+    recommendation_set_public(recommendation=recommendation, public=True, by=secretary)
+    link = recommendation.answer_links.get(contact=contact)
+
     anonymous = Client()
     staff = Client()
     staff.force_login(secretary)
@@ -74,6 +92,12 @@ def _pages(django_user_model) -> dict[str, bytes]:
         "telegram channels": (press_client, "/dashboard/telegram/"),
         "telegram channel": (press_client, f"/dashboard/telegram/{channel.pk}/"),
         "telegram channel added": (press_client, "/dashboard/telegram/new/"),
+        "recommendation tracker": (anonymous, "/recommendations/"),
+        "recommendation answer page": (anonymous, f"/a/{answer_token(link=link)}/"),
+        "recommendation list": (staff, f"/dashboard/recommendations/?conference={held.pk}"),
+        "recommendation page": (staff, f"/dashboard/recommendations/{recommendation.pk}/"),
+        "new recommendation": (staff, f"/dashboard/conferences/{held.pk}/recommendations/new/"),
+        "year report": (staff, f"/dashboard/report/{timezone.localdate().year}/"),
     }
     press_client = Client()
     press_client.force_login(press)

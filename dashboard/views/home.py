@@ -10,6 +10,11 @@ from conferences.models import Conference, OutboundMessage
 from conferences.selectors import conference_figures_by_year
 from ops.selectors import outbox_stall
 from pressroom.models import PressRelease
+from recommendations.selectors import (
+    NO_FIGURES,
+    recommendation_figures_by_year,
+    recommendations_overdue,
+)
 
 from ..selectors import conferences_held_by_month, upcoming_conferences
 from ._common import MONTH_ABBR, StaffView
@@ -57,6 +62,9 @@ class HomeView(StaffView, TemplateView):
             new_drafts=_new_drafts(user),
             releases_to_review=_releases_to_review(user),
             failed_invitations=_failed_invitations(user),
+            overdue_recommendations=_overdue_recommendations(user),
+            # The same figures as /api/v1/stats/'s `recommendations` for the year.
+            recommendation_figures=recommendation_figures_by_year(year=year).get(year, NO_FIGURES),
             # Messages due and no worker alive: staff who follow invitations are told.
             outbox_stall=outbox_stall() if user.has_perm("conferences.view_invitation") else None,
         )
@@ -73,6 +81,14 @@ def _new_drafts(user):
             "-created_at", "-pk"
         )[:10]
     )
+
+
+def _overdue_recommendations(user):
+    """Open recommendations past their due date, the longest overdue first (None for a user
+    who cannot see recommendations)."""
+    if not user.has_perm("recommendations.view_recommendation"):
+        return None
+    return recommendations_overdue(limit=10)
 
 
 def _releases_to_review(user):

@@ -270,6 +270,9 @@ def test_press_releases_published_only_in_both_scripts(api):
     ]
 
 
+NO_RECOMMENDATIONS = {"made": 0, "accepted": 0, "implemented": 0, "overdue": 0}
+
+
 def test_stats_per_year(api):
     us, ca = ExpertFactory(country="US"), ExpertFactory(country="CA")
     first = held_conference(
@@ -293,9 +296,10 @@ def test_stats_per_year(api):
 
     assert response.status_code == 200
     assert response.json()["results"] == [
-        {"year": 2030, "conferences": 1, "participants": 50, "experts_by_country": {}},
+        {"year": 2030, "conferences": 1, "participants": 50, "experts_by_country": {},
+         "recommendations": NO_RECOMMENDATIONS},
         {"year": 2029, "conferences": 2, "participants": 1300,
-         "experts_by_country": {"CA": 1, "US": 1}},
+         "experts_by_country": {"CA": 1, "US": 1}, "recommendations": NO_RECOMMENDATIONS},
     ]  # fmt: skip
 
 

@@ -32,6 +32,7 @@ from experts.models import FieldOfExpertise
 from experts.tests.factories import ExpertFactory, MembershipFactory, OrganizationFactory
 from partners.services import api_key_create
 from pressroom.models import PressRelease
+from recommendations.services import recommendation_set_status, recommendations_make
 
 from .conftest import ALL_SCOPES, held_conference, scheduled_conference
 
@@ -91,6 +92,8 @@ def test_every_field_parameter_and_operation_is_described(client):
         "/api/v1/experts/{id}/",
         "/api/v1/press-releases/",
         "/api/v1/press-releases/{id}/",
+        "/api/v1/recommendations/",
+        "/api/v1/recommendations/{id}/",
         "/api/v1/stats/",
     ]
     assert schema["components"]["securitySchemes"]["partnerKey"]["scheme"] == "bearer"
@@ -178,6 +181,12 @@ def fuzz_world():
         registered_by=partner,
         send=False,
     )
+    [recommendation] = recommendations_make(
+        source=past,
+        items=[{"text": "Тавсия", "addressee": partner, "due_on": datetime.date(2030, 1, 1)}],
+        by=None,
+    )
+    recommendation_set_status(recommendation=recommendation, status="sent", by=None)
     _key, raw = api_key_create(organization=partner, scopes=ALL_SCOPES)
     return {"key": raw, "conference": upcoming}
 
@@ -214,7 +223,7 @@ def _fuzz(key_headers: dict, staff_headers: dict, mode: GenerationMode) -> None:
     # the API's answer, not a contradiction.
     excluded = [openapi_checks.positive_data_acceptance]
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 13
+    assert len(operations) == 16
     for operation in operations:
         # The import is staff-only: fuzz it with a staff session (and its CSRF token).
         headers = staff_headers if operation.path == "/api/v1/conferences/import/" else key_headers

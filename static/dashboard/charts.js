@@ -6,7 +6,7 @@
   var data = JSON.parse(source.textContent);
   function bar(id, series, horizontal) {
     var canvas = document.getElementById(id);
-    if (!canvas) { return; }
+    if (!canvas || !series) { return; }
     new Chart(canvas, {
       type: "bar",
       data: {
@@ -23,4 +23,7 @@
   }
   bar("chart-countries", data.countries, true);
   bar("chart-months", data.months, false);
+  // The year report's.
+  bar("chart-audience", data.audience, true);
+  bar("chart-recommendations", data.recommendations, false);
 })();
