@@ -48,6 +48,15 @@ class Action(models.TextChoices):
     template.created
     organization.updated, council.updated,    {"changed": [...]}
     template.updated
+    regulation.created                        {"version": 1, "units", "unchanged", "changed",
+                                               "new", "removed": counts}
+    regulation.version_added                  {"version": n, and the counts as above}
+    regulation.status_changed                 {"from": status, "to": status}
+    regulation.review_started                 {"count": n} (invitations queued)
+    regulation.reviewer_added                 {"expert": expert id}
+    comment.saved (by the reviewer)           {"article": number, "created": bool}
+    comment.decided                           {"from": decision, "to": decision}
+    opinion.edited (target: the draft)        {"article": article id, "changed": [...]}
     ========================================  ===============================================
     """
 
@@ -80,6 +89,14 @@ class Action(models.TextChoices):
     COUNCIL_UPDATED = "council.updated", _("Council changed")
     TEMPLATE_CREATED = "template.created", _("Release template added")
     TEMPLATE_UPDATED = "template.updated", _("Release template changed")
+    REGULATION_CREATED = "regulation.created", _("Draft regulation received")
+    REGULATION_VERSION_ADDED = "regulation.version_added", _("New version of a draft regulation")
+    REGULATION_STATUS_CHANGED = "regulation.status_changed", _("Draft regulation status changed")
+    REGULATION_REVIEW_STARTED = "regulation.review_started", _("Review started")
+    REGULATION_REVIEWER_ADDED = "regulation.reviewer_added", _("Reviewer added")
+    COMMENT_SAVED = "comment.saved", _("Comment written")
+    COMMENT_DECIDED = "comment.decided", _("Decision on a comment")
+    OPINION_EDITED = "opinion.edited", _("Opinion edited")
 
 
 # Actors that are not users, as `by=` strings and as stored in `actor_label`.

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "integrations",
     "ops",
     "transliteration",
+    "regulations",
 ]
 
 MIDDLEWARE = [
@@ -262,6 +263,15 @@ CELERY_BEAT_SCHEDULE["conferences.sweep_outbox"] = {
 CELERY_BEAT_SCHEDULE["conferences.queue_reminders"] = {
     "task": "conferences.queue_reminders",
     "schedule": INVITATIONS_REMINDER_SCAN_SECONDS,
+}
+
+# Draft regulations: the largest .docx accepted, and how often beat looks for D-3 and D-1
+# reminders (regulations/reminders.py).
+REGULATION_FILE_MAX_BYTES = env.int("REGULATION_FILE_MAX_BYTES", default=10 * 1024 * 1024)
+REGULATION_REMINDER_SCAN_SECONDS = env.float("REGULATION_REMINDER_SCAN_SECONDS", default=15 * 60)
+CELERY_BEAT_SCHEDULE["regulations.queue_reminders"] = {
+    "task": "regulations.queue_reminders",
+    "schedule": REGULATION_REMINDER_SCAN_SECONDS,
 }
 
 # The worker's heartbeat: beat queues it, a worker records its time. The dashboard warns staff

@@ -11,6 +11,7 @@ class Scope(models.TextChoices):
     EXPERTS_READ = "experts:read", _("Read public expert profiles")
     RELEASES_READ = "releases:read", _("Read published press releases")
     REGISTRATIONS_WRITE = "registrations:write", _("Register staff for conferences")
+    REVIEWS_WRITE = "reviews:write", _("Send draft regulations for review and read the opinion")
 
 
 class ApiKey(models.Model):

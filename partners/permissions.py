@@ -44,6 +44,11 @@ class RegistrationsWrite(ScopePermission):
     staff_permission = "conferences.add_invitation"
 
 
+class ReviewsWrite(ScopePermission):
+    scope = Scope.REVIEWS_WRITE
+    staff_permission = "regulations.add_draft"
+
+
 class StaffImport(BasePermission):
     """The import is for staff sessions only: keys never import, whatever their scopes."""
 

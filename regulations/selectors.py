@@ -1,0 +1,92 @@
+"""Reads for draft regulations: one query per list, related rows loaded."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from experts.models import Council, Expert
+from experts.selectors import council_current_members
+
+from .models import Article, Comment, Draft, Reviewer, Unit, Version
+
+SUPPORTING = (Comment.Decision.ACCEPTED, Comment.Decision.MERGED)
+
+
+def draft_list(*, organization_id: int | None = None) -> QuerySet[Draft]:
+    """Drafts, newest first, with their ministry and counts; one ministry's only when given
+    (the partner API always gives the caller's)."""
+    qs = Draft.objects.select_related("organization").annotate(
+        version_count=Count("versions", distinct=True),
+        reviewer_count=Count("reviewers", distinct=True),
+    )
+    if organization_id is not None:
+        qs = qs.filter(organization_id=organization_id)
+    return qs
+
+
+def version_latest(*, draft: Draft) -> Version | None:
+    return draft.versions.order_by("-number").first()
+
+
+def version_units(*, version: Version) -> QuerySet[Unit]:
+    return version.units.order_by("position")
+
+
+def review_council(*, draft: Draft) -> Council | None:
+    """The council that reviews: the draft's own, else the first council (the portal runs one)."""
+    return draft.council or Council.objects.order_by("pk").first()
+
+
+def review_experts(*, draft: Draft) -> QuerySet[Expert]:
+    """The council's current members (terms covering today)."""
+    council = review_council(draft=draft)
+    if council is None:
+        return Expert.objects.none()
+    return council_current_members(council=council)
+
+
+def reviewer_list(*, draft: Draft) -> QuerySet[Reviewer]:
+    """Reviewers with their expert and how many articles each has commented."""
+    return (
+        draft.reviewers.select_related("expert")
+        .annotate(comment_count=Count("comments"))
+        .order_by("expert__full_name", "pk")
+    )
+
+
+def reviewers_silent(*, draft: Draft) -> QuerySet[Reviewer]:
+    """Reviewers who have not commented at all: the reminders' audience."""
+    return draft.reviewers.select_related("expert", "draft", "draft__organization").filter(
+        ~Q(pk__in=Comment.objects.filter(reviewer__draft=draft).values("reviewer_id"))
+    )
+
+
+def article_rows(*, draft: Draft) -> list[dict]:
+    """Every article of the draft with its current unit (None when removed from the latest
+    version) and its comments, each with `stale` (the text changed since it was written):
+    the comments-per-article page, in current order, removed articles last."""
+    latest = version_latest(draft=draft)
+    current = {u.article_id: u for u in (version_units(version=latest) if latest else [])}
+    comments = Comment.objects.select_related("reviewer__expert", "unit").order_by(
+        "created_at", "pk"
+    )
+    articles = draft.articles.select_related("opinion").prefetch_related(
+        Prefetch("comments", queryset=comments, to_attr="comment_list")
+    )
+    rows = []
+    for article in articles:
+        unit = current.get(article.pk)
+        for comment in article.comment_list:
+            comment.stale = unit is not None and comment.unit.text != unit.text
+        rows.append({"article": article, "unit": unit, "comments": article.comment_list})
+    rows.sort(key=lambda row: (row["unit"] is None, row["unit"].position if row["unit"] else 0))
+    return rows
+
+
+def article_for_comment(*, draft: Draft, article_id) -> tuple[Article, Unit] | None:
+    """An article of the draft's latest version with its unit, or None."""
+    latest = version_latest(draft=draft)
+    if latest is None:
+        return None
+    unit = latest.units.select_related("article").filter(article_id=article_id).first()
+    return (unit.article, unit) if unit else None
