@@ -9,6 +9,7 @@ from conferences.api import ConferenceImportView, ConferenceViewSet, StatsViewSe
 from experts.api import CouncilViewSet, ExpertViewSet
 from partners.api import RegistrationViewSet
 from pressroom.api import PressReleaseViewSet
+from regulations.api import DraftViewSet
 
 from .api import not_found_view
 from .api_schema import MemoisedSchemaView, RedocView, SwaggerView
@@ -19,6 +20,7 @@ router.register("experts", ExpertViewSet, basename="expert")
 router.register("councils", CouncilViewSet, basename="council")
 router.register("press-releases", PressReleaseViewSet, basename="press-release")
 router.register("stats", StatsViewSet, basename="stats")
+router.register("regulation-drafts", DraftViewSet, basename="regulation-draft")
 
 api_v1 = [
     path("conferences/import/", ConferenceImportView.as_view(), name="conference-import"),

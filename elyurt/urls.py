@@ -35,6 +35,7 @@ urlpatterns = [
     path("dashboard/press/", include("pressroom.urls_staff")),
     path("dashboard/", include("dashboard.urls")),
     path("i/", include("conferences.urls")),  # personal invitation answer links
+    path("r/", include("regulations.urls")),  # reviewers' personal comment links
     path("integrations/zoom/webhook/", include("integrations.urls")),
     path("press/", include("pressroom.urls")),
     path(
