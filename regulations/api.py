@@ -5,7 +5,6 @@ A ministry is the key's organisation and sees only its own drafts: another's ans
 A staff session (with regulations.add_draft) sees every draft and names the ministry.
 """
 
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,6 +13,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from elyurt.api import ApiPagination, ErrorSerializer
@@ -100,6 +100,23 @@ class OpinionSerializer(serializers.Serializer):
     rows = OpinionRowSerializer(many=True, help_text=h("One row per article with a proposal."))
 
 
+class DocxRenderer(BaseRenderer):
+    """The opinion as .docx when Accept asks for it; an error still answers in JSON."""
+
+    media_type = DOCX_TYPE
+    format = "docx"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if isinstance(data, bytes):
+            return data
+        response = (renderer_context or {}).get("response")
+        if response is not None:
+            response["Content-Type"] = "application/json"
+        return JSONRenderer().render(data)
+
+
 class NotSent(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = gettext_lazy("The council's opinion has not been sent yet.")
@@ -125,10 +142,8 @@ class DraftViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     filter_backends: list = []
     lookup_value_regex = r"[0-9]+"
 
-    def get_parsers(self):
-        if getattr(self, "action", None) in ("create", "versions"):
-            return [MultiPartParser()]
-        return super().get_parsers()
+    # Every write here sends a file; nothing takes JSON.
+    parser_classes = [MultiPartParser]
 
     def caller_organization_id(self) -> int | None:
         if isinstance(self.request.auth, ApiKey):
@@ -214,13 +229,16 @@ class DraftViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document."
         ),
     )
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, DocxRenderer])
     def opinion(self, request, pk=None):
         draft = get_object_or_404(self.get_queryset(), pk=pk)
         if draft.status != Draft.Status.SENT:
             raise NotSent()
-        if DOCX_TYPE in request.headers.get("Accept", ""):
-            response = HttpResponse(opinion_docx(draft=draft), content_type=DOCX_TYPE)
-            response["Content-Disposition"] = f'attachment; filename="{opinion_filename(draft=draft)}"'
-            return response
+        if request.accepted_renderer.format == "docx":
+            filename = opinion_filename(draft=draft)
+            return Response(
+                opinion_docx(draft=draft),
+                content_type=DOCX_TYPE,
+                headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+            )
         return Response(opinion_json(draft=draft))

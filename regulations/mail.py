@@ -61,7 +61,8 @@ def reviewer_letter(*, reviewer: Reviewer, kind: str) -> dict:
             [
                 _("Dear %(name)s,") % {"name": expert.full_name},
                 intro,
-                _("Comment article by article through your personal link:") + "\n"
+                _("Comment article by article through your personal link:")
+                + "\n"
                 + comment_url(reviewer=reviewer),
                 _("Deadline: %(deadline)s (%(zone)s).")
                 % {"deadline": deadline, "zone": expert.time_zone},

@@ -42,9 +42,7 @@ def _ratio(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, a.split(), b.split(), autojunk=False).ratio()
 
 
-def units_match(
-    *, old: Sequence[tuple[str, str]], new: Sequence[tuple[str, str]]
-) -> Match:
+def units_match(*, old: Sequence[tuple[str, str]], new: Sequence[tuple[str, str]]) -> Match:
     """Match `new` (number, text) units to `old` ones; see the module's rules."""
     old_bodies = [unit_body(text) for _n, text in old]
     new_bodies = [unit_body(text) for _n, text in new]

@@ -9,6 +9,8 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from mailing.services import letter_queue
+
 from .mail import REMINDERS, reviewer_letter
 from .models import Draft
 from .selectors import reviewers_silent
@@ -21,8 +23,6 @@ def reminders_queue(*, now: datetime.datetime | None = None) -> int:
     three days before the deadline until D-1 is due; a reviewer invited after a reminder's
     moment gets only the later one (the invitation said the deadline already).
     """
-    from mailing.services import letter_queue
-
     now = now or timezone.now()
     queued = 0
     for draft in Draft.objects.filter(status=Draft.Status.IN_REVIEW):
@@ -32,7 +32,9 @@ def reminders_queue(*, now: datetime.datetime | None = None) -> int:
         for index, (kind, days) in enumerate(REMINDERS):
             moment = deadline_at - datetime.timedelta(days=days)
             later = REMINDERS[index + 1 :]
-            if now < moment or any(now >= deadline_at - datetime.timedelta(days=d) for _k, d in later):
+            if now < moment or any(
+                now >= deadline_at - datetime.timedelta(days=d) for _k, d in later
+            ):
                 continue
             with transaction.atomic():
                 for reviewer in reviewers_silent(draft=draft).filter(invited_at__lte=moment):

@@ -7,6 +7,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from experts.models import Council, Expert
 from experts.selectors import council_current_members
 
+from .matching import unit_body
 from .models import Article, Comment, Draft, Reviewer, Unit, Version
 
 SUPPORTING = (Comment.Decision.ACCEPTED, Comment.Decision.MERGED)
@@ -77,7 +78,10 @@ def article_rows(*, draft: Draft) -> list[dict]:
     for article in articles:
         unit = current.get(article.pk)
         for comment in article.comment_list:
-            comment.stale = unit is not None and comment.unit.text != unit.text
+            # Renumbering is no change: the text without its number is compared.
+            comment.stale = unit is not None and unit_body(comment.unit.text) != unit_body(
+                unit.text
+            )
         rows.append({"article": article, "unit": unit, "comments": article.comment_list})
     rows.sort(key=lambda row: (row["unit"] is None, row["unit"].position if row["unit"] else 0))
     return rows

@@ -18,6 +18,7 @@ from activity.models import Action
 from activity.services import activity_record
 from elyurt.text import text_clean, texts_clean
 from experts.models import Council, Expert, Organization
+from mailing.services import letter_queue, letters_skip
 
 from . import mail
 from .matching import units_match
@@ -43,8 +44,6 @@ VERSION_STATUSES = (Status.RECEIVED, Status.IN_REVIEW, Status.OPINION_DRAFTED)
 
 def _queue(letters: list[dict]) -> int:
     """Queue letters in the generic outbox; how many were new (the key makes it idempotent)."""
-    from mailing.services import letter_queue
-
     return sum(1 for letter in letters if letter["to_email"] and letter_queue(**letter))
 
 
@@ -92,12 +91,13 @@ def _deadline_clean(deadline) -> datetime.date:
     return deadline
 
 
-def _units_store(*, draft: Draft, version: Version, parsed: list[ParsedUnit]) -> dict:
-    """Store a version's units, each on its article: matched to the last version's, or new.
+def _units_store(
+    *, draft: Draft, version: Version, previous: Version | None, parsed: list[ParsedUnit]
+) -> dict:
+    """Store a version's units, each on its article: matched to `previous`'s, or new.
 
     Returns counts {"units", "unchanged", "changed", "new", "removed"}.
     """
-    previous = version_latest(draft=draft) if version.number > 1 else None
     old = list(version_units(version=previous)) if previous else []
     match = units_match(
         old=[(u.number, u.text) for u in old], new=[(p.number, p.text) for p in parsed]
@@ -192,7 +192,7 @@ def draft_create(
         council=council,
     )
     version = Version.objects.create(draft=draft, number=1, source_name=name[:255])
-    counts = _units_store(draft=draft, version=version, parsed=parsed)
+    counts = _units_store(draft=draft, version=version, previous=None, parsed=parsed)
     activity_record(
         action=Action.REGULATION_CREATED, target=draft, by=by, data={"version": 1, **counts}
     )
@@ -216,9 +216,10 @@ def version_add(
             {"status": _("The opinion is approved: a new version can no longer be reviewed.")}
         )
     parsed = units_parse(content=content, name=name, text=text)
-    number = (version_latest(draft=draft).number if draft.versions.exists() else 0) + 1
+    previous = version_latest(draft=draft)
+    number = (previous.number if previous else 0) + 1
     version = Version.objects.create(draft=draft, number=number, source_name=name[:255])
-    counts = _units_store(draft=draft, version=version, parsed=parsed)
+    counts = _units_store(draft=draft, version=version, previous=previous, parsed=parsed)
     activity_record(
         action=Action.REGULATION_VERSION_ADDED,
         target=draft,
@@ -336,6 +337,9 @@ def comment_save(
     comment, created = Comment.objects.update_or_create(
         reviewer=reviewer, article=article, defaults={**fields, "unit": unit}
     )
+    # Someone who has commented is no longer reminded, even by a reminder already queued.
+    letters_skip(keys=[f"review:{reviewer.draft_id}:reviewer:{reviewer.pk}:{kind}"
+                       for kind, _days in mail.REMINDERS])  # fmt: skip
     activity_record(
         action=Action.COMMENT_SAVED,
         target=comment,

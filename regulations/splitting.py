@@ -124,13 +124,12 @@ def units_parse(*, content: bytes | None = None, name: str = "", text: str | Non
                     ]
                 }
             )
-        if not name.lower().endswith(".docx") or not content.startswith(b"PK"):
+        # A name is the client's claim, checked when given; the content must be a zip.
+        if (name and not name.lower().endswith(".docx")) or not content.startswith(b"PK"):
             raise ValidationError(
                 {"file": [_("Send the draft as a .docx document (Word 2007 or later).")]}
             )
-        lines = [
-            text_clean(line, field="file", multiline=True) for line in _docx_lines(content)
-        ]
+        lines = [text_clean(line, field="file", multiline=True) for line in _docx_lines(content)]
     if not any(line.strip() for line in lines):
         raise ValidationError({field: [_("The document is empty.")]})
     units = units_from_lines(lines)

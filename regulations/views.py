@@ -71,7 +71,9 @@ def review_article_view(request, token: str, article_id: int) -> HttpResponse:
             except ValidationError as exc:
                 errors = exc.message_dict
             else:
-                url = reverse("regulations:article", kwargs={"token": token, "article_id": article.pk})
+                url = reverse(
+                    "regulations:article", kwargs={"token": token, "article_id": article.pk}
+                )
                 return _private(HttpResponseRedirect(url + "?saved=1"))
         own = Comment.objects.filter(reviewer=reviewer, article=article).first()
         if own and not values:

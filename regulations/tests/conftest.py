@@ -4,7 +4,12 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from experts.tests.factories import CouncilFactory, ExpertFactory, MembershipFactory, OrganizationFactory
+from experts.tests.factories import (
+    CouncilFactory,
+    ExpertFactory,
+    MembershipFactory,
+    OrganizationFactory,
+)
 from partners.models import Scope
 from partners.services import api_key_create
 

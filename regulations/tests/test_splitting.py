@@ -37,8 +37,18 @@ def test_worded_headings(heading, number):
 
 def test_numbered_headings_with_sections_and_chapters_as_context():
     units = units_from_lines(
-        ["I bo'lim. Umumiy", "1-bob. Asoslar", "1. Birinchi", "matn", "1.1. Ichki", "2-bob. Boshqa",
-         "2. Ikkinchi", "Раздел II", "Глава 3", "3. Учинчи"]  # fmt: skip
+        [
+            "I bo'lim. Umumiy",
+            "1-bob. Asoslar",
+            "1. Birinchi",
+            "matn",
+            "1.1. Ichki",
+            "2-bob. Boshqa",
+            "2. Ikkinchi",
+            "Раздел II",
+            "Глава 3",
+            "3. Учинчи",
+        ]  # fmt: skip
     )
     assert [(u.number, u.context, u.text) for u in units] == [
         ("1", "I bo'lim. Umumiy — 1-bob. Asoslar", "1. Birinchi\nmatn"),
