@@ -23,7 +23,7 @@ from partners.permissions import ReviewsWrite
 
 from .models import Draft
 from .opinion import DOCX_TYPE, opinion_docx, opinion_filename, opinion_json
-from .selectors import draft_list
+from .selectors import draft_list, version_counts
 from .services import draft_create, version_add
 
 h = gettext_lazy
@@ -191,9 +191,7 @@ class DraftViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             name=name,
             by=self._by(),
         )
-        units = draft.versions.get().units.count()
-        body = {"id": draft.pk, "version": 1, "units": units, "unchanged": 0, "changed": 0,
-                "new": units, "removed": 0}  # fmt: skip
+        body = {"id": draft.pk, "version": 1, **version_counts(version=draft.versions.get())}
         return Response(body, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -209,12 +207,7 @@ class DraftViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         draft = self.get_object()
         content, name = _files_and_fields(request)
         version = version_add(draft=draft, content=content, name=name, by=self._by())
-        counts = {change: 0 for change in ("unchanged", "changed", "new")}
-        for change in version.units.values_list("change", flat=True):
-            counts[change] += 1
-        previous = draft.versions.get(number=version.number - 1).units.count()
-        body = {"id": draft.pk, "version": version.number, "units": sum(counts.values()),
-                **counts, "removed": previous - counts["unchanged"] - counts["changed"]}  # fmt: skip
+        body = {"id": draft.pk, "version": version.number, **version_counts(version=version)}
         return Response(body, status=status.HTTP_201_CREATED)
 
     @extend_schema(

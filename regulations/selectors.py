@@ -94,3 +94,15 @@ def article_for_comment(*, draft: Draft, article_id) -> tuple[Article, Unit] | N
         return None
     unit = latest.units.select_related("article").filter(article_id=article_id).first()
     return (unit.article, unit) if unit else None
+
+
+def version_counts(*, version: Version) -> dict:
+    """{"units", "unchanged", "changed", "new", "removed"}: the version against the one before."""
+    counts = {"units": 0, "unchanged": 0, "changed": 0, "new": 0}
+    for change in version.units.values_list("change", flat=True):
+        counts[change] += 1
+        counts["units"] += 1
+    previous = version.draft.versions.filter(number=version.number - 1).first()
+    before = previous.units.count() if previous else 0
+    counts["removed"] = before - counts["unchanged"] - counts["changed"]
+    return counts

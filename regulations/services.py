@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from activity.models import Action
 from activity.services import activity_record
-from elyurt.text import text_clean, texts_clean
+from elyurt.text import texts_clean
 from experts.models import Council, Expert, Organization
 from mailing.services import letter_queue, letters_skip
 

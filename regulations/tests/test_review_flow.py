@@ -9,11 +9,11 @@ import io
 import re
 
 import docx
-from docx.enum.section import WD_ORIENT
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
+from docx.enum.section import WD_ORIENT
 
 from conferences.tests.live import wait_until
 from experts.tests.factories import ExpertFactory
