@@ -13,15 +13,19 @@ ADMINISTRATOR = "administrator"
 SECRETARY = "council secretary"
 PRESS = "press service"
 VIEWER = "viewer"
+# Approves the council's opinion on a draft regulation and sends it to the ministry; the
+# secretary prepares it (uploads, starts the review, decides comments, writes the wording).
+REVIEW_CHAIR = "review chair"
 
 ROLE_LABELS = {
     ADMINISTRATOR: _("Administrator"),
     SECRETARY: _("Council secretary"),
     PRESS: _("Press service"),
     VIEWER: _("Viewer"),
+    REVIEW_CHAIR: _("Review chair"),
 }
 
-PROJECT_APPS = ("experts", "conferences", "pressroom", "integrations")
+PROJECT_APPS = ("experts", "conferences", "pressroom", "integrations", "regulations")
 
 
 def _view(apps_labels) -> Q:
@@ -36,7 +40,7 @@ def role_permissions(permission_model) -> dict:
     return {
         ADMINISTRATOR: perms,
         SECRETARY: perms.filter(
-            (Q(content_type__app_label__in=["experts", "conferences"]) & edit)
+            (Q(content_type__app_label__in=["experts", "conferences", "regulations"]) & edit)
             | _view(["pressroom", "integrations"])
         ),
         # The press reads conferences and people, not the invitation lists with their emails.
@@ -44,6 +48,10 @@ def role_permissions(permission_model) -> dict:
             Q(content_type__app_label="pressroom") | _view(["experts", "conferences"])
         ).exclude(codename__in=["view_invitation", "view_outboundmessage"]),
         VIEWER: perms.filter(_view(PROJECT_APPS)),
+        REVIEW_CHAIR: perms.filter(
+            _view(["regulations", "experts"])
+            | Q(content_type__app_label="regulations", codename="approve_opinion")
+        ),
     }
 
 

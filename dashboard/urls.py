@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import api_keys, audience, conferences, experts, home, invitations
+from .views import api_keys, audience, conferences, experts, home, invitations, regulations
 
 app_name = "dashboard"
 
@@ -83,4 +83,50 @@ urlpatterns += [
         "api-keys/<int:pk>/created/", api_keys.ApiKeyCreatedView.as_view(), name="api_key_created"
     ),
     path("api-keys/<int:pk>/revoke/", api_keys.ApiKeyRevokeView.as_view(), name="api_key_revoke"),
+]
+
+urlpatterns += [
+    path("regulations/", regulations.DraftListView.as_view(), name="regulation_list"),
+    path("regulations/new/", regulations.DraftCreateView.as_view(), name="regulation_create"),
+    path("regulations/<int:pk>/", regulations.DraftDetailView.as_view(), name="regulation_detail"),
+    path(
+        "regulations/<int:pk>/versions/",
+        regulations.VersionAddView.as_view(),
+        name="regulation_version_add",
+    ),
+    path(
+        "regulations/<int:pk>/versions/<int:number>/",
+        regulations.VersionCompareView.as_view(),
+        name="regulation_version",
+    ),
+    path(
+        "regulations/<int:pk>/reviewers/",
+        regulations.ReviewerAddView.as_view(),
+        name="regulation_reviewer_add",
+    ),
+    path(
+        "regulations/<int:pk>/comments/",
+        regulations.CommentListView.as_view(),
+        name="regulation_comments",
+    ),
+    path(
+        "regulations/<int:pk>/comments/<int:comment_pk>/decide/",
+        regulations.CommentDecideView.as_view(),
+        name="regulation_comment_decide",
+    ),
+    path(
+        "regulations/<int:pk>/opinion/",
+        regulations.OpinionView.as_view(),
+        name="regulation_opinion",
+    ),
+    path(
+        "regulations/<int:pk>/opinion.docx",
+        regulations.OpinionDownloadView.as_view(),
+        name="regulation_opinion_docx",
+    ),
+    path(
+        "regulations/<int:pk>/<slug:action>/",
+        regulations.DraftActionView.as_view(),
+        name="regulation_action",
+    ),
 ]

@@ -61,6 +61,7 @@ class Draft(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("draft regulation")
         verbose_name_plural = _("draft regulations")
+        permissions = [("approve_opinion", _("Can approve and send the council's opinion"))]
 
     def __str__(self) -> str:
         return self.title

@@ -16,10 +16,14 @@ SUPPORTING = (Comment.Decision.ACCEPTED, Comment.Decision.MERGED)
 def draft_list(*, organization_id: int | None = None) -> QuerySet[Draft]:
     """Drafts, newest first, with their ministry and counts; one ministry's only when given
     (the partner API always gives the caller's)."""
-    qs = Draft.objects.select_related("organization").annotate(
-        version_count=Count("versions", distinct=True),
-        reviewer_count=Count("reviewers", distinct=True),
-    )
+    qs = (
+        Draft.objects.select_related("organization")
+        .annotate(
+            version_count=Count("versions", distinct=True),
+            reviewer_count=Count("reviewers", distinct=True),
+        )
+        .order_by("-created_at", "-pk")
+    )  # an aggregate drops Meta.ordering
     if organization_id is not None:
         qs = qs.filter(organization_id=organization_id)
     return qs
