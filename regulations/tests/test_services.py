@@ -143,5 +143,5 @@ def test_commands(ministry, deadline, tmp_path, capsys):
         call_command("review_start", str(draft.pk))
     services.reviewer_add(draft=draft, expert=ExpertFactory(), by="test")
     call_command("review_start", str(draft.pk))
-    assert capsys.readouterr().out == "1 invitations queued.\n"
+    assert capsys.readouterr().out == "1 invitation queued.\n"
     assert Draft.objects.get().status == Status.IN_REVIEW

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from conferences.management.commands._invitations import validation_lines
 from regulations.models import Draft
@@ -24,4 +25,7 @@ class Command(BaseCommand):
             queued = review_start(draft=draft, by="command")
         except ValidationError as exc:
             raise CommandError("\n".join(validation_lines(exc))) from None
-        self.stdout.write(_("%(count)d invitations queued.") % {"count": queued})
+        self.stdout.write(
+            ngettext("%(count)d invitation queued.", "%(count)d invitations queued.", queued)
+            % {"count": queued}
+        )
