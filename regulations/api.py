@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
@@ -216,6 +216,8 @@ class DraftViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             (200, DOCX_TYPE): OpenApiTypes.BINARY,
             409: OpenApiResponse(ErrorSerializer, description=h("Not sent yet.")),
         },
+        # The format is chosen by Accept; DRF's ?format= is not part of the contract.
+        parameters=[OpenApiParameter("format", exclude=True)],
         description=h(
             "The council's opinion once sent: the comparative table as JSON, or as a .docx "
             "(A4 landscape, Uzbek Cyrillic and Latin) when the request's Accept names "
