@@ -20,6 +20,12 @@ class DraftUploadForm(forms.Form):
     file = forms.FileField(label=_("Draft (.docx)"))
     contact_email = forms.EmailField(label=_("Ministry's contact email"), required=False)
     contact_name = forms.CharField(label=_("Ministry's contact name"), required=False)
+    show_others_comments = forms.BooleanField(
+        label=Draft._meta.get_field("show_others_comments").verbose_name,
+        help_text=Draft._meta.get_field("show_others_comments").help_text,
+        required=False,
+        initial=True,
+    )
 
 
 class VersionUploadForm(forms.Form):

@@ -149,6 +149,7 @@ def draft_create(
     contact_email: str = "",
     contact_name: str = "",
     council: Council | None = None,
+    show_others_comments: bool = True,
     by=None,
 ) -> Draft:
     """A draft received from `organization` (a ministry) with its first version, split into
@@ -168,6 +169,8 @@ def draft_create(
             errors["title"] = [_("Give the draft's title.")]
         elif len(fields["title"]) > Draft._meta.get_field("title").max_length:
             errors["title"] = [_("The title is longer than 500 characters.")]
+        if len(fields["contact_name"]) > Draft._meta.get_field("contact_name").max_length:
+            errors["contact_name"] = [_("The name is longer than 200 characters.")]
         if fields["contact_email"]:
             validate_email(fields["contact_email"])
     except ValidationError as exc:
@@ -188,8 +191,9 @@ def draft_create(
         title=fields["title"],
         deadline=deadline,
         contact_email=fields["contact_email"],
-        contact_name=fields["contact_name"][:200],
+        contact_name=fields["contact_name"],
         council=council,
+        show_others_comments=bool(show_others_comments),
     )
     version = Version.objects.create(draft=draft, number=1, source_name=name[:255])
     counts = _units_store(draft=draft, version=version, previous=None, parsed=parsed)
@@ -343,7 +347,7 @@ def comment_save(
     activity_record(
         action=Action.COMMENT_SAVED,
         target=comment,
-        by=f"{reviewer.expert} ({_('reviewer')})",
+        by=reviewer,  # logged under the expert's name: no user account behind a link
         data={"article": unit.number, "created": created},
     )
     return comment

@@ -53,6 +53,7 @@ class DraftCreateView(StaffView, FormView):
                 deadline=data["deadline"],
                 contact_email=data["contact_email"],
                 contact_name=data["contact_name"],
+                show_others_comments=data["show_others_comments"],
                 content=upload.read(),
                 name=upload.name,
                 by=self.request.user,
