@@ -108,3 +108,20 @@ def test_the_schema_documents_the_endpoints(client):
     assert "post" in paths["/api/v1/regulation-drafts/{id}/versions/"]
     opinion = paths["/api/v1/regulation-drafts/{id}/opinion/"]["get"]["responses"]["200"]
     assert set(opinion["content"]) == {"application/json", DOCX_TYPE}
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_the_list_costs_the_same_queries_at_two_sizes(ministry, deadline, count):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from regulations.services import draft_create
+
+    for _n in range(count):
+        draft_create(organization=ministry, title="Низом", deadline=deadline,
+                     content=articles_docx(2), name="d.docx")  # fmt: skip
+    api = key_client(ministry)
+    with CaptureQueriesContext(connection) as queries:
+        response = api.get("/api/v1/regulation-drafts/")
+    assert response.json()["count"] == count
+    assert len(queries) == 3, [q["sql"] for q in queries]
