@@ -145,3 +145,36 @@ def test_commands(ministry, deadline, tmp_path, capsys):
     call_command("review_start", str(draft.pk))
     assert capsys.readouterr().out == "1 invitation queued.\n"
     assert Draft.objects.get().status == Status.IN_REVIEW
+
+
+def test_a_reminder_queued_before_the_comment_is_skipped(ministry, deadline):
+    from regulations.reminders import reminders_queue
+
+    draft = _draft(ministry, deadline)
+    experts = [ExpertFactory() for _n in range(2)]
+    for expert in experts:
+        services.reviewer_add(draft=draft, expert=expert, by="test")
+    services.review_start(draft=draft, by="test")
+    moment = draft.deadline_at - datetime.timedelta(days=3) + datetime.timedelta(minutes=1)
+    assert reminders_queue(now=moment) == 2
+    assert reminders_queue(now=moment) == 0  # once per reviewer and kind
+    reviewer = Reviewer.objects.get(expert=experts[0])
+    article = version_latest(draft=draft).units.first().article_id
+    services.comment_save(reviewer=reviewer, article_id=article, remark="Done")
+    reminders = Letter.objects.filter(key__endswith=":d3").order_by("to_email")
+    assert {(r.to_email, r.state) for r in reminders} == {
+        (experts[0].email, Letter.State.SKIPPED),
+        (experts[1].email, Letter.State.PENDING),
+    }
+
+
+def test_a_plain_text_draft_through_the_command(ministry, deadline, tmp_path, capsys):
+    path = tmp_path / "draft.txt"
+    path.write_text("Низом\n1-modda. Umumiy\nMatn.\n2-modda. Yakun\nMatn 2.\n", encoding="utf-8")
+    call_command("import_regulation_draft", str(path), "--title", "Nizom", "--organization",
+                 str(ministry.pk), "--deadline", deadline.isoformat())  # fmt: skip
+    units = version_latest(draft=Draft.objects.get()).units.order_by("position")
+    assert [(u.number, u.text) for u in units] == [
+        ("1", "1-modda. Umumiy\nMatn."),
+        ("2", "2-modda. Yakun\nMatn 2."),
+    ]
