@@ -78,6 +78,38 @@ def draft_set_status(*, draft: Draft, status: str, by=None) -> Draft:
     return draft
 
 
+def _collected(errors: dict, check, *args):
+    """check(*args), or None with its ValidationError's messages added to `errors`."""
+    try:
+        return check(*args)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+        return None
+
+
+def _draft_fields_clean(title, contact_email, contact_name) -> dict:
+    """The draft's text fields cleaned (elyurt.text); ValidationError naming each at fault."""
+    fields = texts_clean(
+        {"title": title, "contact_email": contact_email, "contact_name": contact_name},
+        single_line=["title", "contact_email", "contact_name"],
+    )
+    errors = {}
+    if not fields["title"]:
+        errors["title"] = [_("Give the draft's title.")]
+    elif len(fields["title"]) > Draft._meta.get_field("title").max_length:
+        errors["title"] = [_("The title is longer than 500 characters.")]
+    if len(fields["contact_name"]) > Draft._meta.get_field("contact_name").max_length:
+        errors["contact_name"] = [_("The name is longer than 200 characters.")]
+    if fields["contact_email"]:
+        try:
+            validate_email(fields["contact_email"])
+        except ValidationError as exc:
+            errors["contact_email"] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+    return fields
+
+
 def _deadline_clean(deadline) -> datetime.date:
     if isinstance(deadline, str):
         try:
@@ -158,32 +190,11 @@ def draft_create(
     Raises ValidationError naming `title`, `deadline` (YYYY-MM-DD, not past), `contact_email`,
     `file` or `text`; nothing is stored then. Logs regulation.created {"version": 1, ...counts}.
     """
+    # Every field is checked, so that one answer names every field at fault.
     errors: dict[str, list[str]] = {}
-    fields: dict = {}
-    try:
-        fields = texts_clean(
-            {"title": title, "contact_email": contact_email, "contact_name": contact_name},
-            single_line=["title", "contact_email", "contact_name"],
-        )
-        if not fields["title"]:
-            errors["title"] = [_("Give the draft's title.")]
-        elif len(fields["title"]) > Draft._meta.get_field("title").max_length:
-            errors["title"] = [_("The title is longer than 500 characters.")]
-        if len(fields["contact_name"]) > Draft._meta.get_field("contact_name").max_length:
-            errors["contact_name"] = [_("The name is longer than 200 characters.")]
-        if fields["contact_email"]:
-            validate_email(fields["contact_email"])
-    except ValidationError as exc:
-        errors.update(exc.message_dict if hasattr(exc, "error_dict") else
-                      {"contact_email": exc.messages})  # fmt: skip
-    try:
-        deadline = _deadline_clean(deadline)
-    except ValidationError as exc:
-        errors.update(exc.message_dict)
-    try:
-        parsed = units_parse(content=content, name=name, text=text)
-    except ValidationError as exc:
-        errors.update(exc.message_dict)
+    fields = _collected(errors, _draft_fields_clean, title, contact_email, contact_name)
+    deadline = _collected(errors, _deadline_clean, deadline)
+    parsed = _collected(errors, lambda: units_parse(content=content, name=name, text=text))
     if errors:
         raise ValidationError(errors)
     draft = Draft.objects.create(
@@ -262,18 +273,13 @@ def review_start(*, draft: Draft, by=None) -> int:
     regulation.review_started {"count": n} besides the status change.
     """
     if draft.deadline_at <= timezone.now():
-        raise ValidationError({"deadline": _("The deadline has passed: set a later one first.")})
-    reviewers = [
-        _reviewer_get_or_add(draft=draft, expert=expert, by_hand=False)[0]
-        for expert in review_experts(draft=draft)
-    ]
-    reviewers += list(draft.reviewers.filter(added_by_hand=True).exclude(
-        pk__in=[r.pk for r in reviewers]))  # fmt: skip
+        raise ValidationError({"deadline": _("The deadline has passed.")})
+    for expert in review_experts(draft=draft):
+        _reviewer_get_or_add(draft=draft, expert=expert, by_hand=False)
+    reviewers = list(draft.reviewers.select_related("expert", "draft__organization"))
     if not reviewers:
         raise ValidationError({"reviewers": _("The council has no current members to invite.")})
     draft_set_status(draft=draft, status=Status.IN_REVIEW, by=by)
-    reviewers = list(Reviewer.objects.select_related("expert", "draft__organization").filter(
-        pk__in=[r.pk for r in reviewers]))  # fmt: skip
     queued = _invite(reviewers)
     activity_record(
         action=Action.REGULATION_REVIEW_STARTED, target=draft, by=by, data={"count": queued}
