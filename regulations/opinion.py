@@ -26,10 +26,8 @@ def opinion_rows(*, draft: Draft) -> list[dict]:
     """One dict per article with support: number, current_wording, proposed_wording,
     justification, experts (list of {"name", "name_latin"}), in the draft's current order."""
     rows = []
-    for row in article_rows(draft=draft):
-        supporting = [c for c in row["comments"] if c.decision in SUPPORTING]
-        if not supporting:
-            continue
+    for row in article_rows(draft=draft, decisions=SUPPORTING):
+        supporting = row["comments"]
         article = row["article"]
         unit = row["unit"] or supporting[0].unit
         opinion = getattr(article, "opinion", None)  # None: no council wording yet

@@ -66,18 +66,24 @@ def reviewers_silent(*, draft: Draft) -> QuerySet[Reviewer]:
     )
 
 
-def article_rows(*, draft: Draft) -> list[dict]:
-    """Every article of the draft with its current unit (None when removed from the latest
-    version) and its comments, each with `stale` (the text changed since it was written):
-    the comments-per-article page, in current order, removed articles last."""
-    latest = version_latest(draft=draft)
-    current = {u.article_id: u for u in (version_units(version=latest) if latest else [])}
+def article_rows(*, draft: Draft, decisions: tuple[str, ...] | None = None) -> list[dict]:
+    """The draft's commented articles with their current unit (None when removed from the
+    latest version) and their comments, each with `stale` (the text changed since it was
+    written), in current order, removed articles last: the comments-per-article page. With
+    `decisions`, only comments so decided (and the articles that have one): the opinion."""
     comments = Comment.objects.select_related("reviewer__expert", "unit").order_by(
         "created_at", "pk"
     )
-    articles = draft.articles.select_related("opinion").prefetch_related(
-        Prefetch("comments", queryset=comments, to_attr="comment_list")
+    if decisions is not None:
+        comments = comments.filter(decision__in=decisions)
+    articles = list(
+        draft.articles.filter(pk__in=comments.filter(article__draft=draft).values("article_id"))
+        .select_related("opinion")
+        .prefetch_related(Prefetch("comments", queryset=comments, to_attr="comment_list"))
     )
+    latest = version_latest(draft=draft)
+    units = latest.units.filter(article__in=[a.pk for a in articles]) if latest else []
+    current = {u.article_id: u for u in units}
     rows = []
     for article in articles:
         unit = current.get(article.pk)

@@ -215,7 +215,7 @@ class CommentListView(StaffView, TemplateView):
         draft = _draft(kwargs["pk"])
         return super().get_context_data(
             draft=draft,
-            rows=[row for row in article_rows(draft=draft) if row["comments"]],
+            rows=article_rows(draft=draft),
             Decision=Comment.Decision,
             **kwargs,
         )
