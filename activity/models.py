@@ -48,6 +48,13 @@ class Action(models.TextChoices):
     template.created
     organization.updated, council.updated,    {"changed": [...]}
     template.updated
+    dictionary.added, dictionary.deleted      {"cyrillic": word, "latin": word}
+    dictionary.changed                        {"changed": [...], "cyrillic": word,
+                                               "latin": word} (as it is now)
+    telegram_channel.added                    {"chat": "@handle", "script": "latn", "enabled": b}
+    telegram_channel.updated                  {"changed": [...]}
+    telegram_channel.posts_retried            {"count": n} (failed posts queued again)
+    conference.announced                      {"channels": ["@handle", ...]} (Telegram)
     regulation.created                        {"version": 1, "units", "unchanged", "changed",
                                                "new", "removed": counts}
     regulation.version_added                  {"version": n, and the counts as above}
@@ -89,6 +96,13 @@ class Action(models.TextChoices):
     COUNCIL_UPDATED = "council.updated", _("Council changed")
     TEMPLATE_CREATED = "template.created", _("Release template added")
     TEMPLATE_UPDATED = "template.updated", _("Release template changed")
+    DICTIONARY_ADDED = "dictionary.added", _("Dictionary entry added")
+    DICTIONARY_CHANGED = "dictionary.changed", _("Dictionary entry changed")
+    DICTIONARY_DELETED = "dictionary.deleted", _("Dictionary entry deleted")
+    TELEGRAM_CHANNEL_ADDED = "telegram_channel.added", _("Telegram channel added")
+    TELEGRAM_CHANNEL_UPDATED = "telegram_channel.updated", _("Telegram channel changed")
+    TELEGRAM_POSTS_RETRIED = "telegram_channel.posts_retried", _("Failed Telegram posts resent")
+    CONFERENCE_ANNOUNCED = "conference.announced", _("Conference announced on Telegram")
     REGULATION_CREATED = "regulation.created", _("Draft regulation received")
     REGULATION_VERSION_ADDED = "regulation.version_added", _("New version of a draft regulation")
     REGULATION_STATUS_CHANGED = "regulation.status_changed", _("Draft regulation status changed")

@@ -25,7 +25,15 @@ ROLE_LABELS = {
     REVIEW_CHAIR: _("Review chair"),
 }
 
-PROJECT_APPS = ("experts", "conferences", "pressroom", "integrations", "regulations")
+PROJECT_APPS = (
+    "experts",
+    "conferences",
+    "pressroom",
+    "integrations",
+    "transliteration",
+    "telegram_channels",
+    "regulations",
+)
 
 
 def _view(apps_labels) -> Q:
@@ -41,11 +49,13 @@ def role_permissions(permission_model) -> dict:
         ADMINISTRATOR: perms,
         SECRETARY: perms.filter(
             (Q(content_type__app_label__in=["experts", "conferences", "regulations"]) & edit)
-            | _view(["pressroom", "integrations"])
+            | _view(["pressroom", "integrations", "telegram_channels"])
         ),
-        # The press reads conferences and people, not the invitation lists with their emails.
+        # The press reads conferences and people, not the invitation lists with their emails;
+        # it keeps the transliteration's exception dictionary and the Telegram channels.
         PRESS: perms.filter(
-            Q(content_type__app_label="pressroom") | _view(["experts", "conferences"])
+            Q(content_type__app_label__in=["pressroom", "transliteration", "telegram_channels"])
+            | _view(["experts", "conferences"])
         ).exclude(codename__in=["view_invitation", "view_outboundmessage"]),
         VIEWER: perms.filter(_view(PROJECT_APPS)),
         REVIEW_CHAIR: perms.filter(

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from .views import api_keys, audience, conferences, experts, home, invitations, regulations
+from .views import (
+    api_keys,
+    audience,
+    conferences,
+    dictionary,
+    experts,
+    home,
+    invitations,
+    regulations,
+)
 
 app_name = "dashboard"
 
@@ -88,6 +97,17 @@ urlpatterns += [
         "api-keys/<int:pk>/created/", api_keys.ApiKeyCreatedView.as_view(), name="api_key_created"
     ),
     path("api-keys/<int:pk>/revoke/", api_keys.ApiKeyRevokeView.as_view(), name="api_key_revoke"),
+]
+
+urlpatterns += [
+    path("dictionary/", dictionary.DictionaryListView.as_view(), name="dictionary_list"),
+    path("dictionary/new/", dictionary.DictionaryEditView.as_view(), name="dictionary_create"),
+    path("dictionary/<int:pk>/", dictionary.DictionaryEditView.as_view(), name="dictionary_edit"),
+    path(
+        "dictionary/<int:pk>/delete/",
+        dictionary.DictionaryDeleteView.as_view(),
+        name="dictionary_delete",
+    ),
 ]
 
 urlpatterns += [

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "dashboard",
     "partners",
     "integrations",
+    "telegram_channels",
     "ops",
     "transliteration",
     "mailing",
@@ -332,6 +333,22 @@ CELERY_BEAT_SCHEDULE["integrations.zoom_sweep"] = {
     "schedule": 60.0,
 }
 
+# Telegram channels (telegram_channels/): without a token nothing is posted; the posts wait.
+TELEGRAM_BOT_TOKEN = env("TELEGRAM_BOT_TOKEN", default="")
+TELEGRAM_API_BASE_URL = env("TELEGRAM_API_BASE_URL", default="https://api.telegram.org").rstrip("/")
+TELEGRAM_LEASE_SECONDS = env.float("TELEGRAM_LEASE_SECONDS", default=60)
+TELEGRAM_MAX_ATTEMPTS = env.int("TELEGRAM_MAX_ATTEMPTS", default=10)
+TELEGRAM_RETRY_BACKOFF_SECONDS = env.float("TELEGRAM_RETRY_BACKOFF_SECONDS", default=10)
+TELEGRAM_RETRY_BACKOFF_MAX_SECONDS = env.float("TELEGRAM_RETRY_BACKOFF_MAX_SECONDS", default=900)
+TELEGRAM_REQUEUE_AFTER_SECONDS = env.float("TELEGRAM_REQUEUE_AFTER_SECONDS", default=120)
+TELEGRAM_SWEEP_SECONDS = env.float("TELEGRAM_SWEEP_SECONDS", default=60)
+# Characters of a release's body a post quotes at most (cut at a sentence's end).
+TELEGRAM_SUMMARY_CHARS = env.int("TELEGRAM_SUMMARY_CHARS", default=600)
+CELERY_BEAT_SCHEDULE["telegram_channels.sweep_posts"] = {
+    "task": "telegram_channels.sweep_posts",
+    "schedule": TELEGRAM_SWEEP_SECONDS,
+}
+
 # The address people see in links sent by mail (answer links, release links).
 SITE_URL = env("SITE_URL", default="http://localhost:8000").rstrip("/")
 
@@ -409,8 +426,16 @@ COUNTRIES_FIRST = ["UZ"]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"mask_answer_tokens": {"()": "elyurt.logfilters.MaskAnswerTokens"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_answer_tokens"]}},
+    "filters": {
+        "mask_answer_tokens": {"()": "elyurt.logfilters.MaskAnswerTokens"},
+        "mask_bot_token": {"()": "elyurt.logfilters.MaskBotToken"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["mask_answer_tokens", "mask_bot_token"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
