@@ -275,6 +275,34 @@ PHRASES: dict[str, Callable[[ActivityLog], str]] = {
     Action.DICTIONARY_DELETED: lambda entry: (
         _("Dictionary entry deleted: %(cyrillic)s → %(latin)s") % _spelling(entry)
     ),
+    Action.REGULATION_CREATED: lambda entry: (
+        _("Draft received: %(units)s articles") % {"units": entry.data.get("units", MISSING)}
+    ),
+    Action.REGULATION_VERSION_ADDED: lambda entry: (
+        _("Version %(version)s: %(changed)s changed, %(new)s new, %(removed)s removed")
+        % {key: entry.data.get(key, MISSING) for key in ("version", "changed", "new", "removed")}
+    ),
+    Action.REGULATION_STATUS_CHANGED: _status,
+    Action.REGULATION_REVIEW_STARTED: lambda entry: (
+        ngettext(
+            "Review started: %(count)d expert invited",
+            "Review started: %(count)d experts invited",
+            entry.data.get("count", 0),
+        )
+        % {"count": entry.data.get("count", 0)}
+    ),  # fmt: skip
+    Action.REGULATION_REVIEWER_ADDED: lambda entry: _("Reviewer added"),
+    Action.COMMENT_SAVED: lambda entry: (
+        _("Comment on article %(article)s") % {"article": entry.data.get("article", MISSING)}
+    ),
+    Action.COMMENT_DECIDED: lambda entry: (
+        _("Decision changed from %(from)s to %(to)s")
+        % {
+            "from": _choice(entry, entry.data.get("from"), "decision"),
+            "to": _choice(entry, entry.data.get("to"), "decision"),
+        }
+    ),
+    Action.OPINION_EDITED: lambda entry: _("The council's wording of an article edited"),
 }
 
 

@@ -62,6 +62,15 @@ class Action(models.TextChoices):
     telegram_channel.updated                  {"changed": [...]}
     telegram_channel.posts_retried            {"count": n} (failed posts queued again)
     conference.announced                      {"channels": ["@handle", ...]} (Telegram)
+    regulation.created                        {"version": 1, "units", "unchanged", "changed",
+                                               "new", "removed": counts}
+    regulation.version_added                  {"version": n, and the counts as above}
+    regulation.status_changed                 {"from": status, "to": status}
+    regulation.review_started                 {"count": n} (invitations queued)
+    regulation.reviewer_added                 {"expert": expert id}
+    comment.saved (by the reviewer)           {"article": number, "created": bool}
+    comment.decided                           {"from": decision, "to": decision}
+    opinion.edited (target: the draft)        {"article": article id, "changed": [...]}
     ========================================  ===============================================
     """
 
@@ -116,6 +125,14 @@ class Action(models.TextChoices):
     TELEGRAM_CHANNEL_UPDATED = "telegram_channel.updated", _("Telegram channel changed")
     TELEGRAM_POSTS_RETRIED = "telegram_channel.posts_retried", _("Failed Telegram posts resent")
     CONFERENCE_ANNOUNCED = "conference.announced", _("Conference announced on Telegram")
+    REGULATION_CREATED = "regulation.created", _("Draft regulation received")
+    REGULATION_VERSION_ADDED = "regulation.version_added", _("New version of a draft regulation")
+    REGULATION_STATUS_CHANGED = "regulation.status_changed", _("Draft regulation status changed")
+    REGULATION_REVIEW_STARTED = "regulation.review_started", _("Review started")
+    REGULATION_REVIEWER_ADDED = "regulation.reviewer_added", _("Reviewer added")
+    COMMENT_SAVED = "comment.saved", _("Comment written")
+    COMMENT_DECIDED = "comment.decided", _("Decision on a comment")
+    OPINION_EDITED = "opinion.edited", _("Opinion edited")
 
 
 # Actors that are not users, as `by=` strings and as stored in `actor_label`.

@@ -13,12 +13,16 @@ ADMINISTRATOR = "administrator"
 SECRETARY = "council secretary"
 PRESS = "press service"
 VIEWER = "viewer"
+# Approves the council's opinion on a draft regulation and sends it to the ministry; the
+# secretary prepares it (uploads, starts the review, decides comments, writes the wording).
+REVIEW_CHAIR = "review chair"
 
 ROLE_LABELS = {
     ADMINISTRATOR: _("Administrator"),
     SECRETARY: _("Council secretary"),
     PRESS: _("Press service"),
     VIEWER: _("Viewer"),
+    REVIEW_CHAIR: _("Review chair"),
 }
 
 PROJECT_APPS = (
@@ -29,6 +33,7 @@ PROJECT_APPS = (
     "transliteration",
     "telegram_channels",
     "recommendations",
+    "regulations",
 )
 
 
@@ -44,7 +49,17 @@ def role_permissions(permission_model) -> dict:
     return {
         ADMINISTRATOR: perms,
         SECRETARY: perms.filter(
-            (Q(content_type__app_label__in=["experts", "conferences", "recommendations"]) & edit)
+            (
+                Q(
+                    content_type__app_label__in=[
+                        "experts",
+                        "conferences",
+                        "recommendations",
+                        "regulations",
+                    ]
+                )
+                & edit
+            )
             | _view(["pressroom", "integrations", "telegram_channels"])
         ),
         # The press reads conferences and people, not the invitation lists with their emails;
@@ -54,6 +69,10 @@ def role_permissions(permission_model) -> dict:
             | _view(["experts", "conferences"])
         ).exclude(codename__in=["view_invitation", "view_outboundmessage"]),
         VIEWER: perms.filter(_view(PROJECT_APPS)),
+        REVIEW_CHAIR: perms.filter(
+            _view(["regulations", "experts"])
+            | Q(content_type__app_label="regulations", codename="approve_opinion")
+        ),
     }
 
 

@@ -9,6 +9,7 @@ from .views import (
     home,
     invitations,
     recommendations,
+    regulations,
     report,
 )
 
@@ -130,5 +131,51 @@ urlpatterns += [
         "dictionary/<int:pk>/delete/",
         dictionary.DictionaryDeleteView.as_view(),
         name="dictionary_delete",
+    ),
+]
+
+urlpatterns += [
+    path("regulations/", regulations.DraftListView.as_view(), name="regulation_list"),
+    path("regulations/new/", regulations.DraftCreateView.as_view(), name="regulation_create"),
+    path("regulations/<int:pk>/", regulations.DraftDetailView.as_view(), name="regulation_detail"),
+    path(
+        "regulations/<int:pk>/versions/",
+        regulations.VersionAddView.as_view(),
+        name="regulation_version_add",
+    ),
+    path(
+        "regulations/<int:pk>/versions/<int:number>/",
+        regulations.VersionCompareView.as_view(),
+        name="regulation_version",
+    ),
+    path(
+        "regulations/<int:pk>/reviewers/",
+        regulations.ReviewerAddView.as_view(),
+        name="regulation_reviewer_add",
+    ),
+    path(
+        "regulations/<int:pk>/comments/",
+        regulations.CommentListView.as_view(),
+        name="regulation_comments",
+    ),
+    path(
+        "regulations/<int:pk>/comments/<int:comment_pk>/decide/",
+        regulations.CommentDecideView.as_view(),
+        name="regulation_comment_decide",
+    ),
+    path(
+        "regulations/<int:pk>/opinion/",
+        regulations.OpinionView.as_view(),
+        name="regulation_opinion",
+    ),
+    path(
+        "regulations/<int:pk>/opinion.docx",
+        regulations.OpinionDownloadView.as_view(),
+        name="regulation_opinion_docx",
+    ),
+    path(
+        "regulations/<int:pk>/<slug:action>/",
+        regulations.DraftActionView.as_view(),
+        name="regulation_action",
     ),
 ]

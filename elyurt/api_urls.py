@@ -10,6 +10,7 @@ from experts.api import CouncilViewSet, ExpertViewSet
 from partners.api import RegistrationViewSet
 from pressroom.api import PressReleaseViewSet
 from recommendations.api import RecommendationViewSet, StatsWithRecommendationsViewSet
+from regulations.api import DraftViewSet
 
 from .api import not_found_view
 from .api_schema import MemoisedSchemaView, RedocView, SwaggerView
@@ -21,6 +22,7 @@ router.register("councils", CouncilViewSet, basename="council")
 router.register("press-releases", PressReleaseViewSet, basename="press-release")
 router.register("stats", StatsWithRecommendationsViewSet, basename="stats")
 router.register("recommendations", RecommendationViewSet, basename="recommendation")
+router.register("regulation-drafts", DraftViewSet, basename="regulation-draft")
 
 api_v1 = [
     path("conferences/import/", ConferenceImportView.as_view(), name="conference-import"),

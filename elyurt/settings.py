@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "transliteration",
     "mailing",
     "recommendations",
+    "regulations",
 ]
 
 # Usernames in any letter case or width are one user (elyurt/auth.py).
@@ -285,6 +286,15 @@ RECOMMENDATIONS_REMINDER_SCAN_SECONDS = env.float(
 CELERY_BEAT_SCHEDULE["recommendations.queue_reminders"] = {
     "task": "recommendations.queue_reminders",
     "schedule": RECOMMENDATIONS_REMINDER_SCAN_SECONDS,
+}
+
+# Draft regulations: the largest .docx accepted, and how often beat looks for D-3 and D-1
+# reminders (regulations/reminders.py).
+REGULATION_FILE_MAX_BYTES = env.int("REGULATION_FILE_MAX_BYTES", default=10 * 1024 * 1024)
+REGULATION_REMINDER_SCAN_SECONDS = env.float("REGULATION_REMINDER_SCAN_SECONDS", default=15 * 60)
+CELERY_BEAT_SCHEDULE["regulations.queue_reminders"] = {
+    "task": "regulations.queue_reminders",
+    "schedule": REGULATION_REMINDER_SCAN_SECONDS,
 }
 
 # The worker's heartbeat: beat queues it, a worker records its time. The dashboard warns staff

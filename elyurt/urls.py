@@ -36,9 +36,10 @@ urlpatterns = [
     path("dashboard/telegram/", include("telegram_channels.urls")),
     path("dashboard/", include("dashboard.urls")),
     path("i/", include("conferences.urls")),  # personal invitation answer links
+    path("r/", include("regulations.urls")),  # reviewers' personal comment links
     path("integrations/zoom/webhook/", include("integrations.urls")),
     path("press/", include("pressroom.urls")),
-    # The public tracker (/recommendations/) and the addressees' answer links (/r/<token>/).
+    # The public tracker (/recommendations/) and the addressees' answer links (/a/<token>/).
     path("", include("recommendations.urls")),
     path(
         "sitemap.xml",

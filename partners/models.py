@@ -16,6 +16,7 @@ class Scope(models.TextChoices):
         "recommendations:write",
         _("Read and answer recommendations addressed to us"),
     )
+    REVIEWS_WRITE = "reviews:write", _("Send draft regulations for review and read the opinion")
 
 
 class ApiKey(models.Model):

@@ -62,6 +62,11 @@ class RecommendationsAccess(ScopePermission):
         return super().has_permission(request, view)
 
 
+class ReviewsWrite(ScopePermission):
+    scope = Scope.REVIEWS_WRITE
+    staff_permission = "regulations.add_draft"
+
+
 class StaffImport(BasePermission):
     """The import is for staff sessions only: keys never import, whatever their scopes."""
 

@@ -86,7 +86,8 @@ def test_command_prints_the_key_as_the_last_line(partner, capsys):
          "--organization: no organisation named 'Nobody'"),
         (["--organization", "Ministry of Higher Education", "--scopes", "experts:write"],
          "--scopes: Unknown scope experts:write; choose from conferences:read, experts:read, "
-         "releases:read, registrations:write, recommendations:read, recommendations:write."),
+         "releases:read, registrations:write, recommendations:read, recommendations:write, "
+         "reviews:write."),
         (["--organization", "Ministry of Higher Education", "--scopes", "experts:read",
           "--expires-days", "0"], "--expires-days: Give a number of days of at least 1."),
         (["--organization", "Ministry of Higher Education", "--scopes", "experts:read",
