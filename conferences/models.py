@@ -66,6 +66,10 @@ class Conference(models.Model):
         validators=[EXTERNAL_ID_VALIDATOR],
     )
     title = models.CharField(_("topic"), max_length=300)
+    # The topic in the other script where a person corrected the derived one (blank: derived
+    # by transliteration). See elyurt/script_text.py.
+    title_latn = models.CharField(_("topic in Latin script"), max_length=300, blank=True)
+    title_cyrl = models.CharField(_("topic in Cyrillic script"), max_length=300, blank=True)
     language = models.CharField(
         _("language"), max_length=8, choices=Language.choices, default=Language.UZ_CYRL
     )
@@ -215,6 +219,9 @@ class Presentation(models.Model):
     )
     order = models.PositiveSmallIntegerField(_("order"), validators=[MinValueValidator(1)])
     title = models.CharField(_("title"), max_length=300)
+    # Corrections of the derived other script; see elyurt/script_text.py.
+    title_latn = models.CharField(_("title in Latin script"), max_length=300, blank=True)
+    title_cyrl = models.CharField(_("title in Cyrillic script"), max_length=300, blank=True)
     presenter = models.ForeignKey(
         Expert,
         verbose_name=_("presenter"),

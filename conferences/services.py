@@ -2,7 +2,7 @@
 organisations, agenda and experts are written here and nowhere else."""
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -35,7 +35,10 @@ SCHEDULE_FIELDS = {"title", "starts_at", "duration_minutes", "join_url", "meetin
 # What an invitee's calendar entry shows: the schedule, and the agenda in its description. A
 # change to any of these sends conference_schedule_changed (on a scheduled conference, a
 # calendar UPDATE).
-CALENDAR_FIELDS = SCHEDULE_FIELDS | {"presentations"}
+CALENDAR_FIELDS = SCHEDULE_FIELDS | {"presentations", "title_latn", "title_cyrl"}
+
+# The topic's corrections in the other script (elyurt/script_text.py): blank means derived.
+TITLE_OVERRIDES = ("title_latn", "title_cyrl")
 
 # The rows of a conference's programme, as names in a `changed` set.
 PROGRAM_NAMES = {"organizations", "presentations", "experts"}
@@ -50,7 +53,7 @@ ORDER_MAX = 32767
 # A conference's text, one line each: the title goes into mail subjects, the .ics, the feeds
 # and the .docx; the link, meeting id and passcode into calendar and mail lines. Cleaned here,
 # once (elyurt.text), so no renderer needs a guard of its own.
-TEXT_FIELDS = ("title", "join_url", "meeting_id", "passcode", "recording_url")
+TEXT_FIELDS = ("title", *TITLE_OVERRIDES, "join_url", "meeting_id", "passcode", "recording_url")
 
 
 def _texts_clean(fields: dict) -> tuple[dict, dict[str, list[str]]]:
@@ -106,6 +109,13 @@ def conference_update(
     )
     errors |= program_errors
     changed = {name for name, value in fields.items() if getattr(conference, name) != value}
+    if "title" in changed:
+        # A correction of the old topic's other script is wrong for the new one: derive again,
+        # unless this very call brings the correction along.
+        for name in TITLE_OVERRIDES:
+            if name not in fields and getattr(conference, name):
+                fields[name] = ""
+                changed.add(name)
     if changed & SCHEDULE_FIELDS and conference.status in (Status.HELD, Status.CANCELLED):
         errors["starts_at"] = [_("A held or cancelled conference cannot be rescheduled.")]
     if errors:
@@ -479,8 +489,11 @@ def _presentations_write(
             continue
         want = (title, presenter_id, talk.slides.name if slides is None else slides)
         if (talk.title, talk.presenter_id, talk.slides.name) != want:
+            if talk.title != title:
+                # The old title's corrections in the other script no longer apply.
+                talk.title_latn = talk.title_cyrl = ""
             talk.title, talk.presenter_id, talk.slides = want
-            talk.save(update_fields=["title", "presenter", "slides"])
+            talk.save(update_fields=["title", *TITLE_OVERRIDES, "presenter", "slides"])
             changed = True
     return changed
 
@@ -686,4 +699,73 @@ def conference_platform_facts_set(
         data={"changed": sorted(changed)},
     )
     _changes_announce(conference=conference, changed=changed, by=by)
+    return changed
+
+
+@transaction.atomic
+def conference_scripts_set(
+    *,
+    conference: Conference,
+    by=None,
+    title_latn: str | None = None,
+    title_cyrl: str | None = None,
+    talks: Mapping[int, tuple[str, str]] | None = None,
+) -> set[str]:
+    """Store a person's corrections of the topic and agenda titles in the other script
+    (elyurt/script_text.py): `title_latn` / `title_cyrl` for the topic, and `talks` mapping a
+    talk's order to its (Latin, Cyrillic) titles. None leaves a value as it is; "" goes back
+    to the derived form. A held conference may be corrected too: it changes no fact.
+
+    Text is cleaned (elyurt.text): a line break is refused naming the field
+    (``title_latn``, ``presentations[<order>].title_latn``); an order the agenda lacks is
+    refused on ``presentations[<order>].order``. Nothing is written when anything is refused.
+    Returns the names that changed (``title_latn``, ``title_cyrl``, ``presentations``), logged
+    as conference.updated; invitees hear of it as of any change to what their calendar shows.
+    """
+    given = {
+        name: value
+        for name, value in (("title_latn", title_latn), ("title_cyrl", title_cyrl))
+        if value is not None
+    }
+    fields, errors = _texts_clean(given)
+    stored = {talk.order: talk for talk in conference.presentations.all()} if talks else {}
+    wanted: dict[int, dict[str, str]] = {}
+    for order, (latn, cyrl) in (talks or {}).items():
+        path = f"presentations[{order}]"
+        if order not in stored:
+            errors[f"{path}.order"] = [_("The agenda has no talk %(order)s.") % {"order": order}]
+            continue
+        try:
+            wanted[order] = texts_clean(
+                {f"{path}.title_latn": latn, f"{path}.title_cyrl": cyrl},
+                single_line=(f"{path}.title_latn", f"{path}.title_cyrl"),
+            )
+        except ValidationError as exc:
+            errors |= exc.message_dict
+    if errors:
+        raise ValidationError(errors)
+    changed = {name for name, value in fields.items() if getattr(conference, name) != value}
+    if changed:
+        for name in changed:
+            setattr(conference, name, fields[name])
+        conference.full_clean(
+            exclude=[f.name for f in Conference._meta.fields if f.name not in changed]
+        )
+        conference.save(update_fields=[*sorted(changed), "updated_at"])
+    for order, texts in wanted.items():
+        talk = stored[order]
+        latn, cyrl = texts.values()
+        if (talk.title_latn, talk.title_cyrl) != (latn, cyrl):
+            talk.title_latn, talk.title_cyrl = latn, cyrl
+            talk.full_clean(exclude=["conference", "presenter", "slides", "order", "title"])
+            talk.save(update_fields=list(TITLE_OVERRIDES))
+            changed.add("presentations")
+    if changed:
+        activity_record(
+            action=Action.CONFERENCE_UPDATED,
+            target=conference,
+            by=by,
+            data={"changed": sorted(changed)},
+        )
+        _changes_announce(conference=conference, changed=changed, by=by)
     return changed
