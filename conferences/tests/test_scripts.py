@@ -193,7 +193,7 @@ def test_the_answer_page_and_its_calendar_speak_latin_to_a_latin_reader(
     page = client.get(url)
     assert page.status_code == 200
     assert CYRILLIC.findall(page.text) == []
-    assert f"<h1 class=\"h3 mb-3\">{TOPIC_LATIN}</h1>" in page.text
+    assert f'<h1 class="h3 mb-3">{TOPIC_LATIN}</h1>' in page.text
     assert "Odilbek Kattaev" in page.text
     ics = client.get(url + "calendar.ics").content.decode()
     assert CYRILLIC.findall(ics) == []

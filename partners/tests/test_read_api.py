@@ -270,6 +270,7 @@ def test_press_releases_published_only_in_both_scripts(api):
     assert item["slug"] == "online-courses"
     assert item["conference"] == published.conference_id
     assert item["published_at"] == "2030-03-15T09:00:00+05:00"
+    assert (item["title_cyrl"], item["title_latn"]) == ("Конференция", "Konferensiya")
     assert item["texts"] == [
         {"language": "uz-Cyrl", "title": "Конференция", "body": "<p>Матн</p>"},
         {"language": "uz-Latn", "title": "Konferensiya", "body": "<p>Matn</p>"},
