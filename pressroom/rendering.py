@@ -11,6 +11,8 @@ import nh3
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
+from transliteration import to_latin
+
 from .models import PressRelease
 
 # What an editor may format in a body; everything else (script, style, iframe, on* attributes,
@@ -31,6 +33,9 @@ SCRIPTS: list[tuple[str, str, str]] = [
 SCRIPT_CODES = [code for code, _label, _lang in SCRIPTS]
 # The interface language decides which text a visitor sees first.
 DEFAULT_SCRIPT_FOR_LANGUAGE = {"uz-cyrl": "cyrl", "uz-latn": "latn", "ru": "ru", "en": "en"}
+# A public page's `lang` -> its interface language (settings.LANGUAGES) and its hreflang tag.
+LANGUAGE_FOR_CODE = {code: language for language, code in DEFAULT_SCRIPT_FOR_LANGUAGE.items()}
+SCRIPT_TAGS_BY_CODE = {code: tag for code, _label, tag in SCRIPTS}
 
 
 @dataclass(frozen=True)
@@ -43,14 +48,24 @@ class ReleaseText:
 
 
 def available_texts(release: PressRelease) -> list[ReleaseText]:
-    """The languages the release is written in; Cyrillic always, the others when filled."""
+    """The languages the release is written in: both Uzbek scripts always (the Latin derived
+    from the Cyrillic where nobody wrote it), Russian and English when filled."""
     texts = []
     for code, label, lang in SCRIPTS:
         title = getattr(release, f"title_{code}")
         body = getattr(release, f"body_{code}")
-        if code == "cyrl" or (title.strip() and body.strip()):
+        if code == "latn":
+            title = title.strip() and title or to_latin(release.title_cyrl)
+            body = body.strip() and body or to_latin(release.body_cyrl)
+        if code in ("cyrl", "latn") or (title.strip() and body.strip()):
             texts.append(ReleaseText(code=code, lang=lang, label=label, title=title, body=body))
     return texts
+
+
+def release_in(release: PressRelease, language: str) -> ReleaseText:
+    """The release's text for a page in `language` (settings.LANGUAGES), as the release page
+    picks it: that language's text or script where there is one, else the Cyrillic original."""
+    return pick_text(release, None, (language or "").lower())
 
 
 def pick_text(release: PressRelease, wanted: str | None, language_code: str) -> ReleaseText:

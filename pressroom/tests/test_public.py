@@ -87,7 +87,8 @@ def test_detail_switches_to_latin_and_to_languages_where_written(published, pres
     assert '<html lang="uz-Latn">' in latin
     assert f"<h1>{published.title_latn}</h1>" in latin
     assert "Tadbirda AQSH, Kanada" in latin
-    assert ">English<" not in latin  # not written in English yet
+    assert 'href="?lang=en"' not in latin  # not written in English yet
+    assert ">English</a>" in latin  # the interface's own switcher, named in English
     press_release_edit(release=published, by=press, title_en="Press release", body_en="Text.")
     english = client.get(f"/press/{published.slug}/?lang=en").content.decode()
     assert '<html lang="en">' in english
@@ -258,17 +259,25 @@ def test_cached_page_is_the_same_for_every_visitor_and_sets_no_cookie(published,
 def test_language_links_switch_the_interface_and_come_back(published, client):
     url = f"/press/{published.slug}/?lang=latn"
     page = client.get(url).content.decode()
+    # The switcher leads to the page in that language (and remembers it for pages without one).
     link = (
         '<a lang="ru" hreflang="ru" rel="nofollow" '
-        f'href="/press/language/?language=ru&amp;next=/press/{published.slug}/%3Flang%3Dlatn">'
+        f'href="/press/language/?language=ru&amp;next=%2Fpress%2F{published.slug}%2F%3Flang%3Dru">'
     )
     assert link in page
-    switched = client.get("/press/language/", {"language": "ru", "next": url})
-    assert (switched.status_code, switched["Location"]) == (302, url)
+    russian = f"/press/{published.slug}/?lang=ru"
+    switched = client.get("/press/language/", {"language": "ru", "next": russian})
+    assert (switched.status_code, switched["Location"]) == (302, russian)
     assert client.cookies["django_language"].value == "ru"
     assert '<strong lang="ru" aria-current="true">Русский</strong>' in (
-        client.get(url).content.decode()
+        client.get(russian).content.decode()
     )
+    assert '<strong lang="ru" aria-current="true">Русский</strong>' in (
+        client.get(f"/press/{published.slug}/").content.decode()
+    )
+    # The Latin page stays Latin, its navigation too, whatever the cookie says.
+    latin = client.get(url).content.decode()
+    assert '<strong lang="uz-Latn" aria-current="true">Oʻzbekcha</strong>' in latin
 
 
 @pytest.mark.parametrize(
