@@ -375,11 +375,22 @@ def test_sitemap_lists_published_releases_only(published, seed_document, press, 
     ns = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
     root = ET.fromstring(response.content)
     locations = [u.findtext(f"{ns}loc") for u in root.findall(f"{ns}url")]
+    site = "https://portal.example.uz"
+    detail = reverse("pressroom:detail", kwargs={"slug": published.slug})
+    # Every page once per script, each naming both versions (and the plain address) by hreflang.
     assert locations == [
-        "https://portal.example.uz/press/",
-        f"https://portal.example.uz/press/{published.slug}/",
-    ]
-    assert reverse("pressroom:detail", kwargs={"slug": published.slug}) in locations[1]
+        f"{site}/?lang=cyrl", f"{site}/?lang=latn",
+        f"{site}/press/?lang=cyrl", f"{site}/press/?lang=latn",
+        f"{site}{detail}?lang=cyrl", f"{site}{detail}?lang=latn",
+    ]  # fmt: skip
+    xhtml = "{http://www.w3.org/1999/xhtml}link"
+    for url in root.findall(f"{ns}url"):
+        path = url.findtext(f"{ns}loc").removeprefix(site).split("?")[0]
+        assert [(a.get("hreflang"), a.get("href")) for a in url.findall(xhtml)] == [
+            ("uz-Cyrl", f"{site}{path}?lang=cyrl"),
+            ("uz-Latn", f"{site}{path}?lang=latn"),
+            ("x-default", f"{site}{path}"),
+        ]
 
 
 FORGED_HOST = {"HTTP_HOST": "evil.example", "HTTP_X_FORWARDED_PROTO": "https"}
