@@ -46,6 +46,7 @@ from .models import PressRelease, ReleaseTemplate
 from .rendering import (
     LANGUAGE_FOR_CODE,
     SCRIPT_TAGS_BY_CODE,
+    TASHKENT,
     available_texts,
     body_html,
     docx_bytes,
@@ -362,11 +363,17 @@ def release_detail(request, slug: str):
 
 
 @require_GET
-@cached_public(params=_release_params)
+# The document's creation date is the day it is made: keyed by the day too.
+@cached_public(params=_release_params, period=24 * 60 * 60)
 def release_docx(request, slug: str):
     release = _public_release(slug)
     text = pick_text(release, _release_params(request).get("lang"), request.LANGUAGE_CODE)
-    content = docx_bytes(title=text.title, body=text.body, lang=text.lang)
+    content = docx_bytes(
+        title=text.title,
+        body=text.body,
+        lang=text.lang,
+        published=timezone.localtime(release.published_at, TASHKENT).date(),
+    )
     response = HttpResponse(
         content,
         content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
