@@ -281,14 +281,18 @@ class ProgramPresentation:
     title: str
     presenter: Expert | int
     slides: str | None = None
+    # Corrections of the title's other script (elyurt/script_text.py); None keeps the stored
+    # one (the dashboard's agenda and the import know none), "" goes back to derived.
+    title_latn: str | None = None
+    title_cyrl: str | None = None
 
 
 @dataclass(frozen=True)
 class _Program:
     # (organization id, role) -> (order, representative ids); None: leave them as they are.
     organizations: dict[tuple[int, str], tuple[int, frozenset[int]]] | None
-    # order -> (title, presenter id, slides)
-    presentations: dict[int, tuple[str, int, str | None]] | None
+    # order -> (title, presenter id, slides, {override field: text} given)
+    presentations: dict[int, tuple[str, int, str | None, dict[str, str]]] | None
 
 
 def _pk(value, model) -> int | None:
@@ -381,10 +385,10 @@ def _organizations_check(
 
 def _presentations_check(
     items: Sequence[ProgramPresentation], check: _Check
-) -> dict[int, tuple[str, int, str | None]]:
+) -> dict[int, tuple[str, int, str | None, dict[str, str]]]:
     max_title = Presentation._meta.get_field("title").max_length
     max_slides = Presentation._meta.get_field("slides").max_length
-    talks: dict[int, tuple[str, int, str | None]] = {}
+    talks: dict[int, tuple[str, int, str | None, dict[str, str]]] = {}
     for i, item in enumerate(items):
         path = f"presentations[{i}]"
         order_valid = check.whole(item.order, f"{path}.order", low=1)
@@ -404,8 +408,18 @@ def _presentations_check(
                 f"{path}.slides",
                 _("Must be a file name of at most %(n)d characters.") % {"n": max_slides},
             )
+        overrides = {}
+        for name in TITLE_OVERRIDES:
+            value = getattr(item, name, None)
+            if value is not None:
+                value = check.text(value, f"{path}.{name}")
+                if value is not None and len(value) > max_title:
+                    check.fail(
+                        f"{path}.{name}", _("Must be at most %(n)d characters.") % {"n": max_title}
+                    )
+                overrides[name] = value or ""
         if order_valid:
-            talks[item.order] = (title, presenter_id, item.slides)
+            talks[item.order] = (title, presenter_id, item.slides, overrides)
     return talks
 
 
@@ -469,13 +483,13 @@ def _organizations_write(
 
 
 def _presentations_write(
-    *, conference: Conference, wanted: dict[int, tuple[str, int, str | None]]
+    *, conference: Conference, wanted: dict[int, tuple[str, int, str | None, dict[str, str]]]
 ) -> bool:
     stored = {talk.order: talk for talk in Presentation.objects.filter(conference=conference)}
     gone = [talk.pk for order, talk in stored.items() if order not in wanted]
     Presentation.objects.filter(pk__in=gone).delete()
     changed = bool(gone)
-    for order, (title, presenter_id, slides) in wanted.items():
+    for order, (title, presenter_id, slides, overrides) in wanted.items():
         talk = stored.get(order)
         if talk is None:
             Presentation.objects.create(
@@ -484,15 +498,24 @@ def _presentations_write(
                 title=title,
                 presenter_id=presenter_id,
                 slides=slides or "",
+                **overrides,
             )
             changed = True
             continue
+        if talk.title != title:
+            # The old title's corrections in the other script no longer apply.
+            overrides = {name: "" for name in TITLE_OVERRIDES} | overrides
         want = (title, presenter_id, talk.slides.name if slides is None else slides)
-        if (talk.title, talk.presenter_id, talk.slides.name) != want:
-            if talk.title != title:
-                # The old title's corrections in the other script no longer apply.
-                talk.title_latn = talk.title_cyrl = ""
+        want_overrides = {
+            name: overrides.get(name, getattr(talk, name)) for name in TITLE_OVERRIDES
+        }
+        have_overrides = {name: getattr(talk, name) for name in TITLE_OVERRIDES}
+        if (talk.title, talk.presenter_id, talk.slides.name) != want or (
+            have_overrides != want_overrides
+        ):
             talk.title, talk.presenter_id, talk.slides = want
+            for name, value in want_overrides.items():
+                setattr(talk, name, value)
             talk.save(update_fields=["title", *TITLE_OVERRIDES, "presenter", "slides"])
             changed = True
     return changed

@@ -198,3 +198,44 @@ def test_the_answer_page_and_its_calendar_speak_latin_to_a_latin_reader(
     ics = client.get(url + "calendar.ics").content.decode()
     assert CYRILLIC.findall(ics) == []
     assert str(Calendar.from_ical(ics).walk("VEVENT")[0]["SUMMARY"]) == TOPIC_LATIN
+
+
+def test_the_programme_carries_a_talks_correction_and_keeps_it_when_not_given(
+    scheduled_conference,
+):
+    from conferences.services import ProgramPresentation
+
+    presenter = ExpertFactory()
+    changed = conference_update(
+        conference=scheduled_conference,
+        presentations=[
+            ProgramPresentation(
+                order=1, title="Тақдимот", presenter=presenter, title_latn="Taqdimot (MOOC)"
+            )
+        ],
+    )
+    assert changed == {"presentations"}
+    [talk] = scheduled_conference.presentations.all()
+    assert (talk.title_latn, talk.title_cyrl) == ("Taqdimot (MOOC)", "")
+    # The dashboard's agenda knows no corrections: saving it again keeps them.
+    same = [ProgramPresentation(order=1, title="Тақдимот", presenter=presenter)]
+    assert conference_update(conference=scheduled_conference, presentations=same) == set()
+    talk.refresh_from_db()
+    assert talk.title_latn == "Taqdimot (MOOC)"
+    # A new title drops the old title's correction.
+    new = [ProgramPresentation(order=1, title="Янги тақдимот", presenter=presenter)]
+    assert conference_update(conference=scheduled_conference, presentations=new) == {
+        "presentations"
+    }
+    talk.refresh_from_db()
+    assert (talk.title, talk.title_latn) == ("Янги тақдимот", "")
+    with pytest.raises(ValidationError) as exc:
+        conference_update(
+            conference=scheduled_conference,
+            presentations=[
+                ProgramPresentation(
+                    order=1, title="Янги тақдимот", presenter=presenter, title_cyrl="a\nb"
+                )
+            ],
+        )
+    assert list(exc.value.message_dict) == ["presentations[0].title_cyrl"]
