@@ -48,6 +48,13 @@ class Action(models.TextChoices):
     template.created
     organization.updated, council.updated,    {"changed": [...]}
     template.updated
+    dictionary.added, dictionary.deleted      {"cyrillic": word, "latin": word}
+    dictionary.changed                        {"changed": [...], "cyrillic": word,
+                                               "latin": word} (as it is now)
+    telegram_channel.added                    {"chat": "@handle", "script": "latn", "enabled": b}
+    telegram_channel.updated                  {"changed": [...]}
+    telegram_channel.posts_retried            {"count": n} (failed posts queued again)
+    conference.announced                      {"channels": ["@handle", ...]} (Telegram)
     ========================================  ===============================================
     """
 
@@ -80,6 +87,13 @@ class Action(models.TextChoices):
     COUNCIL_UPDATED = "council.updated", _("Council changed")
     TEMPLATE_CREATED = "template.created", _("Release template added")
     TEMPLATE_UPDATED = "template.updated", _("Release template changed")
+    DICTIONARY_ADDED = "dictionary.added", _("Dictionary entry added")
+    DICTIONARY_CHANGED = "dictionary.changed", _("Dictionary entry changed")
+    DICTIONARY_DELETED = "dictionary.deleted", _("Dictionary entry deleted")
+    TELEGRAM_CHANNEL_ADDED = "telegram_channel.added", _("Telegram channel added")
+    TELEGRAM_CHANNEL_UPDATED = "telegram_channel.updated", _("Telegram channel changed")
+    TELEGRAM_POSTS_RETRIED = "telegram_channel.posts_retried", _("Failed Telegram posts resent")
+    CONFERENCE_ANNOUNCED = "conference.announced", _("Conference announced on Telegram")
 
 
 # Actors that are not users, as `by=` strings and as stored in `actor_label`.

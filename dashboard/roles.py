@@ -21,7 +21,14 @@ ROLE_LABELS = {
     VIEWER: _("Viewer"),
 }
 
-PROJECT_APPS = ("experts", "conferences", "pressroom", "integrations")
+PROJECT_APPS = (
+    "experts",
+    "conferences",
+    "pressroom",
+    "integrations",
+    "transliteration",
+    "telegram_channels",
+)
 
 
 def _view(apps_labels) -> Q:
@@ -37,11 +44,13 @@ def role_permissions(permission_model) -> dict:
         ADMINISTRATOR: perms,
         SECRETARY: perms.filter(
             (Q(content_type__app_label__in=["experts", "conferences"]) & edit)
-            | _view(["pressroom", "integrations"])
+            | _view(["pressroom", "integrations", "telegram_channels"])
         ),
-        # The press reads conferences and people, not the invitation lists with their emails.
+        # The press reads conferences and people, not the invitation lists with their emails;
+        # it keeps the transliteration's exception dictionary and the Telegram channels.
         PRESS: perms.filter(
-            Q(content_type__app_label="pressroom") | _view(["experts", "conferences"])
+            Q(content_type__app_label__in=["pressroom", "transliteration", "telegram_channels"])
+            | _view(["experts", "conferences"])
         ).exclude(codename__in=["view_invitation", "view_outboundmessage"]),
         VIEWER: perms.filter(_view(PROJECT_APPS)),
     }

@@ -54,9 +54,14 @@ INSTALLED_APPS = [
     "dashboard",
     "partners",
     "integrations",
+    "telegram_channels",
     "ops",
     "transliteration",
+    "mailing",
 ]
+
+# Usernames in any letter case or width are one user (elyurt/auth.py).
+AUTHENTICATION_BACKENDS = ["elyurt.auth.CaseInsensitiveModelBackend"]
 
 MIDDLEWARE = [
     "elyurt.proxy.TrustedProxyMiddleware",
@@ -151,6 +156,9 @@ CSV_UPLOAD_MAX_BYTES = env.int("CSV_UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
 # The most rows (people) one invitation CSV may hold; a larger file is refused before the rows
 # beyond are read.
 CSV_MAX_ROWS = env.int("CSV_MAX_ROWS", default=20_000)
+# An invitation CSV larger than this is read by a worker, its progress shown on the dashboard
+# (conferences/invitee_imports.py); a smaller one in the request.
+CSV_BACKGROUND_MIN_BYTES = env.int("CSV_BACKGROUND_MIN_BYTES", default=256 * 1024)
 # JSON from outside (API bodies, import documents, webhooks) nested deeper than this is refused
 # with 400: Python's json recurses per level and fails with RecursionError near 1,000.
 JSON_MAX_DEPTH = env.int("JSON_MAX_DEPTH", default=32)
@@ -259,6 +267,11 @@ CELERY_BEAT_SCHEDULE["conferences.sweep_outbox"] = {
     "task": "conferences.sweep_outbox",
     "schedule": INVITATIONS_SWEEP_SECONDS,
 }
+# The general outbox (mailing/): letters that are not calendar mail share the relay's policy.
+CELERY_BEAT_SCHEDULE["mailing.sweep"] = {
+    "task": "mailing.sweep",
+    "schedule": INVITATIONS_SWEEP_SECONDS,
+}
 CELERY_BEAT_SCHEDULE["conferences.queue_reminders"] = {
     "task": "conferences.queue_reminders",
     "schedule": INVITATIONS_REMINDER_SCAN_SECONDS,
@@ -308,6 +321,22 @@ ZOOM_JOIN_LINK_WAIT_SECONDS = env.float("ZOOM_JOIN_LINK_WAIT_SECONDS", default=9
 CELERY_BEAT_SCHEDULE["integrations.zoom_sweep"] = {
     "task": "integrations.zoom_sweep",
     "schedule": 60.0,
+}
+
+# Telegram channels (telegram_channels/): without a token nothing is posted; the posts wait.
+TELEGRAM_BOT_TOKEN = env("TELEGRAM_BOT_TOKEN", default="")
+TELEGRAM_API_BASE_URL = env("TELEGRAM_API_BASE_URL", default="https://api.telegram.org").rstrip("/")
+TELEGRAM_LEASE_SECONDS = env.float("TELEGRAM_LEASE_SECONDS", default=60)
+TELEGRAM_MAX_ATTEMPTS = env.int("TELEGRAM_MAX_ATTEMPTS", default=10)
+TELEGRAM_RETRY_BACKOFF_SECONDS = env.float("TELEGRAM_RETRY_BACKOFF_SECONDS", default=10)
+TELEGRAM_RETRY_BACKOFF_MAX_SECONDS = env.float("TELEGRAM_RETRY_BACKOFF_MAX_SECONDS", default=900)
+TELEGRAM_REQUEUE_AFTER_SECONDS = env.float("TELEGRAM_REQUEUE_AFTER_SECONDS", default=120)
+TELEGRAM_SWEEP_SECONDS = env.float("TELEGRAM_SWEEP_SECONDS", default=60)
+# Characters of a release's body a post quotes at most (cut at a sentence's end).
+TELEGRAM_SUMMARY_CHARS = env.int("TELEGRAM_SUMMARY_CHARS", default=600)
+CELERY_BEAT_SCHEDULE["telegram_channels.sweep_posts"] = {
+    "task": "telegram_channels.sweep_posts",
+    "schedule": TELEGRAM_SWEEP_SECONDS,
 }
 
 # The address people see in links sent by mail (answer links, release links).
@@ -392,8 +421,16 @@ COUNTRIES_FIRST = ["UZ"]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"mask_answer_tokens": {"()": "elyurt.logfilters.MaskAnswerTokens"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_answer_tokens"]}},
+    "filters": {
+        "mask_answer_tokens": {"()": "elyurt.logfilters.MaskAnswerTokens"},
+        "mask_bot_token": {"()": "elyurt.logfilters.MaskBotToken"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["mask_answer_tokens", "mask_bot_token"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }

@@ -24,6 +24,7 @@ from transliteration import to_latin
 
 from . import public_cache
 from .models import PressRelease, PressReleaseVersion, ReleaseTemplate
+from .signals import press_release_edited, press_release_status_changed
 
 Status = PressRelease.Status
 
@@ -223,7 +224,44 @@ def press_release_edit(*, release: PressRelease, by, **fields) -> PressRelease:
         data={"changed": sorted(changed), "version": version.number},
     )
     _invalidate_on_commit()
+    press_release_edited.send(sender=PressRelease, release=release, changed=changed, by=by)
     return release
+
+
+@transaction.atomic
+def press_release_latin_follow(*, by=None, words=()) -> list[int]:
+    """Derive again the Latin of every release whose Latin follows the Cyrillic (not edited by
+    hand) and holds one of `words` (all such releases when none are given), after the
+    exception dictionary changed (transliteration.services). Each release whose Latin changes
+    gets a version ("edit") and release.edited in the log; returns their ids.
+    """
+    from transliteration.selectors import releases_following
+
+    changed_ids = []
+    releases = releases_following(words=words).select_for_update().order_by("pk")
+    for release in releases:
+        latin = {
+            "title_latn": to_latin(release.title_cyrl),
+            "body_latn": to_latin(release.body_cyrl),
+        }
+        changed = sorted(name for name, value in latin.items() if getattr(release, name) != value)
+        if not changed:
+            continue
+        for name in changed:
+            setattr(release, name, latin[name])
+        release.updated_by = _actor(by)
+        release.save()
+        version = _snapshot(release=release, source=PressReleaseVersion.Source.EDIT, by=by)
+        activity_record(
+            action=Action.RELEASE_EDITED,
+            target=release,
+            by=by,
+            data={"changed": changed, "version": version.number},
+        )
+        changed_ids.append(release.pk)
+    if changed_ids:
+        _invalidate_on_commit()
+    return changed_ids
 
 
 def release_template_save(*, template: ReleaseTemplate, by=None) -> ReleaseTemplate:
@@ -291,6 +329,9 @@ def press_release_set_status(*, release: PressRelease, status: str, by) -> Press
     activity_record(action=Action.RELEASE_STATUS_CHANGED, target=release, by=actor, data=data)
     if Status.PUBLISHED in (previous, status):
         _invalidate_on_commit()
+    press_release_status_changed.send(
+        sender=PressRelease, release=release, previous=previous, by=by
+    )
     return release
 
 

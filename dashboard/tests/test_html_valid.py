@@ -1,6 +1,6 @@
 """The HTML of the pages people meet validates (the Nu Html Checker, vnu.jar from npm, run
 offline on Java): the public list and a release, the answer page, the login page, the dashboard
-home and a conference page. One JVM checks every page at once, in a few seconds."""
+home and a conference page, the Telegram channel pages. One JVM checks every page at once, in a few seconds."""
 
 import datetime
 import json
@@ -19,6 +19,7 @@ from dashboard import roles
 from experts.models import CouncilMembership
 from experts.tests.factories import CouncilFactory, ExpertFactory
 from pressroom.services import press_release_draft, press_release_set_status
+from telegram_channels.services import telegram_channel_add
 
 from .browser import ROOT
 
@@ -43,6 +44,7 @@ def _pages(django_user_model) -> dict[str, bytes]:
     )
     conference_set_status(conference=held, status="scheduled")
     conference_set_status(conference=held, status="held")
+    channel = telegram_channel_add(chat="@elyurt_news", script="cyrl", by=None)
     release = press_release_draft(conference=held)
     for status in ["in_review", "approved", "published"]:
         press_release_set_status(release=release, status=status, by=press)
@@ -57,6 +59,8 @@ def _pages(django_user_model) -> dict[str, bytes]:
     anonymous = Client()
     staff = Client()
     staff.force_login(secretary)
+    press_client = Client()
+    press_client.force_login(press)
     urls = {
         "press list": (anonymous, "/press/"),
         "release": (anonymous, f"/press/{release.slug}/"),
@@ -65,12 +69,26 @@ def _pages(django_user_model) -> dict[str, bytes]:
         "dashboard home": (staff, "/dashboard/"),
         # With its activity log, whose times are <time datetime>.
         "conference page": (staff, f"/dashboard/conferences/{held.pk}/"),
+        # With the Telegram announce button.
+        "upcoming conference page": (press_client, f"/dashboard/conferences/{upcoming.pk}/"),
+        "telegram channels": (press_client, "/dashboard/telegram/"),
+        "telegram channel": (press_client, f"/dashboard/telegram/{channel.pk}/"),
+        "telegram channel added": (press_client, "/dashboard/telegram/new/"),
     }
+    press_client = Client()
+    press_client.force_login(press)
+    urls["dictionary"] = (press_client, "/dashboard/dictionary/")
     pages = {}
     for name, (client, url) in urls.items():
         response = client.get(url, secure=True)
         assert response.status_code == 200, (name, response.status_code)
         pages[name] = response.content
+    # The dictionary's preview of the releases an entry changes (the seed's "Онлайн").
+    preview = press_client.post(
+        "/dashboard/dictionary/new/", {"cyrillic": "онлайн", "latin": "online"}, secure=True
+    )
+    assert b'id="dictionary-preview-table"' in preview.content
+    pages["dictionary preview"] = preview.content
     return pages
 
 
