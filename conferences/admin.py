@@ -128,6 +128,8 @@ def _program_from(formsets, stored: list[str]) -> dict:
                     title=row.cleaned_data["title"],
                     presenter=row.cleaned_data["presenter"],
                     slides=_slides_name(row, stored),
+                    title_latn=row.cleaned_data.get("title_latn"),
+                    title_cyrl=row.cleaned_data.get("title_cyrl"),
                 )
                 for row in kept_forms(formset)
             ]

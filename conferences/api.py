@@ -23,6 +23,7 @@ from elyurt.api import (
     StableOrderingFilter,
     StrictFilterSet,
 )
+from elyurt.script_text import CYRILLIC, LATIN, both_scripts, uzbek_latin_row
 from experts.models import Expert, Organization
 from partners.permissions import ConferencesRead, StaffImport
 
@@ -58,12 +59,18 @@ class PublicPersonSerializer(serializers.Serializer):
 
 class PresentationSerializer(serializers.ModelSerializer):
     order = serializers.IntegerField(help_text=h("Place in the agenda, from 1."))
-    title = serializers.CharField(help_text=h("Title of the presentation."))
+    title = serializers.CharField(help_text=h("Title of the presentation, as typed."))
+    title_cyrl = serializers.CharField(
+        help_text=h("The title in Cyrillic script: a stored correction, else derived.")
+    )
+    title_latn = serializers.CharField(
+        help_text=h("The title in Latin script: a stored correction, else derived.")
+    )
     presenter = PublicPersonSerializer(help_text=h("Who presents (public details only)."))
 
     class Meta:
         model = Presentation
-        fields = ["order", "title", "presenter"]
+        fields = ["order", "title", "title_cyrl", "title_latn", "presenter"]
 
 
 class ConferenceOrganizationSerializer(serializers.ModelSerializer):
@@ -71,6 +78,12 @@ class ConferenceOrganizationSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="organization.name", help_text=h("Organisation's name."))
     name_latin = serializers.CharField(
         source="organization.name_latin", help_text=h("Name in Latin script; may be empty.")
+    )
+    name_cyrl = serializers.CharField(
+        help_text=h("The name in Cyrillic script: a stored correction, else derived.")
+    )
+    name_latn = serializers.CharField(
+        help_text=h("The name in Latin script: name_latin where stored, else derived.")
     )
     kind = serializers.CharField(
         source="organization.kind",
@@ -83,7 +96,14 @@ class ConferenceOrganizationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ConferenceOrganization
-        fields = ["id", "name", "name_latin", "kind", "role"]
+        fields = ["id", "name", "name_latin", "name_cyrl", "name_latn", "kind", "role"]
+
+
+class CouncilRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text=h("The council's id."))
+    name = serializers.CharField(help_text=h("The council's name, as typed."))
+    name_cyrl = serializers.CharField(help_text=h("The name in Cyrillic script."))
+    name_latn = serializers.CharField(help_text=h("The name in Latin script."))
 
 
 class FiguresSerializer(serializers.Serializer):
@@ -138,7 +158,16 @@ class ConferenceSerializer(serializers.ModelSerializer):
     external_id = serializers.CharField(
         help_text=h("The conference's stable key, as in the import format.")
     )
-    title = serializers.CharField(help_text=h("The topic."))
+    title = serializers.CharField(help_text=h("The topic, as typed."))
+    title_cyrl = serializers.CharField(
+        help_text=h(
+            "The topic in Uzbek Cyrillic: a stored correction, else the topic itself when typed "
+            "in Cyrillic, else derived from the Latin (see the README's 'Two scripts')."
+        )
+    )
+    title_latn = serializers.CharField(
+        help_text=h("The topic in Uzbek Latin: a stored correction, else derived (never Cyrillic).")
+    )
     language = serializers.CharField(
         help_text=h("Language of the texts: uz-Cyrl, uz-Latn, ru, en.")
     )
@@ -149,7 +178,7 @@ class ConferenceSerializer(serializers.ModelSerializer):
         choices=Conference.Status.choices,
         help_text=h("draft, scheduled, held or cancelled."),
     )
-    council = serializers.SerializerMethodField(help_text=h("The council holding the conference."))
+    council = CouncilRefSerializer(source="*", help_text=h("The council holding the conference."))
     platform = serializers.CharField(help_text=h("zoom or other."))
     organizations = ConferenceOrganizationSerializer(
         source="organization_roles", many=True, help_text=h("Organisations taking part.")
@@ -166,35 +195,48 @@ class ConferenceSerializer(serializers.ModelSerializer):
     class Meta:
         model = Conference
         fields = [
-            "id", "external_id", "title", "language", "starts_at", "ends_at", "duration_minutes",
-            "status", "council", "platform", "organizations", "agenda", "figures",
-            "recording_url", "updated_at",
+            "id", "external_id", "title", "title_cyrl", "title_latn", "language", "starts_at",
+            "ends_at", "duration_minutes", "status", "council", "platform", "organizations",
+            "agenda", "figures", "recording_url", "updated_at",
         ]  # fmt: skip
-
-    def get_council(self, conference: Conference) -> dict:
-        return {"id": conference.council_id, "name": conference.council_name}
 
     def to_representation(self, c: Conference) -> dict:
         # Written out by hand: this is the API's busiest answer, and DRF's field machinery
         # (copying the declared fields, a lookup per attribute) cost more than the queries.
         # The declared fields above still describe it in the schema; the tests pin the output.
         zone = timezone.get_current_timezone()
+        uzbek = uzbek_latin_row(c.language)
+        title = both_scripts(c.title, latn=c.title_latn, cyrl=c.title_cyrl, uzbek=uzbek)
+        council = both_scripts(c.council_name, latn=c.council_name_latin, cyrl=c.council_name_cyrl)
         return {
             "id": c.pk,
             "external_id": c.external_id,
             "title": c.title,
+            "title_cyrl": title[CYRILLIC],
+            "title_latn": title[LATIN],
             "language": c.language,
             "starts_at": _iso(c.starts_at, zone),
             "ends_at": _iso(c.ends_at, zone),
             "duration_minutes": c.duration_minutes,
             "status": c.status,
-            "council": {"id": c.council_id, "name": c.council_name},
+            "council": {
+                "id": c.council_id,
+                "name": c.council_name,
+                "name_cyrl": council[CYRILLIC],
+                "name_latn": council[LATIN],
+            },
             "platform": c.platform,
             "organizations": [
                 {
                     "id": row["organization_id"],
                     "name": row["organization__name"],
                     "name_latin": row["organization__name_latin"],
+                    **_scripts(
+                        "name",
+                        row["organization__name"],
+                        row["organization__name_latin"],
+                        row["organization__name_cyrl"],
+                    ),
                     "kind": row["organization__kind"],
                     "role": row["role"],
                 }
@@ -204,6 +246,7 @@ class ConferenceSerializer(serializers.ModelSerializer):
                 {
                     "order": row["order"],
                     "title": row["title"],
+                    **_scripts("title", row["title"], row["title_latn"], row["title_cyrl"], uzbek),
                     "presenter": {
                         "id": row["presenter_id"] if row["presenter__is_public"] else None,
                         "full_name": row["presenter__full_name"],
@@ -228,14 +271,23 @@ class ConferenceSerializer(serializers.ModelSerializer):
         }
 
 
+def _scripts(
+    name: str, text: str, latn: str, cyrl: str, uzbek: bool | None = None
+) -> dict[str, str]:
+    """`name`_cyrl and `name`_latn of a nested row (elyurt/script_text.py)."""
+    texts = both_scripts(text, latn=latn, cyrl=cyrl, uzbek=uzbek)
+    return {f"{name}_cyrl": texts[CYRILLIC], f"{name}_latn": texts[LATIN]}
+
+
 AGENDA_COLUMNS = (
-    "order", "title", "presenter_id", "presenter__is_public", "presenter__full_name",
+    "order", "title", "title_latn", "title_cyrl", "presenter_id", "presenter__is_public",
+    "presenter__full_name",
     "presenter__full_name_latin", "presenter__country", "presenter__position",
     "presenter__organization__name",
 )  # fmt: skip
 ORGANIZATION_COLUMNS = (
     "role", "organization_id", "organization__name", "organization__name_latin",
-    "organization__kind",
+    "organization__name_cyrl", "organization__kind",
 )  # fmt: skip
 
 
@@ -243,7 +295,9 @@ def conference_list_public():
     """Conferences partners may see (not drafts); conferences_related_load adds their nested
     rows once the page is known."""
     return Conference.objects.exclude(status=Conference.Status.DRAFT).annotate(
-        council_name=F("council__name")
+        council_name=F("council__name"),
+        council_name_latin=F("council__name_latin"),
+        council_name_cyrl=F("council__name_cyrl"),
     )
 
 
@@ -257,13 +311,14 @@ SELECT c.id, COALESCE(a.agenda, '[]'), COALESCE(r.organizations, '[]'),
 FROM {conference} c
 LEFT JOIN LATERAL (
   SELECT json_agg(json_build_array(
-      p."order", p.title, e.id, e.is_public, e.full_name, e.full_name_latin, e.country,
-      e.position, o.name) ORDER BY p."order") AS agenda, max(e.updated_at) AS updated_at
+      p."order", p.title, p.title_latn, p.title_cyrl, e.id, e.is_public, e.full_name,
+      e.full_name_latin, e.country, e.position, o.name) ORDER BY p."order") AS agenda,
+    max(e.updated_at) AS updated_at
   FROM {presentation} p JOIN {expert} e ON e.id = p.presenter_id
   LEFT JOIN {organization} o ON o.id = e.organization_id
   WHERE p.conference_id = c.id) a ON true
 LEFT JOIN LATERAL (
-  SELECT json_agg(json_build_array(r.role, o.id, o.name, o.name_latin, o.kind)
+  SELECT json_agg(json_build_array(r.role, o.id, o.name, o.name_latin, o.name_cyrl, o.kind)
     ORDER BY r."order", r.id) AS organizations, max(o.updated_at) AS updated_at
   FROM {role} r JOIN {organization} o ON o.id = r.organization_id
   WHERE r.conference_id = c.id) r ON true

@@ -38,10 +38,11 @@ def conference_ics(
     method: str = "REQUEST",
     sequence: int | None = None,
     stamp: datetime.datetime | None = None,
+    summary: str | None = None,
 ) -> bytes:
     """The calendar without an attendee. `method` is REQUEST or CANCEL (iTIP, mailed) or
     PUBLISH (a download, which carries no ATTENDEE); `sequence` defaults to the conference's
-    current one."""
+    current one; `summary` (the topic in the reader's script) defaults to the stored title."""
     cal = Calendar()
     cal.add("prodid", "-//El-yurt umidi//elyurt//EN")
     cal.add("version", "2.0")
@@ -52,7 +53,7 @@ def conference_ics(
     event.add("dtstamp", stamp or datetime.datetime.now(datetime.UTC))
     event.add("dtstart", conference.starts_at.astimezone(datetime.UTC))
     event.add("dtend", conference.ends_at.astimezone(datetime.UTC))
-    event.add("summary", conference.title)
+    event.add("summary", conference.title if summary is None else summary)
     event.add("description", description)
     if join_url:
         event.add("location", join_url)
@@ -68,21 +69,24 @@ def conference_ics(
     return cal.to_ical()
 
 
-def attendee_line(invitation: Invitation) -> bytes:
+def attendee_line(invitation: Invitation, name: str | None = None) -> bytes:
+    """The ATTENDEE line; `name` (the invitee's name in their script) defaults to the stored."""
     attendee = vCalAddress(f"mailto:{invitation.email}")
-    attendee.params["cn"] = invitation.name
+    attendee.params["cn"] = invitation.name if name is None else name
     attendee.params["role"] = "REQ-PARTICIPANT"
     attendee.params["partstat"] = PARTSTAT.get(invitation.answer, "NEEDS-ACTION")
     attendee.params["rsvp"] = "FALSE"
     return Contentline.from_parts("ATTENDEE", attendee.params, attendee).to_ical() + b"\r\n"
 
 
-def with_attendee(ics: bytes, invitation: Invitation) -> bytes:
+def with_attendee(ics: bytes, invitation: Invitation, name: str | None = None) -> bytes:
     head, _, tail = ics.rpartition(END_EVENT)
-    return head + attendee_line(invitation) + END_EVENT + tail
+    return head + attendee_line(invitation, name) + END_EVENT + tail
 
 
-def invitation_download_ics(*, invitation: Invitation, description: str) -> bytes:
+def invitation_download_ics(
+    *, invitation: Invitation, description: str, summary: str | None = None
+) -> bytes:
     """The answer page's download: METHOD:PUBLISH (a copy of the event to import, not an iTIP
     request to answer), so no ATTENDEE (RFC 5546 3.2.1). Its SEQUENCE is never below one this
     person was mailed, or their calendar would ignore it as older than what it holds."""
@@ -96,4 +100,5 @@ def invitation_download_ics(*, invitation: Invitation, description: str) -> byte
         join_url=invitation.effective_join_url,
         method="PUBLISH",
         sequence=max(conference.sequence, mailed or 0),
+        summary=summary,
     )

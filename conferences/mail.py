@@ -24,6 +24,8 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from elyurt.script_text import person_name, shown_for, uzbek_latin_row
+
 from .ical import conference_ics, with_attendee
 from .models import Conference, Invitation, OutboundMessage, Presentation
 from .tokens import invitation_token
@@ -225,6 +227,64 @@ def wire_form(
     )
 
 
+def _agenda_row(p: Presentation, conference: Conference) -> dict:
+    organization = p.presenter.organization
+    return {
+        "order": p.order,
+        "title": (p.title, p.title_latn, p.title_cyrl),
+        "uzbek": uzbek_latin_row(conference.language),
+        "presenter": (p.presenter.full_name, p.presenter.full_name_latin),
+        "position": (p.presenter.position, p.presenter.position_latn, p.presenter.position_cyrl),
+        "organization": (
+            (organization.name, organization.name_latin, organization.name_cyrl)
+            if organization
+            else ("", "", "")
+        ),
+    }
+
+
+def _shown(texts: tuple[str, str, str], language: str, uzbek: bool | None = None) -> str:
+    text, latn, cyrl = texts
+    return shown_for(text, language, latn=latn, cyrl=cyrl, uzbek=uzbek)
+
+
+def agenda_item_for(item: dict, language: str) -> dict:
+    """One stored agenda row (`_agenda_row`) as a reader of `language` reads it."""
+    return {
+        "order": item["order"],
+        "title": _shown(item["title"], language, uzbek=item["uzbek"]),
+        "presenter": person_name(*item["presenter"], language),
+        "affiliation": ", ".join(
+            part
+            for part in (
+                _shown(item["position"], language),
+                _shown(item["organization"], language),
+            )
+            if part
+        ),
+    }
+
+
+def conference_topic(conference: Conference, language: str) -> str:
+    """The conference's topic in the script a reader of `language` reads."""
+    return shown_for(
+        conference.title,
+        language,
+        latn=conference.title_latn,
+        cyrl=conference.title_cyrl,
+        uzbek=uzbek_latin_row(conference.language),
+    )
+
+
+def invitee_name(invitation: Invitation, language: str | None = None) -> str:
+    """The invitee's name as their own mail addresses them: the expert's stored Latin form for
+    a reader of anything but Uzbek Cyrillic, else the name transliterated; on one line."""
+    language = (language or invitation.language or settings.LANGUAGE_CODE).lower()
+    expert = invitation.expert if invitation.expert_id else None
+    latin = expert.full_name_latin if expert is not None else ""
+    return " ".join(person_name(invitation.name, latin, language).split())
+
+
 class _Audience:
     def __init__(self, *, subject, text, html, ics, method, head) -> None:
         self.subject, self.text, self.html, self.ics = subject, text, html, ics
@@ -238,38 +298,19 @@ class MessageRenderer:
         self._agenda: dict[int, list[dict]] = {}
 
     def agenda(self, conference: Conference) -> list[dict]:
+        """The agenda's stored text (both scripts' overrides included), once per batch."""
         if conference.pk not in self._agenda:
             items = Presentation.objects.filter(conference=conference).select_related(
                 "presenter", "presenter__organization"
             )
-            self._agenda[conference.pk] = [
-                {
-                    "order": p.order,
-                    "title": p.title,
-                    "presenter": p.presenter.full_name,
-                    "presenter_latin": p.presenter.full_name_latin,
-                    "affiliation": ", ".join(
-                        part
-                        for part in (
-                            p.presenter.position,
-                            p.presenter.organization.name if p.presenter.organization else "",
-                        )
-                        if part
-                    ),
-                }
-                for p in items
-            ]
+            self._agenda[conference.pk] = [_agenda_row(p, conference) for p in items]
         return self._agenda[conference.pk]
 
     def agenda_for(self, conference: Conference, language: str) -> list[dict]:
-        """The agenda as a reader of this language sees it: Latin-script Uzbek readers get the
-        presenters' Latin names where they are stored."""
-        agenda = self.agenda(conference)
-        if language != "uz-latn":
-            return agenda
-        return [
-            {**item, "presenter": item["presenter_latin"] or item["presenter"]} for item in agenda
-        ]
+        """The agenda as a reader of this language sees it (elyurt/script_text.py): titles,
+        positions and organisations in the reader's script, presenters' names in the stored
+        Latin form for every reader but the Uzbek Cyrillic one."""
+        return [agenda_item_for(item, language) for item in self.agenda(conference)]
 
     def _audience(self, *, message: OutboundMessage, show_answer: bool) -> _Audience:
         invitation = message.invitation
@@ -299,8 +340,10 @@ class MessageRenderer:
             return _AUDIENCES[key]
         cancel = message.kind == Kind.CANCELLATION
         agenda = self.agenda_for(conference, language)
+        topic = conference_topic(conference, language)
         with translation.override(language):
             context = {
+                "topic": topic,
                 "kind": message.kind,
                 "cancel": cancel,
                 "conference": conference,
@@ -315,7 +358,7 @@ class MessageRenderer:
                 else f"{settings.SITE_URL}/i/{conference.external_id}/{TOKEN}/",
                 "show_answer": show_answer,
             }
-            subject = _subject(message.kind, conference.title)
+            subject = _subject(message.kind, topic)
             text = render_to_string("conferences/email/message.txt", {**context, "name": NAME})
             html = render_to_string("conferences/email/message.html", {**context, "name": NAME})
             ics = None
@@ -326,6 +369,7 @@ class MessageRenderer:
                     join_url=join_url,
                     method="CANCEL" if cancel else "REQUEST",
                     sequence=sequence,
+                    summary=topic,
                 )
             signature = pgettext("email sender", "El-yurt umidi foundation")
         audience = _Audience(
@@ -351,11 +395,15 @@ class MessageRenderer:
         )
         audience = self._audience(message=message, show_answer=show_answer)
         token = invitation_token(invitation=invitation)
-        name = " ".join(invitation.name.split())  # no line breaks into the body
+        name = invitee_name(invitation)  # one line: no line breaks into the body
         # The token first: a name put in afterwards is never searched again.
         text = audience.text.replace(TOKEN, token).replace(NAME, name)
         html = audience.html.replace(TOKEN, token).replace(NAME, escape(name))
-        ics = None if audience.ics is None else with_attendee(audience.ics, invitation).decode()
+        ics = (
+            None
+            if audience.ics is None
+            else with_attendee(audience.ics, invitation, name=name).decode()
+        )
         message_id = f"outbox-{message.pk}@{_host()}"
         email = MergedEmail(
             subject=audience.subject,

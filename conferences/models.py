@@ -7,7 +7,14 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from experts.models import Council, Expert, Language, Organization, validate_time_zone
+from experts.models import (
+    OVERRIDE_HELP,
+    Council,
+    Expert,
+    Language,
+    Organization,
+    validate_time_zone,
+)
 
 EXTERNAL_ID_VALIDATOR = RegexValidator(
     r"^[a-z0-9_.-]{1,100}\Z", _("Use 1–100 characters of a-z, 0-9, '-', '_' and '.'.")
@@ -66,6 +73,14 @@ class Conference(models.Model):
         validators=[EXTERNAL_ID_VALIDATOR],
     )
     title = models.CharField(_("topic"), max_length=300)
+    # The topic in the other script where a person corrected the derived one (blank: derived
+    # by transliteration). See elyurt/script_text.py.
+    title_latn = models.CharField(
+        _("topic in Latin script"), max_length=300, blank=True, help_text=OVERRIDE_HELP
+    )
+    title_cyrl = models.CharField(
+        _("topic in Cyrillic script"), max_length=300, blank=True, help_text=OVERRIDE_HELP
+    )
     language = models.CharField(
         _("language"), max_length=8, choices=Language.choices, default=Language.UZ_CYRL
     )
@@ -215,6 +230,13 @@ class Presentation(models.Model):
     )
     order = models.PositiveSmallIntegerField(_("order"), validators=[MinValueValidator(1)])
     title = models.CharField(_("title"), max_length=300)
+    # Corrections of the derived other script; see elyurt/script_text.py.
+    title_latn = models.CharField(
+        _("title in Latin script"), max_length=300, blank=True, help_text=OVERRIDE_HELP
+    )
+    title_cyrl = models.CharField(
+        _("title in Cyrillic script"), max_length=300, blank=True, help_text=OVERRIDE_HELP
+    )
     presenter = models.ForeignKey(
         Expert,
         verbose_name=_("presenter"),

@@ -203,7 +203,7 @@ def messages_claim(*, message_ids: list[int], now: datetime.datetime) -> list[Ou
         )
     return list(
         OutboundMessage.objects.filter(pk__in=ids, state=State.SENDING, lease_until=lease_until)
-        .select_related("invitation")
+        .select_related("invitation", "invitation__expert")
         .order_by("pk")
     )
 

@@ -2,7 +2,7 @@
 organisations, agenda and experts are written here and nowhere else."""
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -35,7 +35,10 @@ SCHEDULE_FIELDS = {"title", "starts_at", "duration_minutes", "join_url", "meetin
 # What an invitee's calendar entry shows: the schedule, and the agenda in its description. A
 # change to any of these sends conference_schedule_changed (on a scheduled conference, a
 # calendar UPDATE).
-CALENDAR_FIELDS = SCHEDULE_FIELDS | {"presentations"}
+CALENDAR_FIELDS = SCHEDULE_FIELDS | {"presentations", "title_latn", "title_cyrl"}
+
+# The topic's corrections in the other script (elyurt/script_text.py): blank means derived.
+TITLE_OVERRIDES = ("title_latn", "title_cyrl")
 
 # The rows of a conference's programme, as names in a `changed` set.
 PROGRAM_NAMES = {"organizations", "presentations", "experts"}
@@ -50,7 +53,7 @@ ORDER_MAX = 32767
 # A conference's text, one line each: the title goes into mail subjects, the .ics, the feeds
 # and the .docx; the link, meeting id and passcode into calendar and mail lines. Cleaned here,
 # once (elyurt.text), so no renderer needs a guard of its own.
-TEXT_FIELDS = ("title", "join_url", "meeting_id", "passcode", "recording_url")
+TEXT_FIELDS = ("title", *TITLE_OVERRIDES, "join_url", "meeting_id", "passcode", "recording_url")
 
 
 def _texts_clean(fields: dict) -> tuple[dict, dict[str, list[str]]]:
@@ -106,6 +109,13 @@ def conference_update(
     )
     errors |= program_errors
     changed = {name for name, value in fields.items() if getattr(conference, name) != value}
+    if "title" in changed:
+        # A correction of the old topic's other script is wrong for the new one: derive again,
+        # unless this very call brings the correction along.
+        for name in TITLE_OVERRIDES:
+            if name not in fields and getattr(conference, name):
+                fields[name] = ""
+                changed.add(name)
     if changed & SCHEDULE_FIELDS and conference.status in (Status.HELD, Status.CANCELLED):
         errors["starts_at"] = [_("A held or cancelled conference cannot be rescheduled.")]
     if errors:
@@ -271,14 +281,18 @@ class ProgramPresentation:
     title: str
     presenter: Expert | int
     slides: str | None = None
+    # Corrections of the title's other script (elyurt/script_text.py); None keeps the stored
+    # one (the dashboard's agenda and the import know none), "" goes back to derived.
+    title_latn: str | None = None
+    title_cyrl: str | None = None
 
 
 @dataclass(frozen=True)
 class _Program:
     # (organization id, role) -> (order, representative ids); None: leave them as they are.
     organizations: dict[tuple[int, str], tuple[int, frozenset[int]]] | None
-    # order -> (title, presenter id, slides)
-    presentations: dict[int, tuple[str, int, str | None]] | None
+    # order -> (title, presenter id, slides, {override field: text} given)
+    presentations: dict[int, tuple[str, int, str | None, dict[str, str]]] | None
 
 
 def _pk(value, model) -> int | None:
@@ -371,10 +385,10 @@ def _organizations_check(
 
 def _presentations_check(
     items: Sequence[ProgramPresentation], check: _Check
-) -> dict[int, tuple[str, int, str | None]]:
+) -> dict[int, tuple[str, int, str | None, dict[str, str]]]:
     max_title = Presentation._meta.get_field("title").max_length
     max_slides = Presentation._meta.get_field("slides").max_length
-    talks: dict[int, tuple[str, int, str | None]] = {}
+    talks: dict[int, tuple[str, int, str | None, dict[str, str]]] = {}
     for i, item in enumerate(items):
         path = f"presentations[{i}]"
         order_valid = check.whole(item.order, f"{path}.order", low=1)
@@ -394,8 +408,18 @@ def _presentations_check(
                 f"{path}.slides",
                 _("Must be a file name of at most %(n)d characters.") % {"n": max_slides},
             )
+        overrides = {}
+        for name in TITLE_OVERRIDES:
+            value = getattr(item, name, None)
+            if value is not None:
+                value = check.text(value, f"{path}.{name}")
+                if value is not None and len(value) > max_title:
+                    check.fail(
+                        f"{path}.{name}", _("Must be at most %(n)d characters.") % {"n": max_title}
+                    )
+                overrides[name] = value or ""
         if order_valid:
-            talks[item.order] = (title, presenter_id, item.slides)
+            talks[item.order] = (title, presenter_id, item.slides, overrides)
     return talks
 
 
@@ -459,13 +483,13 @@ def _organizations_write(
 
 
 def _presentations_write(
-    *, conference: Conference, wanted: dict[int, tuple[str, int, str | None]]
+    *, conference: Conference, wanted: dict[int, tuple[str, int, str | None, dict[str, str]]]
 ) -> bool:
     stored = {talk.order: talk for talk in Presentation.objects.filter(conference=conference)}
     gone = [talk.pk for order, talk in stored.items() if order not in wanted]
     Presentation.objects.filter(pk__in=gone).delete()
     changed = bool(gone)
-    for order, (title, presenter_id, slides) in wanted.items():
+    for order, (title, presenter_id, slides, overrides) in wanted.items():
         talk = stored.get(order)
         if talk is None:
             Presentation.objects.create(
@@ -474,13 +498,25 @@ def _presentations_write(
                 title=title,
                 presenter_id=presenter_id,
                 slides=slides or "",
+                **overrides,
             )
             changed = True
             continue
+        if talk.title != title:
+            # The old title's corrections in the other script no longer apply.
+            overrides = {name: "" for name in TITLE_OVERRIDES} | overrides
         want = (title, presenter_id, talk.slides.name if slides is None else slides)
-        if (talk.title, talk.presenter_id, talk.slides.name) != want:
+        want_overrides = {
+            name: overrides.get(name, getattr(talk, name)) for name in TITLE_OVERRIDES
+        }
+        have_overrides = {name: getattr(talk, name) for name in TITLE_OVERRIDES}
+        if (talk.title, talk.presenter_id, talk.slides.name) != want or (
+            have_overrides != want_overrides
+        ):
             talk.title, talk.presenter_id, talk.slides = want
-            talk.save(update_fields=["title", "presenter", "slides"])
+            for name, value in want_overrides.items():
+                setattr(talk, name, value)
+            talk.save(update_fields=["title", *TITLE_OVERRIDES, "presenter", "slides"])
             changed = True
     return changed
 
@@ -686,4 +722,73 @@ def conference_platform_facts_set(
         data={"changed": sorted(changed)},
     )
     _changes_announce(conference=conference, changed=changed, by=by)
+    return changed
+
+
+@transaction.atomic
+def conference_scripts_set(
+    *,
+    conference: Conference,
+    by=None,
+    title_latn: str | None = None,
+    title_cyrl: str | None = None,
+    talks: Mapping[int, tuple[str, str]] | None = None,
+) -> set[str]:
+    """Store a person's corrections of the topic and agenda titles in the other script
+    (elyurt/script_text.py): `title_latn` / `title_cyrl` for the topic, and `talks` mapping a
+    talk's order to its (Latin, Cyrillic) titles. None leaves a value as it is; "" goes back
+    to the derived form. A held conference may be corrected too: it changes no fact.
+
+    Text is cleaned (elyurt.text): a line break is refused naming the field
+    (``title_latn``, ``presentations[<order>].title_latn``); an order the agenda lacks is
+    refused on ``presentations[<order>].order``. Nothing is written when anything is refused.
+    Returns the names that changed (``title_latn``, ``title_cyrl``, ``presentations``), logged
+    as conference.updated; invitees hear of it as of any change to what their calendar shows.
+    """
+    given = {
+        name: value
+        for name, value in (("title_latn", title_latn), ("title_cyrl", title_cyrl))
+        if value is not None
+    }
+    fields, errors = _texts_clean(given)
+    stored = {talk.order: talk for talk in conference.presentations.all()} if talks else {}
+    wanted: dict[int, dict[str, str]] = {}
+    for order, (latn, cyrl) in (talks or {}).items():
+        path = f"presentations[{order}]"
+        if order not in stored:
+            errors[f"{path}.order"] = [_("The agenda has no talk %(order)s.") % {"order": order}]
+            continue
+        try:
+            wanted[order] = texts_clean(
+                {f"{path}.title_latn": latn, f"{path}.title_cyrl": cyrl},
+                single_line=(f"{path}.title_latn", f"{path}.title_cyrl"),
+            )
+        except ValidationError as exc:
+            errors |= exc.message_dict
+    if errors:
+        raise ValidationError(errors)
+    changed = {name for name, value in fields.items() if getattr(conference, name) != value}
+    if changed:
+        for name in changed:
+            setattr(conference, name, fields[name])
+        conference.full_clean(
+            exclude=[f.name for f in Conference._meta.fields if f.name not in changed]
+        )
+        conference.save(update_fields=[*sorted(changed), "updated_at"])
+    for order, texts in wanted.items():
+        talk = stored[order]
+        latn, cyrl = texts.values()
+        if (talk.title_latn, talk.title_cyrl) != (latn, cyrl):
+            talk.title_latn, talk.title_cyrl = latn, cyrl
+            talk.full_clean(exclude=["conference", "presenter", "slides", "order", "title"])
+            talk.save(update_fields=list(TITLE_OVERRIDES))
+            changed.add("presentations")
+    if changed:
+        activity_record(
+            action=Action.CONFERENCE_UPDATED,
+            target=conference,
+            by=by,
+            data={"changed": sorted(changed)},
+        )
+        _changes_announce(conference=conference, changed=changed, by=by)
     return changed

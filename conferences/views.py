@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from .ical import invitation_download_ics
 from .invitations import invitation_answer
-from .mail import MessageRenderer, format_when
+from .mail import MessageRenderer, conference_topic, format_when, invitee_name
 from .models import Invitation
 from .tokens import InvalidToken, invitation_by_token
 
@@ -68,6 +68,8 @@ def _conference_context(invitation: Invitation) -> dict:
     return {
         "invitation": invitation,
         "conference": conference,
+        "topic": conference_topic(conference, language),
+        "name": invitee_name(invitation, language),
         "agenda": agenda,
         "join_url": invitation.effective_join_url,
         "when_local": format_when(conference.starts_at, invitation.timezone, language),
@@ -88,7 +90,9 @@ def invitation_calendar_view(request, external_id: str, token: str) -> HttpRespo
     with translation.override(invitation.language.lower()):
         context = _conference_context(invitation)
         description = render_to_string("conferences/email/calendar.txt", context)
-    ics = invitation_download_ics(invitation=invitation, description=description)
+    ics = invitation_download_ics(
+        invitation=invitation, description=description, summary=context["topic"]
+    )
     # RFC 5545 3.7.2: a calendar with a METHOD names it in its media type too.
     response = HttpResponse(ics, content_type="text/calendar; charset=utf-8; method=PUBLISH")
     response["Content-Disposition"] = f'attachment; filename="{external_id}.ics"'

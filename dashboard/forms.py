@@ -97,6 +97,8 @@ class ConferenceForm(forms.ModelForm):
         fields = [
             "council",
             "title",
+            "title_latn",
+            "title_cyrl",
             "language",
             "starts_at",
             "duration_minutes",
@@ -280,6 +282,8 @@ class ExpertForm(forms.ModelForm):
             "city",
             "organization",
             "position",
+            "position_latn",
+            "position_cyrl",
             "academic_degree",
             "fields",
             "email",

@@ -362,6 +362,11 @@ CELERY_BEAT_SCHEDULE["telegram_channels.sweep_posts"] = {
 # The address people see in links sent by mail (answer links, release links).
 SITE_URL = env("SITE_URL", default="http://localhost:8000").rstrip("/")
 
+# The press service's contacts on the letterhead of a release's .docx, as one line; addresses,
+# e-mails and links in it become live links (e.g. "press@elyurt.uz · +998 71 000-00-00 ·
+# https://elyurt.uz").
+PRESS_CONTACTS = env("PRESS_CONTACTS", default=f"press@{urlsplit(SITE_URL).hostname} · {SITE_URL}")
+
 # The reverse proxies in front of the portal (addresses or networks, e.g. "127.0.0.1" or
 # "10.0.0.0/24"). Only a request whose peer is one of them may say, in X-Forwarded-For and
 # X-Forwarded-Proto, who the client is and that it came over HTTPS (elyurt/proxy.py); with none

@@ -8,6 +8,13 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+# The help of every field holding a person's correction of the other script
+# (elyurt/script_text.py).
+OVERRIDE_HELP = _(
+    "Only where the automatic transliteration is wrong; leave it empty to derive it from the "
+    "text as typed."
+)
+
 
 class Language(models.TextChoices):
     UZ_CYRL = "uz-Cyrl", _("Uzbek (Cyrillic)")
@@ -43,6 +50,11 @@ class Organization(models.Model):
 
     name = models.CharField(_("name"), max_length=300)
     name_latin = models.CharField(_("name in Latin script"), max_length=300, blank=True)
+    # The name in Cyrillic where the derived one is wrong (blank: derived); see
+    # elyurt/script_text.py.
+    name_cyrl = models.CharField(
+        _("name in Cyrillic script"), max_length=300, blank=True, help_text=OVERRIDE_HELP
+    )
     # The folded name is what the import matches on, so the database refuses a second copy.
     name_key = models.CharField(max_length=300, unique=True, editable=False)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
@@ -93,6 +105,13 @@ class Expert(models.Model):
         related_name="people",
     )
     position = models.CharField(_("position"), max_length=300, blank=True)
+    # Corrections of the derived other script (blank: derived); see elyurt/script_text.py.
+    position_latn = models.CharField(
+        _("position in Latin script"), max_length=300, blank=True, help_text=OVERRIDE_HELP
+    )
+    position_cyrl = models.CharField(
+        _("position in Cyrillic script"), max_length=300, blank=True, help_text=OVERRIDE_HELP
+    )
     academic_degree = models.CharField(_("academic degree"), max_length=100, blank=True)
     fields = models.ManyToManyField(
         FieldOfExpertise, verbose_name=_("fields of expertise"), blank=True, related_name="experts"
@@ -132,6 +151,11 @@ class Expert(models.Model):
 class Council(models.Model):
     name = models.CharField(_("name"), max_length=300)
     name_latin = models.CharField(_("name in Latin script"), max_length=300, blank=True)
+    # The name in Cyrillic where the derived one is wrong (blank: derived); see
+    # elyurt/script_text.py.
+    name_cyrl = models.CharField(
+        _("name in Cyrillic script"), max_length=300, blank=True, help_text=OVERRIDE_HELP
+    )
     name_key = models.CharField(max_length=300, unique=True, editable=False)
     host_organization = models.ForeignKey(
         Organization,

@@ -27,7 +27,10 @@ def _update_fields(obj, values: dict) -> list[str]:
 
 
 # An expert's text as people type it in the dashboard's form: one line each, but the bio.
-EXPERT_LINES = ("full_name", "full_name_latin", "city", "position", "academic_degree", "phone")
+EXPERT_LINES = (
+    "full_name", "full_name_latin", "city", "position", "position_latn", "position_cyrl",
+    "academic_degree", "phone",
+)  # fmt: skip
 EXPERT_PARAGRAPHS = ("bio",)
 
 
@@ -59,7 +62,7 @@ def organization_get_or_create(
 
 
 # The text of an organisation or a council as people type it in the admin.
-NAMED_LINES = ("name", "name_latin")
+NAMED_LINES = ("name", "name_latin", "name_cyrl")
 NAMED_PARAGRAPHS = ("mission",)
 
 

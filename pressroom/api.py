@@ -37,6 +37,10 @@ class PressReleaseSerializer(serializers.ModelSerializer):
         source="conference.external_id", help_text=h("External id of the conference.")
     )
     published_at = serializers.DateTimeField(help_text=h("When the release was published."))
+    title_cyrl = serializers.CharField(help_text=h("The title in Uzbek Cyrillic."))
+    title_latn = serializers.SerializerMethodField(
+        help_text=h("The title in Uzbek Latin: as edited by hand, else derived from the Cyrillic.")
+    )
     texts = serializers.SerializerMethodField(
         help_text=h(
             "The release in each language: always both Uzbek scripts (uz-Cyrl, uz-Latn), then "
@@ -46,7 +50,13 @@ class PressReleaseSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PressRelease
-        fields = ["id", "slug", "conference", "conference_external_id", "published_at", "texts"]
+        fields = [
+            "id", "slug", "conference", "conference_external_id", "published_at",
+            "title_cyrl", "title_latn", "texts",
+        ]  # fmt: skip
+
+    def get_title_latn(self, release: PressRelease) -> str:
+        return release.title_latn or to_latin(release.title_cyrl)
 
     @extend_schema_field(ReleaseTextSerializer(many=True))
     def get_texts(self, release: PressRelease) -> list[dict]:

@@ -1,12 +1,19 @@
-"""RSS 2.0 and Atom feeds of published releases (Uzbek Cyrillic, the release's main text)."""
+"""RSS 2.0 and Atom feeds of published releases, in Uzbek Cyrillic (the release's main text)
+and in Uzbek Latin (``feed/rss/latn/``, ``feed/atom/latn/``: the Latin as edited, else derived).
+
+One feed class per script rather than a query parameter: a Feed instance serves every request
+at once, so nothing of one request may be kept on it."""
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
+from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
-from .rendering import body_html, summary
+from elyurt.script_text import shown
+
+from .rendering import body_html, pick_text, summary
 from .selectors import press_release_list_public
 
 FEED_SIZE = 20
@@ -56,7 +63,10 @@ class LatestReleasesFeed(Feed):
         return item.updated_at
 
     def item_categories(self, item):
-        return [item.conference.council.name]
+        council = item.conference.council
+        return [shown(council.name, self.script, latn=council.name_latin, cyrl=council.name_cyrl)]
+
+    script = "cyrl"
 
 
 class LatestReleasesAtomFeed(LatestReleasesFeed):
@@ -66,3 +76,39 @@ class LatestReleasesAtomFeed(LatestReleasesFeed):
 
     def item_description(self, item):
         return body_html(item.body_cyrl)
+
+
+class _Latin:
+    """The same feed in Uzbek Latin; its items link to the Latin pages."""
+
+    script = "latn"
+    language = "uz-Latn"
+    author_name = "Jamgʻarma Matbuot xizmati"
+
+    def __call__(self, request, *args, **kwargs):
+        # The feed's own title and description in Latin too, whatever the visitor's language.
+        with translation.override("uz-latn"):
+            return super().__call__(request, *args, **kwargs)
+
+    def link(self):
+        return _site_url(reverse("pressroom:list") + "?lang=latn")
+
+    def item_title(self, item):
+        return pick_text(item, "latn", "uz-latn").title
+
+    def item_link(self, item):
+        return _site_url(reverse("pressroom:detail", kwargs={"slug": item.slug}) + "?lang=latn")
+
+
+class LatestReleasesLatinFeed(_Latin, LatestReleasesFeed):
+    url_name = "pressroom:feed_rss_latn"
+
+    def item_description(self, item):
+        return summary(pick_text(item, "latn", "uz-latn").body, 60)
+
+
+class LatestReleasesLatinAtomFeed(_Latin, LatestReleasesAtomFeed):
+    url_name = "pressroom:feed_atom_latn"
+
+    def item_description(self, item):
+        return body_html(pick_text(item, "latn", "uz-latn").body)

@@ -18,7 +18,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
@@ -27,7 +27,9 @@ from django.views import View
 from django.views.decorators.http import require_GET
 
 from activity.selectors import activity_for
+from conferences.mail import conference_topic
 from conferences.selectors import conferences_upcoming_public
+from elyurt.script_text import shown_for
 from experts.models import Council
 
 from . import public_cache, selectors, services
@@ -41,7 +43,17 @@ from .forms import (
     StatusForm,
 )
 from .models import PressRelease, ReleaseTemplate
-from .rendering import available_texts, body_html, docx_bytes, pick_text, summary
+from .rendering import (
+    LANGUAGE_FOR_CODE,
+    SCRIPT_TAGS_BY_CODE,
+    TASHKENT,
+    available_texts,
+    body_html,
+    docx_bytes,
+    pick_text,
+    release_in,
+    summary,
+)
 
 PAGE_SIZE = 10
 PAGE_CAP = 10_000
@@ -64,11 +76,44 @@ def _cache_key(request, params: dict[str, str], *, period: int | None = None) ->
     return "pressroom:page:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
-def _no_params(request) -> dict[str, str]:
-    return {}
+def _lang_param(request) -> dict[str, str]:
+    """Every public page's `lang` (cyrl, latn, ru, en): the page in that script or language,
+    its interface (navigation, labels) with it; anything else is ignored."""
+    lang = request.GET.get("lang", "")
+    return {"lang": lang} if lang in LANGUAGE_FOR_CODE else {}
 
 
-def cached_public(view=None, *, params=_no_params, period: int | None = None):
+def _public_links(request, known: dict[str, str]) -> None:
+    """The page's other versions, on SITE_URL and from the known parameters only (never the
+    visitor's query string or Host): `public_alternates` for the head's hreflang links and
+    `public_languages` for the switcher, whose names are each in their own language."""
+    rest = {k: v for k, v in known.items() if k != "lang"}
+
+    def address(code: str | None) -> str:
+        params = {**rest, "lang": code} if code else rest
+        return request.path + (f"?{urlencode(params)}" if params else "")
+
+    request.public_alternates = [
+        {"hreflang": SCRIPT_TAGS_BY_CODE[code], "href": site_url(address(code))}
+        for code in LANGUAGE_FOR_CODE
+    ] + [{"hreflang": "x-default", "href": site_url(address(None))}]
+    current = translation.get_language()
+    request.public_languages = [
+        {
+            "code": language,
+            "name": name,
+            "tag": SCRIPT_TAGS_BY_CODE[code],
+            "current": language == current,
+            "href": reverse("pressroom:language")
+            + "?"
+            + urlencode({"language": language, "next": address(code)}),
+        }
+        for code, language in LANGUAGE_FOR_CODE.items()
+        for name in [dict(settings.LANGUAGES)[language]]
+    ]
+
+
+def cached_public(view=None, *, params=_lang_param, period: int | None = None):
     """Serve a public page from the cache (pressroom.public_cache), which the services make
     stale on publish, edit and withdrawal (and, through receivers.py, on a conference's status
     or schedule change).
@@ -78,7 +123,9 @@ def cached_public(view=None, *, params=_no_params, period: int | None = None):
     cached. Other parameters play no part in the key, and the view builds its links from the
     same normalised values, so one stored page is right for every such query string.
 
-    Only 200 responses are kept. The pages carry nothing of the visitor's: no CSRF token (the
+    A known `lang` (see _lang_param) renders the page in that language: its interface and its
+    texts follow the page's script, and the key holds it. Only 200 responses are kept. The
+    pages carry nothing of the visitor's: no CSRF token (the
     language links are plain GETs, see language_set), so one copy serves everyone. `period`
     (seconds) also keys the page by the clock, for a page that changes with time alone. A cache
     that is down or full costs the rendering, never the answer (see public_cache).
@@ -87,9 +134,20 @@ def cached_public(view=None, *, params=_no_params, period: int | None = None):
         return functools.partial(cached_public, params=params, period=period)
 
     def wrapper(request, *args, **kwargs):
+        code = _lang_param(request).get("lang")
+        # The page's own links (navigation, search) keep its script.
+        request.public_lang = code or ""
+        if code is None:
+            return _cached(request, *args, **kwargs)
+        with translation.override(LANGUAGE_FOR_CODE[code]):
+            request.LANGUAGE_CODE = LANGUAGE_FOR_CODE[code]
+            return _cached(request, *args, **kwargs)
+
+    def _cached(request, *args, **kwargs):
         known = params(request)
         if known is None:
             return view(request, *args, **kwargs)
+        _public_links(request, known)
         key = _cache_key(request, known, period=period)
         # What the page's own links (base.html's language links) give as its address.
         request.public_path = request.path + (f"?{urlencode(known)}" if known else "")
@@ -159,13 +217,28 @@ def _render_public(request, template: str, context: dict, status: int = 200) -> 
 @functools.partial(cached_public, period=60)
 def home(request):
     """The site's front page: the next scheduled conferences and the latest releases."""
+    language = request.LANGUAGE_CODE
     context = {
-        "conferences": list(
-            conferences_upcoming_public(now=timezone.now(), limit=HOME_CONFERENCES)
-        ),
-        "releases": list(selectors.press_release_list_public()[:HOME_RELEASES]),
+        "conferences": [
+            {
+                "conference": conference,
+                "title": conference_topic(conference, language),
+                "council": _council_name(conference.council, language),
+            }
+            for conference in conferences_upcoming_public(
+                now=timezone.now(), limit=HOME_CONFERENCES
+            )
+        ],
+        "releases": [
+            _list_item(release, language)
+            for release in selectors.press_release_list_public()[:HOME_RELEASES]
+        ],
     }
     return _render_public(request, "pressroom/home.html", context)
+
+
+def _council_name(council: Council, language: str) -> str:
+    return shown_for(council.name, language, latn=council.name_latin, cyrl=council.name_cyrl)
 
 
 def _public_councils():
@@ -202,7 +275,7 @@ def _list_params(request, councils=None) -> dict[str, str] | None:
     page = request.GET.get("page", "").strip()
     if page.isascii() and page.isdigit() and int(page) > 1:
         known["page"] = str(min(int(page), PAGE_CAP))
-    return known
+    return known | _lang_param(request)
 
 
 @require_GET
@@ -221,13 +294,29 @@ def release_list(request):
     context = {
         "form": form,
         "page": page,
-        "items": [{"release": r, "summary": summary(r.body_cyrl, 30)} for r in page.object_list],
+        "items": [_list_item(r, request.LANGUAGE_CODE) for r in page.object_list],
         "years": selectors.press_release_years_public(),
-        "councils": list(councils),
+        "councils": [
+            {"pk": c.pk, "name": _council_name(c, request.LANGUAGE_CODE)} for c in councils
+        ],
         "query_without_page": urlencode({k: v for k, v in known.items() if k != "page"}),
     }
     status = 400 if form.is_bound and not form.is_valid() else 200
     return _render_public(request, "pressroom/release_list.html", context, status=status)
+
+
+def _list_item(release: PressRelease, language: str) -> dict:
+    """A release in a list, in the page's language or script; its council and topic in the
+    script of the text shown beside them."""
+    text = release_in(release, language)
+    script = LANGUAGE_FOR_CODE[text.code]
+    return {
+        "release": release,
+        "text": text,
+        "summary": summary(text.body, 30),
+        "council": _council_name(release.conference.council, script),
+        "topic": conference_topic(release.conference, script),
+    }
 
 
 def _query_without_page(request) -> str:
@@ -238,8 +327,7 @@ def _query_without_page(request) -> str:
 
 def _release_params(request) -> dict[str, str]:
     """A release page's one known parameter: `lang`, one of its texts' codes (else ignored)."""
-    lang = request.GET.get("lang", "")
-    return {"lang": lang} if lang in OG_LOCALES else {}
+    return _lang_param(request)
 
 
 def _public_release(slug: str) -> PressRelease:
@@ -262,21 +350,30 @@ def release_detail(request, slug: str):
         "body": mark_safe(body_html(text.body)),  # sanitised by nh3 in body_html
         "description": summary(text.body, 40),
         "og_locale": OG_LOCALES[text.code],
+        "council": _council_name(release.conference.council, LANGUAGE_FOR_CODE[text.code]),
         # From SITE_URL, never the request's Host or scheme, and from the cleaned parameters,
         # never the visitor's query string: the page is cached and served to every later
         # visitor, so one forged header or junk parameter would otherwise rewrite their links.
         "canonical": site_url(release_url(release)),
+        # Each script's page names itself canonical, as hreflang asks of every version.
+        "self_canonical": site_url(request.public_path),
         "page_url": site_url(request.public_path),
     }
     return _render_public(request, "pressroom/release_detail.html", context)
 
 
 @require_GET
-@cached_public(params=_release_params)
+# The document's creation date is the day it is made: keyed by the day too.
+@cached_public(params=_release_params, period=24 * 60 * 60)
 def release_docx(request, slug: str):
     release = _public_release(slug)
     text = pick_text(release, _release_params(request).get("lang"), request.LANGUAGE_CODE)
-    content = docx_bytes(title=text.title, body=text.body, lang=text.lang)
+    content = docx_bytes(
+        title=text.title,
+        body=text.body,
+        lang=text.lang,
+        published=timezone.localtime(release.published_at, TASHKENT).date(),
+    )
     response = HttpResponse(
         content,
         content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",

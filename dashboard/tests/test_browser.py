@@ -404,6 +404,39 @@ def _axe_violations(page, url):
     return page.evaluate(AXE_SERIOUS)
 
 
+# Whether the page drew its Uzbek Cyrillic letters (қ ғ ҳ ў: U+0492-U+04B3, in Noto Sans's
+# cyrillic-ext subset) with the self-hosted Noto Sans rather than a fallback font. The browser
+# writes the subset's range as U+460-52F; it loads a subset only when the page uses it.
+NOTO_UZBEK_LOADED = """async () => {
+    await document.fonts.ready;
+    return [...document.fonts].some((f) => f.family.replaceAll('"', "") === "Noto Sans"
+        && f.status === "loaded" && f.unicodeRange.startsWith("U+460-52F"));
+}"""
+
+
+def test_public_pages_draw_uzbek_letters_in_noto_sans(browser, live_site, people, release_template):
+    from conferences.services import conference_create, conference_set_status
+    from pressroom.services import press_release_draft, press_release_set_status
+
+    held = conference_create(
+        council=people["council"],
+        title="Олий таълим тизимида онлайн курслар",
+        starts_at=timezone.now() - datetime.timedelta(days=1),
+    )
+    conference_set_status(conference=held, status="scheduled")
+    conference_set_status(conference=held, status="held")
+    release = press_release_draft(conference=held)
+    for status in ["in_review", "approved", "published"]:
+        press_release_set_status(release=release, status=status, by=people["users"]["press"])
+    release.refresh_from_db()
+    page = browser.new_context(locale="uz-Cyrl").new_page()
+    page.goto(f"{live_site.url}/press/{release.slug}/?lang=cyrl")
+    assert "ғ" in page.inner_text("main")
+    assert page.evaluate(NOTO_UZBEK_LOADED) is True
+    family = page.evaluate("getComputedStyle(document.querySelector('main')).fontFamily")
+    assert family.startswith('"Noto Sans"')
+
+
 def test_pages_have_no_serious_accessibility_violations(
     browser, live_site, people, release_template
 ):
@@ -441,6 +474,12 @@ def test_pages_have_no_serious_accessibility_violations(
         "release": _axe_violations(anonymous.new_page(), f"{base}/press/{release.slug}/"),
         "answer page": _axe_violations(anonymous.new_page(), answer),
         "login": _axe_violations(anonymous.new_page(), f"{base}/accounts/login/"),
+        # Each public page in its other script too (the language switcher's names in theirs).
+        "home (Latin)": _axe_violations(anonymous.new_page(), f"{base}/?lang=latn"),
+        "press list (Latin)": _axe_violations(anonymous.new_page(), f"{base}/press/?lang=latn"),
+        "release (Latin)": _axe_violations(
+            anonymous.new_page(), f"{base}/press/{release.slug}/?lang=latn"
+        ),
     }
     staff = browser.new_context(locale="uz-Cyrl").new_page()
     _log_in(staff, base, "secretary")

@@ -63,16 +63,23 @@ def test_conference_list_shows_scheduled_and_held_with_agenda_and_figures(api):
     assert item["status"] == "scheduled"
     assert item["starts_at"] == "2030-03-14T10:00:00+05:00"
     assert item["ends_at"] == "2030-03-14T12:00:00+05:00"
-    assert item["council"] == {"id": council.pk, "name": "International Expert Council"}
+    # English text stays as typed in both scripts; a stored Latin name wins for Latin.
+    assert (item["title_cyrl"], item["title_latn"]) == ("Online courses", "Online courses")
+    assert item["council"] == {
+        "id": council.pk, "name": "International Expert Council",
+        "name_cyrl": "International Expert Council", "name_latn": "International Expert Council",
+    }  # fmt: skip
     assert item["organizations"] == [
         {"id": org.pk, "name": "Higher Education Council", "name_latin": "OTK",
+         "name_cyrl": "Higher Education Council", "name_latn": "OTK",
          "kind": "university", "role": "co_organizer"}
     ]  # fmt: skip
     assert item["agenda"] == [
-        {"order": 1, "title": "MOOCs", "presenter": {
+        {"order": 1, "title": "MOOCs", "title_cyrl": "MOOCs", "title_latn": "MOOCs", "presenter": {
             "id": public.pk, "full_name": "Aziz Karimov", "full_name_latin": "",
             "country": "US", "organization": "", "position": "Professor"}},
-        {"order": 2, "title": "Quality", "presenter": {
+        {"order": 2, "title": "Quality", "title_cyrl": "Quality", "title_latn": "Quality",
+         "presenter": {
             "id": None, "full_name": "Dilnoza Saidova", "full_name_latin": "",
             "country": "DE", "organization": "", "position": ""}},
     ]  # fmt: skip
@@ -263,6 +270,7 @@ def test_press_releases_published_only_in_both_scripts(api):
     assert item["slug"] == "online-courses"
     assert item["conference"] == published.conference_id
     assert item["published_at"] == "2030-03-15T09:00:00+05:00"
+    assert (item["title_cyrl"], item["title_latn"]) == ("Конференция", "Konferensiya")
     assert item["texts"] == [
         {"language": "uz-Cyrl", "title": "Конференция", "body": "<p>Матн</p>"},
         {"language": "uz-Latn", "title": "Konferensiya", "body": "<p>Matn</p>"},
@@ -423,3 +431,39 @@ def test_a_page_far_past_the_end_answers_404(api):
     response = api.get("/api/v1/councils/", {"page": "4388171654440487256301884145664"})
     assert response.status_code == 404
     assert api.get("/api/v1/conferences/", {"page": str(2**40)}).status_code == 404
+
+
+def test_conference_gives_its_texts_in_both_scripts(api):
+    """Stored once in the script typed, derived for the other, a stored correction winning
+    (elyurt/script_text.py); the same on the list and the detail."""
+    council = CouncilFactory(name="Халқаро экспертлар кенгаши")
+    org = OrganizationFactory(name="Respublika oliy taʼlim kengashi", name_cyrl="РОТК")
+    conf = ConferenceFactory(
+        council=council,
+        title="Олий таълим тизимида онлайн курслар",
+        title_latn="Oliy taʼlim: onlayn kurslar",
+        starts_at=datetime.datetime(2030, 3, 14, 10, 0, tzinfo=TASHKENT),
+    )
+    ConferenceOrganization.objects.create(conference=conf, organization=org, role="co_organizer")
+    PresentationFactory(conference=conf, order=1, title="Масофавий таълим")
+    conference_set_status(conference=conf, status="scheduled")
+
+    listed = api.get("/api/v1/conferences/").json()["results"][0]
+    detail = api.get(f"/api/v1/conferences/{conf.pk}/").json()
+
+    for item in (listed, detail):
+        assert (item["title_cyrl"], item["title_latn"]) == (
+            "Олий таълим тизимида онлайн курслар",
+            "Oliy taʼlim: onlayn kurslar",
+        )
+        assert (item["council"]["name_cyrl"], item["council"]["name_latn"]) == (
+            "Халқаро экспертлар кенгаши",
+            "Xalqaro ekspertlar kengashi",
+        )
+        [organization] = item["organizations"]
+        assert (organization["name_cyrl"], organization["name_latn"]) == (
+            "РОТК",
+            "Respublika oliy taʼlim kengashi",
+        )
+        [talk] = item["agenda"]
+        assert (talk["title_cyrl"], talk["title_latn"]) == ("Масофавий таълим", "Masofaviy taʼlim")

@@ -87,7 +87,8 @@ def test_detail_switches_to_latin_and_to_languages_where_written(published, pres
     assert '<html lang="uz-Latn">' in latin
     assert f"<h1>{published.title_latn}</h1>" in latin
     assert "Tadbirda AQSH, Kanada" in latin
-    assert ">English<" not in latin  # not written in English yet
+    assert 'href="?lang=en"' not in latin  # not written in English yet
+    assert ">English</a>" in latin  # the interface's own switcher, named in English
     press_release_edit(release=published, by=press, title_en="Press release", body_en="Text.")
     english = client.get(f"/press/{published.slug}/?lang=en").content.decode()
     assert '<html lang="en">' in english
@@ -258,17 +259,25 @@ def test_cached_page_is_the_same_for_every_visitor_and_sets_no_cookie(published,
 def test_language_links_switch_the_interface_and_come_back(published, client):
     url = f"/press/{published.slug}/?lang=latn"
     page = client.get(url).content.decode()
+    # The switcher leads to the page in that language (and remembers it for pages without one).
     link = (
         '<a lang="ru" hreflang="ru" rel="nofollow" '
-        f'href="/press/language/?language=ru&amp;next=/press/{published.slug}/%3Flang%3Dlatn">'
+        f'href="/press/language/?language=ru&amp;next=%2Fpress%2F{published.slug}%2F%3Flang%3Dru">'
     )
     assert link in page
-    switched = client.get("/press/language/", {"language": "ru", "next": url})
-    assert (switched.status_code, switched["Location"]) == (302, url)
+    russian = f"/press/{published.slug}/?lang=ru"
+    switched = client.get("/press/language/", {"language": "ru", "next": russian})
+    assert (switched.status_code, switched["Location"]) == (302, russian)
     assert client.cookies["django_language"].value == "ru"
     assert '<strong lang="ru" aria-current="true">Русский</strong>' in (
-        client.get(url).content.decode()
+        client.get(russian).content.decode()
     )
+    assert '<strong lang="ru" aria-current="true">Русский</strong>' in (
+        client.get(f"/press/{published.slug}/").content.decode()
+    )
+    # The Latin page stays Latin, its navigation too, whatever the cookie says.
+    latin = client.get(url).content.decode()
+    assert '<strong lang="uz-Latn" aria-current="true">Oʻzbekcha</strong>' in latin
 
 
 @pytest.mark.parametrize(
@@ -296,6 +305,9 @@ def test_language_link_refuses_bad_input(client, params, status, location):
 def test_docx_downloads_and_opens_in_word(published, client):
     from docx import Document
 
+    PressRelease.objects.filter(pk=published.pk).update(
+        published_at=datetime.datetime(2020, 8, 28, 12, tzinfo=datetime.UTC)
+    )
     response = client.get(f"/press/{published.slug}/docx/?lang=latn")
     assert response.status_code == 200
     assert response["Content-Type"] == (
@@ -304,14 +316,14 @@ def test_docx_downloads_and_opens_in_word(published, client):
     assert response["Content-Disposition"] == f'attachment; filename="{published.slug}-latn.docx"'
     document = Document(BytesIO(response.content))
     texts = [p.text for p in document.paragraphs]
-    assert texts[0] == published.title_latn
+    assert texts[:2] == ["Toshkent, 2020-yil 28-avgust", published.title_latn]
     assert texts[-1] == "Jamgʻarma Matbuot xizmati"
     assert (
         "Tadbirda AQSH, Kanada, Avstraliya, Belgiya, Germaniya va Janubiy Koreyada faoliyat "
         "yuritayotgan jami 20 nafar vatandosh olim ekspertlar ishtirok etdi." in texts
     )
     cyrillic = Document(BytesIO(client.get(f"/press/{published.slug}/docx/").content))
-    assert cyrillic.paragraphs[0].text == published.title_cyrl
+    assert cyrillic.paragraphs[1].text == published.title_cyrl
 
 
 def test_rss_feed_is_valid_xml_with_items(published, press, client, settings):
@@ -366,11 +378,22 @@ def test_sitemap_lists_published_releases_only(published, seed_document, press, 
     ns = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
     root = ET.fromstring(response.content)
     locations = [u.findtext(f"{ns}loc") for u in root.findall(f"{ns}url")]
+    site = "https://portal.example.uz"
+    detail = reverse("pressroom:detail", kwargs={"slug": published.slug})
+    # Every page once per script, each naming both versions (and the plain address) by hreflang.
     assert locations == [
-        "https://portal.example.uz/press/",
-        f"https://portal.example.uz/press/{published.slug}/",
-    ]
-    assert reverse("pressroom:detail", kwargs={"slug": published.slug}) in locations[1]
+        f"{site}/?lang=cyrl", f"{site}/?lang=latn",
+        f"{site}/press/?lang=cyrl", f"{site}/press/?lang=latn",
+        f"{site}{detail}?lang=cyrl", f"{site}{detail}?lang=latn",
+    ]  # fmt: skip
+    xhtml = "{http://www.w3.org/1999/xhtml}link"
+    for url in root.findall(f"{ns}url"):
+        path = url.findtext(f"{ns}loc").removeprefix(site).split("?")[0]
+        assert [(a.get("hreflang"), a.get("href")) for a in url.findall(xhtml)] == [
+            ("uz-Cyrl", f"{site}{path}?lang=cyrl"),
+            ("uz-Latn", f"{site}{path}?lang=latn"),
+            ("x-default", f"{site}{path}"),
+        ]
 
 
 FORGED_HOST = {"HTTP_HOST": "evil.example", "HTTP_X_FORWARDED_PROTO": "https"}
