@@ -48,6 +48,9 @@ class Action(models.TextChoices):
     template.created
     organization.updated, council.updated,    {"changed": [...]}
     template.updated
+    registration.confirmed                    {"conference": conference id}
+    subscription.confirmed                    {"kind": Subscription.Kind}
+    subscription.ended                        {"kind": Subscription.Kind}
     ========================================  ===============================================
     """
 
@@ -80,6 +83,9 @@ class Action(models.TextChoices):
     COUNCIL_UPDATED = "council.updated", _("Council changed")
     TEMPLATE_CREATED = "template.created", _("Release template added")
     TEMPLATE_UPDATED = "template.updated", _("Release template changed")
+    REGISTRATION_CONFIRMED = "registration.confirmed", _("Public registration confirmed")
+    SUBSCRIPTION_CONFIRMED = "subscription.confirmed", _("Subscription confirmed")
+    SUBSCRIPTION_ENDED = "subscription.ended", _("Unsubscribed")
 
 
 # Actors that are not users, as `by=` strings and as stored in `actor_label`.

@@ -37,6 +37,8 @@ urlpatterns = [
     path("i/", include("conferences.urls")),  # personal invitation answer links
     path("integrations/zoom/webhook/", include("integrations.urls")),
     path("press/", include("pressroom.urls")),
+    path("conferences/", include("pressroom.urls_conferences")),
+    path("subscriptions/", include("subscriptions.urls")),
     path(
         "sitemap.xml",
         sitemap_view,

@@ -20,10 +20,10 @@ from activity.services import activity_iso, activity_record, activity_record_sav
 from conferences.models import Conference
 from elyurt import api_cache
 from elyurt.text import texts_clean
-
-from . import public_cache
-from .models import PressRelease, PressReleaseVersion, ReleaseTemplate
 from transliteration import to_latin
+
+from . import public_cache, signals
+from .models import PressRelease, PressReleaseVersion, ReleaseTemplate
 
 Status = PressRelease.Status
 
@@ -291,6 +291,9 @@ def press_release_set_status(*, release: PressRelease, status: str, by) -> Press
     activity_record(action=Action.RELEASE_STATUS_CHANGED, target=release, by=actor, data=data)
     if Status.PUBLISHED in (previous, status):
         _invalidate_on_commit()
+    signals.release_status_changed.send(
+        sender=PressRelease, release=release, previous=previous, by=by
+    )
     return release
 
 
