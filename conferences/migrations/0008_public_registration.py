@@ -39,7 +39,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='conference',
             name='slug',
-            field=models.SlugField(editable=False, max_length=200, null=True, verbose_name='address'),
+            field=models.SlugField(db_index=False, editable=False, max_length=200, null=True, verbose_name='address'),
         ),
         migrations.RunPython(slugs_fill, migrations.RunPython.noop),
         migrations.AlterField(
