@@ -173,11 +173,12 @@ def _active(kind: str) -> Iterator[list[Subscription]]:
 
 def _letters(*, rows, key: str, rendered: dict, render) -> list[dict]:
     letters = []
+    base = mail.unsubscribe_base()
     for row in rows:
         if row.language not in rendered:
             rendered[row.language] = render(row.language)
         subject, text = rendered[row.language]
-        url = mail.unsubscribe_url(row.unsubscribe_salt)
+        url = mail.unsubscribe_url(row.unsubscribe_salt, base=base)
         letters.append(
             {
                 "key": f"{key}:{row.pk}",
