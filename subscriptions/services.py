@@ -14,12 +14,12 @@ from collections.abc import Iterator
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from mailing.selectors import letters_for
-from mailing.services import letter_queue, letters_queue, letters_skip
 
 from activity.models import Action
 from activity.services import activity_record
 from conferences.models import Conference
+from mailing.selectors import letters_for
+from mailing.services import letter_queue, letters_queue, letters_skip
 from pressroom.models import PressRelease
 
 from . import mail

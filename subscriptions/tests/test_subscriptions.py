@@ -4,7 +4,6 @@ import datetime
 import re
 
 import pytest
-from django.utils import timezone
 
 from activity.models import ActivityLog
 from mailing.models import Letter
