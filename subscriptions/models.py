@@ -66,6 +66,8 @@ class Digest(models.Model):
     conference_ids = models.JSONField(default=list)
     release_ids = models.JSONField(default=list)
     letters = models.PositiveIntegerField(_("letters queued"), default=0)
+    # Set once every letter is queued; a row without it is a run that died midway.
+    queued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -12,6 +12,7 @@ import zoneinfo
 from collections.abc import Iterator
 
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -243,27 +244,27 @@ def digest_content(*, now: datetime.datetime) -> tuple[list[Conference], list[Pr
     return conferences, releases
 
 
-@transaction.atomic
 def digest_send(*, now: datetime.datetime | None = None) -> int:
     """Queue the week's digest to every active "digest" subscriber; returns the letters queued.
 
-    Once per week (Digest.week; a second run that week queues nothing). A week with nothing new
-    (no release published in it, no conference the last digest did not hold) sends nothing and
-    records nothing, so the next week compares against the last digest sent."""
+    Once per week: the Digest row of the week is written first, in its own transaction (a
+    second run that week finds it and queues nothing), then the letters in batches of BATCH,
+    each committed at once so the worker sends the first while the next are queued. A run
+    that died midway is finished by the next one (the row has no `queued_at`; the letters'
+    keys drop what was queued). A week with nothing new (no release published in it, no
+    conference the last digest did not hold) sends nothing and records nothing, so the next
+    week compares against the last digest sent."""
     now = now or timezone.now()
-    week = digest_week(now)
-    if Digest.objects.filter(week=week).exists():
+    digest = _digest_claim(now=now)
+    if digest is None:
         return 0
-    conferences, releases = digest_content(now=now)
-    last = Digest.objects.filter(week__lt=week).order_by("-week").first()
-    seen = set(last.conference_ids) if last else set()
-    if not releases and not {c.pk for c in conferences} - seen:
-        return 0
-    digest = Digest.objects.create(
-        week=week,
-        conference_ids=[c.pk for c in conferences],
-        release_ids=[r.pk for r in releases],
+    conferences = list(
+        Conference.objects.filter(pk__in=digest.conference_ids).order_by("starts_at", "pk")
     )
+    releases = list(
+        PressRelease.objects.filter(pk__in=digest.release_ids).order_by("-published_at", "-pk")
+    )
+    week = digest.week
     count = _queue(
         Kind.DIGEST,
         f"digest:{week:%Y-%m-%d}",
@@ -271,5 +272,27 @@ def digest_send(*, now: datetime.datetime | None = None) -> int:
             conferences=conferences, releases=releases, language=language, week=week
         ),
     )
-    Digest.objects.filter(pk=digest.pk).update(letters=count)
+    Digest.objects.filter(pk=digest.pk).update(
+        letters=F("letters") + count, queued_at=timezone.now()
+    )
     return count
+
+
+@transaction.atomic
+def _digest_claim(*, now: datetime.datetime) -> Digest | None:
+    """The week's Digest row to queue letters for: new, or one a run left unfinished; None
+    when the week's digest is queued already or there is nothing new."""
+    week = digest_week(now)
+    digest = Digest.objects.select_for_update().filter(week=week).first()
+    if digest is not None:
+        return None if digest.queued_at else digest
+    conferences, releases = digest_content(now=now)
+    last = Digest.objects.filter(week__lt=week).order_by("-week").first()
+    seen = set(last.conference_ids) if last else set()
+    if not releases and not {c.pk for c in conferences} - seen:
+        return None
+    return Digest.objects.create(
+        week=week,
+        conference_ids=[c.pk for c in conferences],
+        release_ids=[r.pk for r in releases],
+    )

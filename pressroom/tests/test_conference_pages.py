@@ -257,3 +257,61 @@ def test_closed_registration_and_a_seat_cap(client, conference):
     response = _register(client, conference, email="fourth@example.org")
     assert "Registration for this conference is closed." in response.content.decode()
     assert PublicRegistration.objects.count() == 2
+
+
+def _queries(client, path) -> int:
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from pressroom import public_cache
+
+    cache.clear()
+    public_cache.clear_local()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    return len(queries)
+
+
+def _conference_with_agenda(talks: int, *, held: bool = False):
+    conference = ConferenceFactory(
+        starts_at=timezone.now() + datetime.timedelta(days=-5 if held else 5)
+    )
+    conference_program_set(
+        conference=conference,
+        organizations=[
+            ProgramOrganization(organization=OrganizationFactory(), role="organizer", order=n)
+            for n in range(talks)
+        ],
+        presentations=[
+            ProgramPresentation(
+                order=n + 1, title=f"Talk {n}", presenter=ExpertFactory(is_public=n % 2 == 0)
+            )
+            for n in range(talks)
+        ],
+    )
+    conference_set_status(conference=conference, status=Conference.Status.SCHEDULED)
+    if held:
+        conference_set_status(conference=conference, status=Conference.Status.HELD)
+    return conference
+
+
+def test_queries_do_not_grow_with_the_number_of_conferences_or_talks(client, settings):
+    settings.SITE_URL = "https://elyurt.example"
+    small = _conference_with_agenda(1)
+    _conference_with_agenda(1, held=True)
+    counts_small = [
+        _queries(client, "/conferences/"),
+        _queries(client, f"/conferences/{small.slug}/"),
+        _queries(client, "/conferences/calendar.ics"),
+    ]
+    big = _conference_with_agenda(3)
+    for _n in range(2):
+        _conference_with_agenda(3)
+        _conference_with_agenda(2, held=True)
+    counts_big = [
+        _queries(client, "/conferences/"),
+        _queries(client, f"/conferences/{big.slug}/"),
+        _queries(client, "/conferences/calendar.ics"),
+    ]
+    assert counts_small == counts_big

@@ -169,3 +169,15 @@ def test_a_published_release_is_mailed_to_release_subscribers(
     assert letter.subject == "New press release: Янги пресс-релиз"
     assert letter.headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert services.release_letters_queue(release=release) == 0  # once per release
+
+
+def test_a_digest_run_that_died_midway_is_finished_by_the_next(client, site):
+    _people(client)
+    scheduled_conference(now=MONDAY)
+    assert services.digest_send(now=MONDAY) == 3
+    # As if the run had died after queueing two of the three letters.
+    Letter.objects.filter(kind="digest", to_email="ru@example.org").delete()
+    Digest.objects.update(queued_at=None, letters=2)
+    assert services.digest_send(now=MONDAY + datetime.timedelta(minutes=5)) == 1
+    assert Letter.objects.filter(kind="digest").count() == 3
+    assert Digest.objects.get().letters == 3
