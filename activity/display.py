@@ -183,6 +183,13 @@ def _changed(entry: ActivityLog) -> str:
     return _("Changed: %(fields)s") % {"fields": _names(entry, entry.data.get("changed"))}
 
 
+def _spelling(entry: ActivityLog) -> dict[str, str]:
+    return {
+        "cyrillic": entry.data.get("cyrillic") or MISSING,
+        "latin": entry.data.get("latin") or MISSING,
+    }
+
+
 PHRASES: dict[str, Callable[[ActivityLog], str]] = {
     Action.CONFERENCE_CREATED: lambda entry: _("Conference created"),
     Action.CONFERENCE_UPDATED: _changed,
@@ -238,6 +245,15 @@ PHRASES: dict[str, Callable[[ActivityLog], str]] = {
     Action.ORGANIZATION_UPDATED: _changed,
     Action.COUNCIL_UPDATED: _changed,
     Action.TEMPLATE_UPDATED: _changed,
+    Action.DICTIONARY_ADDED: lambda entry: (
+        _("Dictionary entry added: %(cyrillic)s → %(latin)s") % _spelling(entry)
+    ),
+    Action.DICTIONARY_CHANGED: lambda entry: (
+        _("Dictionary entry changed: %(cyrillic)s → %(latin)s") % _spelling(entry)
+    ),
+    Action.DICTIONARY_DELETED: lambda entry: (
+        _("Dictionary entry deleted: %(cyrillic)s → %(latin)s") % _spelling(entry)
+    ),
 }
 
 

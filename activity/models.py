@@ -51,6 +51,9 @@ class Action(models.TextChoices):
     registration.confirmed                    {"conference": conference id}
     subscription.confirmed                    {"kind": Subscription.Kind}
     subscription.ended                        {"kind": Subscription.Kind}
+    dictionary.added, dictionary.deleted      {"cyrillic": word, "latin": word}
+    dictionary.changed                        {"changed": [...], "cyrillic": word,
+                                               "latin": word} (as it is now)
     ========================================  ===============================================
     """
 
@@ -86,6 +89,9 @@ class Action(models.TextChoices):
     REGISTRATION_CONFIRMED = "registration.confirmed", _("Public registration confirmed")
     SUBSCRIPTION_CONFIRMED = "subscription.confirmed", _("Subscription confirmed")
     SUBSCRIPTION_ENDED = "subscription.ended", _("Unsubscribed")
+    DICTIONARY_ADDED = "dictionary.added", _("Dictionary entry added")
+    DICTIONARY_CHANGED = "dictionary.changed", _("Dictionary entry changed")
+    DICTIONARY_DELETED = "dictionary.deleted", _("Dictionary entry deleted")
 
 
 # Actors that are not users, as `by=` strings and as stored in `actor_label`.

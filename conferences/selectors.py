@@ -9,7 +9,14 @@ from django.db.models.functions import Coalesce, ExtractYear
 from activity.models import ActivityLog
 from activity.selectors import activity_for_targets
 
-from .models import Conference, ConferenceOrganization, Invitation, OutboundMessage, Presentation
+from .models import (
+    Conference,
+    ConferenceOrganization,
+    Invitation,
+    InvitationImport,
+    OutboundMessage,
+    Presentation,
+)
 
 State = OutboundMessage.State
 Kind = OutboundMessage.Kind
@@ -237,4 +244,18 @@ def conferences_for_feed(*, now: datetime.datetime, days_back: int = 90) -> Quer
             )
         )
         .order_by("starts_at", "pk")
+    )
+
+
+def invitation_import_latest(*, conference) -> InvitationImport | None:
+    """The conference's latest large-file import, while running or for a day after it ended."""
+    from django.utils import timezone
+
+    recent = timezone.now() - datetime.timedelta(days=1)
+    return (
+        InvitationImport.objects.filter(conference=conference)
+        .filter(Q(finished_at__isnull=True) | Q(finished_at__gte=recent))
+        .defer("content")
+        .order_by("-pk")
+        .first()
     )

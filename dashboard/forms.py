@@ -380,3 +380,26 @@ class ApiKeyForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+
+
+class DictionaryEntryForm(forms.Form):
+    """One spelling of the exception dictionary; transliteration.services checks the words."""
+
+    cyrillic = forms.CharField(
+        label=_("Cyrillic"),
+        max_length=60,
+        help_text=_("One word, e.g. бюджет. A Latin brand kept Latin: the same word twice."),
+    )
+    latin = forms.CharField(label=_("Latin"), max_length=80, help_text=_("e.g. budjet"))
+    whole_word = forms.BooleanField(
+        label=_("Whole word only"),
+        required=False,
+        help_text=_("Off: the entry also covers the word with suffixes (бюджетга, budjetga)."),
+    )
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True

@@ -21,7 +21,7 @@ ROLE_LABELS = {
     VIEWER: _("Viewer"),
 }
 
-PROJECT_APPS = ("experts", "conferences", "pressroom", "integrations")
+PROJECT_APPS = ("experts", "conferences", "pressroom", "integrations", "transliteration")
 
 
 def _view(apps_labels) -> Q:
@@ -39,9 +39,11 @@ def role_permissions(permission_model) -> dict:
             (Q(content_type__app_label__in=["experts", "conferences"]) & edit)
             | _view(["pressroom", "integrations"])
         ),
-        # The press reads conferences and people, not the invitation lists with their emails.
+        # The press reads conferences and people, not the invitation lists with their emails;
+        # it keeps the transliteration's exception dictionary.
         PRESS: perms.filter(
-            Q(content_type__app_label="pressroom") | _view(["experts", "conferences"])
+            Q(content_type__app_label__in=["pressroom", "transliteration"])
+            | _view(["experts", "conferences"])
         ).exclude(codename__in=["view_invitation", "view_outboundmessage"]),
         VIEWER: perms.filter(_view(PROJECT_APPS)),
     }

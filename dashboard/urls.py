@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import api_keys, audience, conferences, experts, home, invitations
+from .views import api_keys, audience, conferences, dictionary, experts, home, invitations
 
 app_name = "dashboard"
 
@@ -60,6 +60,11 @@ urlpatterns += [
         name="invitation_progress",
     ),
     path(
+        "conferences/<int:pk>/invitations/imports/<int:import_pk>/",
+        invitations.InvitationImportView.as_view(),
+        name="invitation_import",
+    ),
+    path(
         "conferences/<int:pk>/invitations/<int:invitation_pk>/cancel/",
         invitations.InvitationCancelView.as_view(),
         name="invitation_cancel",
@@ -83,4 +88,15 @@ urlpatterns += [
         "api-keys/<int:pk>/created/", api_keys.ApiKeyCreatedView.as_view(), name="api_key_created"
     ),
     path("api-keys/<int:pk>/revoke/", api_keys.ApiKeyRevokeView.as_view(), name="api_key_revoke"),
+]
+
+urlpatterns += [
+    path("dictionary/", dictionary.DictionaryListView.as_view(), name="dictionary_list"),
+    path("dictionary/new/", dictionary.DictionaryEditView.as_view(), name="dictionary_create"),
+    path("dictionary/<int:pk>/", dictionary.DictionaryEditView.as_view(), name="dictionary_edit"),
+    path(
+        "dictionary/<int:pk>/delete/",
+        dictionary.DictionaryDeleteView.as_view(),
+        name="dictionary_delete",
+    ),
 ]

@@ -1,6 +1,6 @@
 """Reads for partner API keys and partners' registrations."""
 
-from django.db.models import QuerySet
+from django.db.models import F, FilteredRelation, Q, QuerySet
 
 from conferences.models import Conference, Invitation
 
@@ -27,6 +27,10 @@ def api_key_list(*, organization=None) -> QuerySet[ApiKey]:
     return qs
 
 
+# The fields of a registration a partner sees as it sent them.
+SENT_FIELDS = ("name", "email", "organization", "position", "language", "timezone")
+
+
 def registration_list(
     *, conference: Conference, organization_id: int | None = None
 ) -> QuerySet[Invitation]:
@@ -34,9 +38,21 @@ def registration_list(
 
     The partner API always passes the caller's organisation: a partner never sees another's.
     """
-    qs = Invitation.objects.filter(
-        conference=conference, source=Invitation.Source.REGISTRATION
-    ).order_by("pk")
-    if organization_id is not None:
-        qs = qs.filter(registered_by_id=organization_id)
-    return qs
+    if organization_id is None:
+        return Invitation.objects.filter(
+            conference=conference, source=Invitation.Source.REGISTRATION
+        ).order_by("pk")
+    # What this partner sent (PartnerRegistration), over the invitation's own details: a
+    # person someone else invited shows as the partner registered them.
+    mine = FilteredRelation(
+        "partner_registrations",
+        condition=Q(partner_registrations__organization_by_id=organization_id),
+    )
+    return (
+        Invitation.objects.filter(conference=conference)
+        .annotate(mine=mine)
+        .filter(mine__isnull=False)
+        .annotate(**{f"sent_{name}": F(f"mine__{name}") for name in SENT_FIELDS})
+        .annotate(sent_created_at=F("mine__created_at"), sent_updated_at=F("mine__updated_at"))
+        .order_by("pk")
+    )

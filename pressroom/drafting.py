@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from conferences.models import Conference, ConferenceOrganization, ParticipantGroup, Presentation
 from elyurt.staff_templates import staff_engine
 from experts.models import Expert, Language, Organization
-from transliteration import to_latin
+from transliteration import dates, to_latin
 
 from . import default_template
 from .models import ReleaseTemplate
@@ -59,10 +59,9 @@ COUNTRY_NAMES: dict[str, dict[str, str]] = {
 # The order an editor lists countries in: this table's order, the rest alphabetically.
 _COUNTRY_ORDER = list(COUNTRY_NAMES[Language.UZ_CYRL])
 
-MONTHS_CYRL = (
-    "январь", "февраль", "март", "апрель", "май", "июнь",
-    "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь",
-)  # fmt: skip
+# The month names and date forms are transliteration's (transliteration.dates), shared with
+# the mail; the Latin release gets its hyphenated ordinals (2020-yil 28-avgustda) from to_latin.
+MONTHS_CYRL = dates.MONTHS_CYRL
 
 NUMBER_WORDS_CYRL = {
     1: "бир", 2: "икки", 3: "уч", 4: "тўрт", 5: "беш",

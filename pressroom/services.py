@@ -226,6 +226,42 @@ def press_release_edit(*, release: PressRelease, by, **fields) -> PressRelease:
     return release
 
 
+@transaction.atomic
+def press_release_latin_follow(*, by=None, words=()) -> list[int]:
+    """Derive again the Latin of every release whose Latin follows the Cyrillic (not edited by
+    hand) and holds one of `words` (all such releases when none are given), after the
+    exception dictionary changed (transliteration.services). Each release whose Latin changes
+    gets a version ("edit") and release.edited in the log; returns their ids.
+    """
+    from transliteration.selectors import releases_following
+
+    changed_ids = []
+    releases = releases_following(words=words).select_for_update().order_by("pk")
+    for release in releases:
+        latin = {
+            "title_latn": to_latin(release.title_cyrl),
+            "body_latn": to_latin(release.body_cyrl),
+        }
+        changed = sorted(name for name, value in latin.items() if getattr(release, name) != value)
+        if not changed:
+            continue
+        for name in changed:
+            setattr(release, name, latin[name])
+        release.updated_by = _actor(by)
+        release.save()
+        version = _snapshot(release=release, source=PressReleaseVersion.Source.EDIT, by=by)
+        activity_record(
+            action=Action.RELEASE_EDITED,
+            target=release,
+            by=by,
+            data={"changed": changed, "version": version.number},
+        )
+        changed_ids.append(release.pk)
+    if changed_ids:
+        _invalidate_on_commit()
+    return changed_ids
+
+
 def release_template_save(*, template: ReleaseTemplate, by=None) -> ReleaseTemplate:
     """Save the wording of drafted releases as edited (the press pages, the admin).
 

@@ -1,15 +1,35 @@
 """Uzbek in both scripts: ``to_latin`` and ``to_cyrillic``, pure functions of a string.
 
 Import from here (``from transliteration import to_latin, to_cyrillic, in_script``); the
-modules behind it may change.
+modules behind it may change. Both use the exception dictionary in effect
+(``transliteration.dictionary.current()``: the shipped entries and the press service's), or the
+one passed as ``dictionary=`` (``transliteration.dictionary.merged(entries)``, for a preview).
 """
 
 from __future__ import annotations
 
-from .cyrillic import to_cyrillic
-from .latin import to_latin
+from . import cyrillic as _cyrillic
+from . import latin as _latin
+from .dictionary import Dictionary, current
 
 CYRILLIC, LATIN = "cyrl", "latn"
+
+
+def to_latin(text: str, *, dictionary: Dictionary | None = None) -> str:
+    """Uzbek ``text`` in the Latin script; anything that is not Cyrillic is copied as it is.
+
+    Rules and their sources: ``transliteration.latin``. Latin input comes back unchanged.
+    """
+    return _latin.transliterate(text, dictionary or current())
+
+
+def to_cyrillic(text: str, *, dictionary: Dictionary | None = None) -> str:
+    """Uzbek Latin ``text`` in Cyrillic; anything that is not Latin is copied as it is.
+
+    Not certain everywhere (s/ц, a dropped ь, ъ; see ``transliteration.cyrillic``): an editor
+    corrects the other script by hand or adds a dictionary entry.
+    """
+    return _cyrillic.transliterate(text, dictionary or current())
 
 
 def in_script(text: str, script: str) -> str:

@@ -66,11 +66,20 @@ def _pages(django_user_model) -> dict[str, bytes]:
         # With its activity log, whose times are <time datetime>.
         "conference page": (staff, f"/dashboard/conferences/{held.pk}/"),
     }
+    press_client = Client()
+    press_client.force_login(press)
+    urls["dictionary"] = (press_client, "/dashboard/dictionary/")
     pages = {}
     for name, (client, url) in urls.items():
         response = client.get(url, secure=True)
         assert response.status_code == 200, (name, response.status_code)
         pages[name] = response.content
+    # The dictionary's preview of the releases an entry changes (the seed's "Онлайн").
+    preview = press_client.post(
+        "/dashboard/dictionary/new/", {"cyrillic": "онлайн", "latin": "online"}, secure=True
+    )
+    assert b'id="dictionary-preview-table"' in preview.content
+    pages["dictionary preview"] = preview.content
     return pages
 
 

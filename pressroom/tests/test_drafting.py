@@ -93,7 +93,7 @@ def test_latin_body_is_the_transliteration_of_the_cyrillic(seed_conference):
     texts = draft_texts(conference=seed_conference)
     assert texts["body_latn"] == to_latin(texts["body_cyrl"])
     assert texts["title_latn"] == (
-        "2020 yil 28 avgustda “El-yurt umidi” jamgʻarmasi tomonidan tashkil etilgan onlayn "
+        "2020-yil 28-avgustda “El-yurt umidi” jamgʻarmasi tomonidan tashkil etilgan onlayn "
         "videokonferensiyaning PRESS-RELIZI"
     )
     assert (
@@ -213,7 +213,9 @@ def test_date_phrases_use_uzbek_month_names_and_tashkent_time():
     )
     september = date_phrases(datetime.datetime(2020, 9, 3, 10, tzinfo=TASHKENT))
     assert september.locative == "2020 йил 3 сентябрда"
-    assert to_latin(september.locative) == "2020 yil 3 sentabrda"
+    assert to_latin(september.locative) == "2020-yil 3-sentabrda"
+    assert to_latin(phrases.genitive) == "2022-yilning 1-yanvarida"
+    assert to_latin(phrases.kuni) == "1-yanvar kuni"
 
 
 def test_the_press_service_edits_the_wording_in_the_database(seed_conference):
@@ -247,7 +249,7 @@ def test_command_prints_the_draft_without_saving(seed_conference, capsys):
     assert out.rstrip().endswith("Жамғарма Матбуот хизмати")
     call_command("draft_release", "iec-2020-08-28-online-courses", "--script", "latn")
     latin = capsys.readouterr().out
-    assert latin.splitlines()[0].startswith("2020 yil 28 avgustda “El-yurt umidi” jamgʻarmasi")
+    assert latin.splitlines()[0].startswith("2020-yil 28-avgustda “El-yurt umidi” jamgʻarmasi")
     assert latin.rstrip().endswith("Jamgʻarma Matbuot xizmati")
     from pressroom.models import PressRelease
 

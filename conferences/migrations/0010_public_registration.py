@@ -22,7 +22,7 @@ def slugs_fill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('conferences', '0007_conference_calendar_uid'),
+        ('conferences', '0009_partner_registration'),
     ]
 
     operations = [
