@@ -55,6 +55,9 @@ class Action(models.TextChoices):
     recommendation.answered                   {"changed": [...]} (status unchanged)
     recommendation.publicity_changed          {"public": bool}
     conference.recommendations_sent           {"count": n} (recommendations sent)
+    registration.confirmed                    {"conference": conference id}
+    subscription.confirmed                    {"kind": Subscription.Kind}
+    subscription.ended                        {"kind": Subscription.Kind}
     dictionary.added, dictionary.deleted      {"cyrillic": word, "latin": word}
     dictionary.changed                        {"changed": [...], "cyrillic": word,
                                                "latin": word} (as it is now)
@@ -118,6 +121,9 @@ class Action(models.TextChoices):
         "conference.recommendations_sent",
         _("Recommendations sent"),
     )
+    REGISTRATION_CONFIRMED = "registration.confirmed", _("Public registration confirmed")
+    SUBSCRIPTION_CONFIRMED = "subscription.confirmed", _("Subscription confirmed")
+    SUBSCRIPTION_ENDED = "subscription.ended", _("Unsubscribed")
     DICTIONARY_ADDED = "dictionary.added", _("Dictionary entry added")
     DICTIONARY_CHANGED = "dictionary.changed", _("Dictionary entry changed")
     DICTIONARY_DELETED = "dictionary.deleted", _("Dictionary entry deleted")

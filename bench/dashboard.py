@@ -73,6 +73,7 @@ def build():
         Conference(
             council=council,
             external_id=f"bench-{n}",
+            slug=f"bench-{n}",
             title=f"Видеоконференция {n}",
             starts_at=start + datetime.timedelta(days=n),
         )

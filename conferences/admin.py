@@ -17,6 +17,7 @@ from .models import (
     Invitation,
     OutboundMessage,
     Presentation,
+    PublicRegistration,
 )
 from .services import (
     PROGRAM_ERROR_KEY,
@@ -309,4 +310,22 @@ class OutboundMessageAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PublicRegistration)
+class PublicRegistrationAdmin(admin.ModelAdmin):
+    """Read-only: registrations are made on the public page and confirmed from the mail
+    (conferences.public_registrations); the invitation they became is managed as any other."""
+
+    list_display = ["name", "email", "conference", "participant_group", "confirmed_at"]
+    list_filter = ["participant_group", "conference"]
+    search_fields = ["name", "email", "conference__title"]
+    list_select_related = ["conference"]
+    exclude = ["token_hash"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -102,3 +102,28 @@ def invitation_download_ics(
         sequence=max(conference.sequence, mailed or 0),
         summary=summary,
     )
+
+
+def calendar_feed_ics(*, events: list[tuple[Conference, str, str]], name: str) -> bytes:
+    """One public calendar (METHOD:PUBLISH, no attendee, no join link) of `events`, each
+    (conference, description, page url), with the conferences' own UIDs, so a subscriber's
+    calendar updates the same entries the invitation mail made."""
+    stamp = datetime.datetime.now(datetime.UTC)
+    cal = Calendar()
+    cal.add("prodid", "-//El-yurt umidi//elyurt//EN")
+    cal.add("version", "2.0")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", name)
+    for conference, description, url in events:
+        event = Event()
+        event.add("uid", conference_uid(conference))
+        event.add("sequence", conference.sequence)
+        event.add("dtstamp", stamp)
+        event.add("dtstart", conference.starts_at.astimezone(datetime.UTC))
+        event.add("dtend", conference.ends_at.astimezone(datetime.UTC))
+        event.add("summary", conference.title)
+        event.add("description", description)
+        event.add("url", url)
+        event.add("status", "CONFIRMED")
+        cal.add_component(event)
+    return cal.to_ical()

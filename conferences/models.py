@@ -81,6 +81,9 @@ class Conference(models.Model):
     title_cyrl = models.CharField(
         _("topic in Cyrillic script"), max_length=300, blank=True, help_text=OVERRIDE_HELP
     )
+    # The public page's address (/conferences/<slug>/), made once by conference_create from the
+    # date and the topic in Latin script, and never changed: links already shared keep working.
+    slug = models.SlugField(_("address"), max_length=200, unique=True, editable=False)
     language = models.CharField(
         _("language"), max_length=8, choices=Language.choices, default=Language.UZ_CYRL
     )
@@ -140,6 +143,19 @@ class Conference(models.Model):
         _("recorded number of participants"), null=True, blank=True, editable=False
     )
     recording_url = models.URLField(_("recording link"), blank=True, max_length=500)
+    # Open registration on the public page (conferences.public_registrations enforces both).
+    registration_open = models.BooleanField(
+        _("open registration"),
+        default=True,
+        help_text=_("Anyone may register on the public page while the conference is scheduled."),
+    )
+    seats_max = models.PositiveIntegerField(
+        _("seats for public registration"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(FIGURE_MAX)],
+        help_text=_("Empty: no limit. Counts confirmed public registrations."),
+    )
     # The calendar SEQUENCE: raised on every change invited people must hear about.
     sequence = models.PositiveIntegerField(_("calendar sequence"), default=0, editable=False)
     # The event's UID in every calendar mail, set when the row is created and never changed:
@@ -505,6 +521,58 @@ class PartnerRegistration(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["invitation", "organization_by"], name="partner_registration_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>"
+
+
+class PublicRegistration(models.Model):
+    """Someone who registered on the public page; an invitation only once they confirm.
+
+    Double opt-in: the confirmation link's token is random and only its SHA-256 is stored.
+    One row per (conference, email): registering again refreshes the unconfirmed row.
+    """
+
+    conference = models.ForeignKey(
+        Conference, on_delete=models.CASCADE, related_name="public_registrations"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("email"), max_length=254)
+    email_lower = models.CharField(max_length=254, editable=False)
+    organization = models.CharField(_("organisation"), max_length=300, blank=True)
+    position = models.CharField(_("position"), max_length=300, blank=True)
+    participant_group = models.CharField(
+        _("kind of participant"), max_length=20, choices=ParticipantGroup.choices
+    )
+    language = models.CharField(
+        _("language"), max_length=8, choices=Language.choices, default=Language.UZ_CYRL
+    )
+    timezone = models.CharField(
+        _("time zone"), max_length=64, default="Asia/Tashkent", validators=[validate_time_zone]
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # Confirmation mails sent so far: the key of the next one (mailing is idempotent by key).
+    mails_sent = models.PositiveSmallIntegerField(default=0, editable=False)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    invitation = models.OneToOneField(
+        Invitation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="public_registration",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["conference", "pk"]
+        verbose_name = _("public registration")
+        verbose_name_plural = _("public registrations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conference", "email_lower"], name="public_registration_once"
             )
         ]
 

@@ -9,7 +9,14 @@ from django.db.models.functions import Coalesce, ExtractYear
 from activity.models import ActivityLog
 from activity.selectors import activity_for_targets
 
-from .models import Conference, Invitation, InvitationImport, OutboundMessage
+from .models import (
+    Conference,
+    ConferenceOrganization,
+    Invitation,
+    InvitationImport,
+    OutboundMessage,
+    Presentation,
+)
 
 State = OutboundMessage.State
 Kind = OutboundMessage.Kind
@@ -180,6 +187,63 @@ def conferences_upcoming_public(*, now: datetime.datetime, limit: int = 3) -> Qu
         Conference.objects.filter(status=Conference.Status.SCHEDULED, starts_at__gte=now)
         .select_related("council")
         .order_by("starts_at", "pk")[:limit]
+    )
+
+
+PUBLIC_STATUSES = (Conference.Status.SCHEDULED, Conference.Status.HELD)
+
+
+def conference_get_public(*, slug: str) -> Conference | None:
+    """A scheduled or held conference by its public address, with its council, organisations
+    and agenda (presenters and their organisations) loaded; None for any other. Only public
+    fields may be shown from it: never an email, phone or join link."""
+    return (
+        Conference.objects.filter(slug=slug, status__in=PUBLIC_STATUSES)
+        .select_related("council")
+        .prefetch_related(
+            Prefetch(
+                "organization_roles",
+                queryset=ConferenceOrganization.objects.select_related("organization"),
+            ),
+            Prefetch(
+                "presentations",
+                queryset=Presentation.objects.select_related(
+                    "presenter", "presenter__organization"
+                ),
+            ),
+        )
+        .first()
+    )
+
+
+def conferences_public_list(*, now: datetime.datetime) -> tuple[list, list]:
+    """(upcoming, past) for /conferences/: scheduled ones from `now` on, soonest first; held
+    ones and scheduled ones already begun, newest first. Two queries, council loaded."""
+    base = Conference.objects.select_related("council")
+    upcoming = list(
+        base.filter(status=Conference.Status.SCHEDULED, starts_at__gte=now).order_by(
+            "starts_at", "pk"
+        )
+    )
+    past = list(
+        base.filter(status__in=PUBLIC_STATUSES, starts_at__lt=now).order_by("-starts_at", "-pk")
+    )
+    return upcoming, past
+
+
+def conferences_for_feed(*, now: datetime.datetime, days_back: int = 90) -> QuerySet[Conference]:
+    """Scheduled conferences for the public calendar feed: upcoming ones and those of the last
+    `days_back` days (a calendar keeps recent events), agenda loaded."""
+    since = now - datetime.timedelta(days=days_back)
+    return (
+        Conference.objects.filter(status=Conference.Status.SCHEDULED, starts_at__gte=since)
+        .prefetch_related(
+            Prefetch(
+                "presentations",
+                queryset=Presentation.objects.select_related("presenter"),
+            )
+        )
+        .order_by("starts_at", "pk")
     )
 
 

@@ -17,6 +17,7 @@ from experts.models import Expert, Organization
 
 from . import signals
 from .models import Conference, ConferenceOrganization, Presentation
+from .slugs import slug_base, slug_unique
 
 Status = Conference.Status
 
@@ -64,6 +65,12 @@ def _texts_clean(fields: dict) -> tuple[dict, dict[str, list[str]]]:
         return fields, exc.message_dict
 
 
+def conference_slug_new(*, title: str, starts_at) -> str:
+    """A free public address for a new conference (conferences.slugs); never changed later."""
+    base = slug_base(title=title, starts_at=starts_at)
+    return slug_unique(base, lambda slug: Conference.objects.filter(slug=slug).exists())
+
+
 @transaction.atomic
 def conference_create(*, council, title: str, starts_at, by=None, **fields) -> Conference:
     """Create a conference in draft; `fields` are other Conference fields (not `status`).
@@ -77,6 +84,8 @@ def conference_create(*, council, title: str, starts_at, by=None, **fields) -> C
     if errors:
         raise ValidationError(errors)
     conference = Conference(council=council, starts_at=starts_at, **fields)
+    if starts_at is not None:
+        conference.slug = conference_slug_new(title=conference.title, starts_at=starts_at)
     conference.full_clean()
     conference.save()
     activity_record(action=Action.CONFERENCE_CREATED, target=conference, by=by)

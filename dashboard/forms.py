@@ -107,6 +107,8 @@ class ConferenceForm(forms.ModelForm):
             "meeting_id",
             "passcode",
             "recording_url",
+            "registration_open",
+            "seats_max",
         ]
 
     def __init__(self, *args, **kwargs):

@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
     "mailing",
     "recommendations",
     "regulations",
+    "subscriptions",
 ]
 
 # Usernames in any letter case or width are one user (elyurt/auth.py).
@@ -176,6 +178,13 @@ LOGIN_FAILURE_WINDOW_SECONDS = env.int("LOGIN_FAILURE_WINDOW_SECONDS", default=1
 LOGIN_BACKOFF_BASE_SECONDS = env.float("LOGIN_BACKOFF_BASE_SECONDS", default=2)
 LOGIN_BACKOFF_MAX_SECONDS = env.float("LOGIN_BACKOFF_MAX_SECONDS", default=5 * 60)
 
+# The public forms (conference registration, subscriptions; elyurt/rate_limit.py): attempts per
+# client address and per email within the window. Past the email's limit the form still says
+# "check your mail" and sends nothing, so the limit reveals nothing about the address.
+PUBLIC_FORM_LIMIT_PER_ADDRESS = env.int("PUBLIC_FORM_LIMIT_PER_ADDRESS", default=20)
+PUBLIC_FORM_LIMIT_PER_EMAIL = env.int("PUBLIC_FORM_LIMIT_PER_EMAIL", default=3)
+PUBLIC_FORM_WINDOW_SECONDS = env.int("PUBLIC_FORM_WINDOW_SECONDS", default=60 * 60)
+
 # Redis: the Celery broker and the cache, in two databases of it. Without it tasks run in
 # process. Every cache entry has a TTL and no broker key has one, so a Redis capped with
 # `maxmemory-policy volatile-lru` evicts cache entries and never the broker's queues (README,
@@ -246,6 +255,12 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_max": 0.2,
 }
 CELERY_BEAT_SCHEDULE: dict = {}
+# The subscribers' weekly digest: Mondays at 09:00 in Tashkent (CELERY_TIMEZONE); a week with
+# nothing new sends nothing (subscriptions.services.digest_send).
+CELERY_BEAT_SCHEDULE["subscriptions.weekly_digest"] = {
+    "task": "subscriptions.weekly_digest",
+    "schedule": crontab(minute=0, hour=9, day_of_week="mon"),
+}
 # Scheduled press releases go out within a minute of their time.
 CELERY_BEAT_SCHEDULE["pressroom.publish_due_releases"] = {
     "task": "pressroom.publish_due_releases",

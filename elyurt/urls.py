@@ -39,6 +39,8 @@ urlpatterns = [
     path("r/", include("regulations.urls")),  # reviewers' personal comment links
     path("integrations/zoom/webhook/", include("integrations.urls")),
     path("press/", include("pressroom.urls")),
+    path("conferences/", include("pressroom.urls_conferences")),
+    path("subscriptions/", include("subscriptions.urls")),
     # The public tracker (/recommendations/) and the addressees' answer links (/a/<token>/).
     path("", include("recommendations.urls")),
     path(

@@ -17,6 +17,7 @@ class ConferenceFactory(factory.django.DjangoModelFactory):
     council = factory.SubFactory(CouncilFactory)
     external_id = factory.Sequence(lambda n: f"conf-test-{n}")
     title = factory.Sequence(lambda n: f"Topic {n}")
+    slug = factory.Sequence(lambda n: f"2030-03-14-topic-{n}")
     language = "uz-Cyrl"
     starts_at = datetime.datetime(2030, 3, 14, 10, 0, tzinfo=TASHKENT)
 

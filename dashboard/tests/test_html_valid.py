@@ -84,6 +84,9 @@ def _pages(django_user_model) -> dict[str, bytes]:
         "release": (anonymous, f"/press/{release.slug}/"),
         "answer page": (anonymous, f"/i/{upcoming.external_id}/{token}/"),
         "login": (anonymous, "/accounts/login/"),
+        "public conference list": (anonymous, "/conferences/"),
+        "public conference": (anonymous, f"/conferences/{upcoming.slug}/"),
+        "subscribe": (anonymous, "/subscriptions/"),
         "dashboard home": (staff, "/dashboard/"),
         # With its activity log, whose times are <time datetime>.
         "conference page": (staff, f"/dashboard/conferences/{held.pk}/"),
