@@ -17,21 +17,19 @@ from django_countries import countries
 from conferences.models import Conference, ParticipantGroup
 from pressroom.selectors import press_release_list_public
 from recommendations.selectors import NO_FIGURES, figures_by_year
+from regulations.selectors import drafts_reviewed
 
 _NO_CONFERENCES = {"conferences": 0, "participants": 0, "experts": 0, "experts_by_country": {}}
 
 
-def drafts_reviewed_count(*, year: int) -> int | None:
-    """HOOK for the regulations app (issue 16, not on main yet): how many draft regulations
-    the council reviewed in `year`. None until that app lands, and the report then leaves the
-    figure out. The integrator replaces this body with the regulations app's selector (and
-    serves the same figure in /api/v1/stats/ through figures_by_year)."""
-    return None
+def drafts_reviewed_count(*, year: int) -> int:
+    """How many draft regulations the council reviewed in `year`: opinions sent that year."""
+    return drafts_reviewed(year=year).count()
 
 
-def drafts_reviewed_url(*, year: int) -> str | None:
-    """HOOK, with drafts_reviewed_count: the dashboard page listing the year's reviews."""
-    return None
+def drafts_reviewed_url(*, year: int) -> str:
+    """The dashboard's list of those drafts (the same selector behind it)."""
+    return _url("dashboard:regulation_list", {"year": year})
 
 
 def _url(name: str, query: dict | None = None, **kwargs) -> str:

@@ -31,11 +31,19 @@ class Recommendation(models.Model):
     # services.recommendation_number_next under a lock on the council row.
     year = models.PositiveSmallIntegerField(_("year"), editable=False)
     serial = models.PositiveIntegerField(_("serial number"), editable=False)
-    # Where it came from. A review of a draft regulation (issue 16) gets a nullable FK beside
-    # this one when the regulations app lands; until then `source_label` names any other source.
+    # Where it came from: a conference, or the review of a draft regulation (its opinion);
+    # `source_label` names any other source.
     conference = models.ForeignKey(
         Conference,
         verbose_name=_("conference"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="recommendations",
+    )
+    draft = models.ForeignKey(
+        "regulations.Draft",
+        verbose_name=_("draft regulation reviewed"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,

@@ -20,6 +20,8 @@ from activity.services import activity_iso, activity_record
 from conferences.models import Conference
 from elyurt.text import text_clean
 from experts.models import Council, Organization
+from regulations.models import Draft
+from regulations.selectors import review_council
 from transliteration import in_script
 
 from . import mail
@@ -89,13 +91,18 @@ class Item:
 def _source_fields(source) -> tuple[Council, int, dict]:
     """The council, the year and the source fields of a recommendation made from `source`.
 
-    A conference is linked by its FK and numbers in the year it was held. Any other source
-    with a `council` (a review of a draft, once the regulations app lands) is named in
-    `source_label` and numbers in the current year; the integrator adds its own FK here.
+    A conference is linked by its FK and numbers in the year it was held; a reviewed draft
+    regulation by its FK, under the council that reviewed it, in the current year. Any other
+    source with a `council` is named in `source_label` and numbers in the current year.
     """
     if isinstance(source, Conference):
         year = timezone.localtime(source.starts_at).year
         return source.council, year, {"conference": source}
+    if isinstance(source, Draft):
+        council = review_council(draft=source)
+        if council is None:
+            raise ValidationError({"source": [_("No council reviews this draft.")]})
+        return council, timezone.localdate().year, {"draft": source}
     council = getattr(source, "council", None)
     if not isinstance(council, Council):
         raise TypeError(f"cannot make recommendations from {source!r}")
@@ -119,8 +126,8 @@ def _serials(*, council: Council, year: int, count: int) -> list[int]:
 
 @transaction.atomic
 def recommendations_make(*, source, items: Sequence[Item | dict], by) -> list[Recommendation]:
-    """Make proposed recommendations from `source` (a Conference; later a review), numbered
-    one after another in its council and year.
+    """Make proposed recommendations from `source` (a Conference, or a reviewed
+    regulations.Draft), numbered one after another in its council and year.
 
     `items`: Item or dicts with `text` (as typed, either script; up to 5000 characters),
     `addressee` (an Organization) and `due_on` (a date). Every item is checked before any is

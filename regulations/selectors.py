@@ -29,6 +29,12 @@ def draft_list(*, organization_id: int | None = None) -> QuerySet[Draft]:
     return qs
 
 
+def drafts_reviewed(*, year: int) -> QuerySet[Draft]:
+    """The drafts whose opinion was sent to their ministry in `year` (Tashkent time): the
+    council's reviews of that year, as the year report counts them."""
+    return draft_list().filter(status=Draft.Status.SENT, sent_at__year=year)
+
+
 def version_latest(*, draft: Draft) -> Version | None:
     return draft.versions.order_by("-number").first()
 

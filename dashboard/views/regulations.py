@@ -17,7 +17,13 @@ from django.views.generic import FormView, ListView, TemplateView, View
 from regulations import forms, services
 from regulations.models import Article, Comment, Draft
 from regulations.opinion import DOCX_TYPE, opinion_docx, opinion_filename, opinion_rows
-from regulations.selectors import article_rows, draft_list, reviewer_list, version_units
+from regulations.selectors import (
+    article_rows,
+    draft_list,
+    drafts_reviewed,
+    reviewer_list,
+    version_units,
+)
 
 from ._common import StaffView, _form_errors_from
 
@@ -35,6 +41,10 @@ class DraftListView(StaffView, ListView):
     context_object_name = "drafts"
 
     def get_queryset(self):
+        # ?year=YYYY: the drafts reviewed that year (the year report's figure links here).
+        year = self.request.GET.get("year", "")
+        if year.isdigit() and 2000 <= int(year) <= 2100:
+            return drafts_reviewed(year=int(year))
         return draft_list()
 
 
