@@ -153,7 +153,7 @@ def test_the_docx_carries_the_figures(as_role):
     rows = [(row.cells[0].text, row.cells[1].text) for row in table.rows]
     assert rows == [
         ("Conferences held", "3"), ("Participants", "730"), ("Experts who took part", "5"),
-        ("Recommendations made", "6"), ("Recommendations accepted", "3"),
+        ("Draft regulations reviewed", "0"), ("Recommendations made", "6"), ("Recommendations accepted", "3"),
         ("Recommendations implemented", "1"), ("Recommendations overdue", "4"),
         ("Press releases published", "2"),
     ]  # fmt: skip
