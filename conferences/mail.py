@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from elyurt.script_text import person_name, shown_for, uzbek_latin_row
+from transliteration.dates import date_words
 
 from .ical import conference_ics, with_attendee
 from .models import Conference, Invitation, OutboundMessage, Presentation
@@ -38,8 +39,6 @@ TASHKENT = zoneinfo.ZoneInfo("Asia/Tashkent")
 MONTHS = {
     "en": "January February March April May June July August September October November December",
     "ru": "января февраля марта апреля мая июня июля августа сентября октября ноября декабря",
-    "uz-cyrl": "январь февраль март апрель май июнь июль август сентябрь октябрь ноябрь декабрь",
-    "uz-latn": "yanvar fevral mart aprel may iyun iyul avgust sentabr oktabr noyabr dekabr",
 }
 
 
@@ -47,18 +46,16 @@ def format_when(moment: datetime.datetime, zone: str, language: str) -> str:
     """A start time as a native reader writes it, in the given zone, with the UTC offset."""
     local = moment.astimezone(zoneinfo.ZoneInfo(zone))
     language = language.lower()
-    month = MONTHS.get(language, MONTHS["en"]).split()[local.month - 1]
     offset = local.strftime("%z")
     offset = f"UTC{offset[:3]}:{offset[3:]}" if offset[3:] != "00" else f"UTC{offset[:3]}"
     clock = f"{local:%H:%M}"
-    if language == "ru":
-        text = f"{local.day} {month} {local.year} г., {clock}"
-    elif language == "uz-cyrl":
-        text = f"{local.year} йил {local.day} {month}, {clock}"
-    elif language == "uz-latn":
-        text = f"{local.year}-yil {local.day}-{month}, {clock}"
+    if language in ("uz-cyrl", "uz-latn"):
+        # The release's own date forms (transliteration.dates): 2020-yil 28-avgust in Latin.
+        text = f"{date_words(local.date(), language[3:])}, {clock}"
     else:
-        text = f"{local.day} {month} {local.year}, {clock}"
+        month = MONTHS.get(language, MONTHS["en"]).split()[local.month - 1]
+        text = f"{local.day} {month} {local.year}" + (" г." if language == "ru" else "")
+        text = f"{text}, {clock}"
     return f"{text} ({offset})"
 
 
