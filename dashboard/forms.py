@@ -173,15 +173,6 @@ class ConfirmForm(forms.Form):
     confirm = forms.BooleanField(label=_("Yes, I confirm"), required=True)
 
 
-class ConfirmEarlyHeldForm(ConfirmForm):
-    """Marking held a conference that has not started: a second, explicit yes."""
-
-    confirm_early = forms.BooleanField(
-        label=_("A press release will be drafted now, before the conference has taken place."),
-        required=True,
-    )
-
-
 class DeclaredAudienceForm(forms.ModelForm):
     class Meta:
         model = Conference

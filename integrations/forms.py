@@ -84,10 +84,17 @@ class ParticipantRowForm(forms.Form):
     join_time = MomentField(required=False)
     leave_time = MomentField(required=False)
     duration_seconds = SecondsField(required=False)
+    registrant_id = forms.CharField(required=False, max_length=100)
 
     # A faulty row is reported by its first faulty group, as the importer always has: a bad
     # email hides the rest, a missing person the times, a bad time the duration.
-    REPORT_ORDER = (("email",), ("name",), ("join_time", "leave_time"), ("duration_seconds",))
+    REPORT_ORDER = (
+        ("email",),
+        ("name",),
+        ("join_time", "leave_time"),
+        ("duration_seconds",),
+        ("registrant_id",),
+    )
 
     def clean(self) -> dict:
         data = super().clean()

@@ -12,6 +12,7 @@ from dashboard import roles
 from experts.tests.factories import ExpertFactory, OrganizationFactory
 from partners.models import Scope
 from partners.services import api_key_create
+from conferences.tests.factories import after_start
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +40,8 @@ def _held_this_year(**fields):
         **fields,
     )
     conference_set_status(conference=conference, status="scheduled")
-    conference_set_status(conference=conference, status="held", confirm_early=True)
+    with after_start(conference):
+        conference_set_status(conference=conference, status="held")
     return conference
 
 
@@ -55,7 +57,8 @@ def test_figures_of_the_year(as_role):
         starts_at=timezone.now() - datetime.timedelta(days=400), participants_count_declared=5
     )
     conference_set_status(conference=last_year, status="scheduled")
-    conference_set_status(conference=last_year, status="held", confirm_early=True)
+    with after_start(last_year):
+        conference_set_status(conference=last_year, status="held")
 
     response = as_role(roles.VIEWER).get(reverse("dashboard:home"))
 

@@ -33,6 +33,7 @@ def fake_zoom(fake_zoom_server, settings):
             "panelists",
             "registrants",
             "participants",
+            "instances",
             "qa",
             "recordings",
         ):

@@ -37,7 +37,14 @@ def post(client, payload, **sign):
     return client.post(URL, data=body, content_type="application/json", headers=headers)
 
 
-def ended(zoom_id, *, event="meeting.ended", uuid="iOPi6Yc6Qd+1yp5yXJdpgg=="):
+def ended(
+    zoom_id,
+    *,
+    event="meeting.ended",
+    uuid="iOPi6Yc6Qd+1yp5yXJdpgg==",
+    start_time="2025-03-14T10:00:00Z",
+    end_time="2025-03-14T12:00:00Z",
+):
     return {
         "event": event,
         "event_ts": 1_900_000_000_000,
@@ -49,8 +56,8 @@ def ended(zoom_id, *, event="meeting.ended", uuid="iOPi6Yc6Qd+1yp5yXJdpgg=="):
                 "host_id": "host-me",
                 "topic": "Topic",
                 "type": 2,
-                "start_time": "2030-03-14T05:00:00Z",
-                "end_time": "2030-03-14T07:00:00Z",
+                "start_time": start_time,
+                "end_time": end_time,
                 "duration": 120,
                 "timezone": "Asia/Tashkent",
             },
@@ -137,7 +144,10 @@ def test_the_end_of_a_meeting_pulls_reports_and_holds_the_conference(
 
     assert response.status_code == 200
     assert response.json() == {"detail": "queued"}
-    pages = fake_zoom.calls_to("GET", f"/v2/report/meetings/{zoom_id}/participants")
+    # The instance is asked for by its uuid, encoded for the path.
+    pages = fake_zoom.calls_to(
+        "GET", "/v2/report/meetings/iOPi6Yc6Qd%2B1yp5yXJdpgg%3D%3D/participants"
+    )
     assert [c.query.get("next_page_token") for c in pages] == [None, "300", "600"]
     conference.refresh_from_db()
     assert conference.status == Status.HELD

@@ -10,6 +10,7 @@ from conferences.tests.factories import ConferenceFactory
 from experts.tests.factories import OrganizationFactory
 from partners.models import Scope
 from partners.services import api_key_create
+from conferences.tests.factories import after_start
 
 ALL_SCOPES = list(Scope.values)
 
@@ -82,7 +83,8 @@ def scheduled_conference(**kwargs) -> Conference:
 
 def held_conference(**kwargs) -> Conference:
     conference = scheduled_conference(**kwargs)
-    conference_set_status(conference=conference, status=Conference.Status.HELD, confirm_early=True)
+    with after_start(conference):
+        conference_set_status(conference=conference, status=Conference.Status.HELD)
     return conference
 
 

@@ -12,6 +12,7 @@ from pressroom.models import ReleaseTemplate
 from transliteration import to_latin
 
 from .conftest import import_document
+from conferences.tests.factories import after_start
 
 pytestmark = pytest.mark.django_db
 
@@ -279,7 +280,8 @@ def test_conference_becoming_held_queues_the_draft_on_commit(
     from pressroom.models import PressRelease
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        conference_set_status(conference=conference, status="held", confirm_early=True)
+        with after_start(conference):
+            conference_set_status(conference=conference, status="held")
     assert len(callbacks) >= 1
     release = PressRelease.objects.get(conference=conference)
     assert release.status == "draft"

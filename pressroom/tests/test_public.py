@@ -11,6 +11,7 @@ from conferences.tests.factories import ConferenceFactory
 from experts.tests.factories import CouncilFactory
 from pressroom.models import PressRelease
 from pressroom.services import (
+from conferences.tests.factories import after_start
     press_release_draft,
     press_release_edit,
     press_release_set_status,
@@ -51,7 +52,8 @@ def make_releases(n: int, press, *, council=None, year=2030):
             title=f"Мавзу {i}",
             starts_at=datetime.datetime(year, 1 + i % 12, 1 + i % 28, 10, tzinfo=datetime.UTC),
         )
-        conference_walk_to_status(conference=conference, status="held", confirm_early=True)
+        with after_start(conference):
+            conference_walk_to_status(conference=conference, status="held")
         releases.append(publish(press_release_draft(conference=conference), press))
     return releases
 

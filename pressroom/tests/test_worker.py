@@ -20,6 +20,7 @@ from pressroom.services import (
 )
 
 from .conftest import import_document
+from conferences.tests.factories import after_start
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 S = PressRelease.Status
@@ -46,7 +47,8 @@ def test_held_conference_is_drafted_by_the_worker(worker, seed_document):
     doc["status"] = "scheduled"
     conference = import_document(doc)
     assert not PressRelease.objects.exists()
-    conference_set_status(conference=conference, status="held", confirm_early=True)
+    with after_start(conference):
+        conference_set_status(conference=conference, status="held")
     wait_until(
         lambda: PressRelease.objects.filter(conference=conference).exists(),
         timeout=60,
