@@ -5,8 +5,9 @@ import os
 from django.urls import include, path, re_path
 from rest_framework.routers import SimpleRouter
 
-from conferences.api import ConferenceImportView, ConferenceViewSet, StatsViewSet
+from conferences.api import ConferenceImportView, ConferenceViewSet
 from experts.api import CouncilViewSet, ExpertViewSet
+from integrations.api import AttendanceFiguresView, AudienceStatsViewSet
 from partners.api import RegistrationViewSet
 from pressroom.api import PressReleaseViewSet
 
@@ -18,7 +19,7 @@ router.register("conferences", ConferenceViewSet, basename="conference")
 router.register("experts", ExpertViewSet, basename="expert")
 router.register("councils", CouncilViewSet, basename="council")
 router.register("press-releases", PressReleaseViewSet, basename="press-release")
-router.register("stats", StatsViewSet, basename="stats")
+router.register("stats", AudienceStatsViewSet, basename="stats")
 
 api_v1 = [
     path("conferences/import/", ConferenceImportView.as_view(), name="conference-import"),
@@ -31,6 +32,11 @@ api_v1 = [
         "conferences/<int:conference_pk>/registrations/<int:pk>/",
         RegistrationViewSet.as_view({"get": "retrieve"}),
         name="registration-detail",
+    ),
+    path(
+        "conferences/<int:conference_pk>/attendance/",
+        AttendanceFiguresView.as_view(),
+        name="conference-attendance",
     ),
     *router.urls,
 ]

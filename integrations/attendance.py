@@ -35,6 +35,7 @@ from activity.models import Action
 from activity.services import activity_record
 from conferences.models import Conference, Invitation
 from conferences.services import conference_platform_facts_set
+from elyurt import api_cache
 from experts.models import Expert
 from transliteration import to_latin
 
@@ -393,6 +394,8 @@ def attendance_rebuild(*, conference: Conference, new: dict | None = None) -> in
     ParticipantRow.objects.bulk_create(rows, batch_size=2000)
     Attendee.objects.filter(conference=conference).delete()
     Attendee.objects.bulk_create(attendees, batch_size=2000)
+    # /api/v1/stats/ and the registrations show these; bulk writes send no model signal.
+    api_cache.bump_now_and_on_commit("conferences")
     return len(attendees)
 
 

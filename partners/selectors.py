@@ -1,6 +1,6 @@
 """Reads for partner API keys and partners' registrations."""
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from conferences.models import Conference, Invitation
 
@@ -33,10 +33,21 @@ def registration_list(
     """Registrations for a conference: one organisation's own, or (None) every one.
 
     The partner API always passes the caller's organisation: a partner never sees another's.
+    Each row carries `attended_flag` and `seconds_present` from the participant reports (None
+    when the person is not in them).
     """
-    qs = Invitation.objects.filter(
-        conference=conference, source=Invitation.Source.REGISTRATION
-    ).order_by("pk")
+    from integrations.models import Attendee
+
+    person = Attendee.objects.filter(invitation=OuterRef("pk")).order_by("pk")
+    qs = (
+        Invitation.objects.filter(conference=conference, source=Invitation.Source.REGISTRATION)
+        .annotate(
+            attended_flag=Subquery(person.values("attended")[:1]),
+            seconds_present=Subquery(person.values("total_duration_seconds")[:1]),
+        )
+        .select_related("conference")
+        .order_by("pk")
+    )
     if organization_id is not None:
         qs = qs.filter(registered_by_id=organization_id)
     return qs

@@ -172,8 +172,8 @@ def test_the_end_of_a_meeting_pulls_reports_and_holds_the_conference(
 def test_a_meeting_ended_before_the_conference_starts_does_not_hold_it(
     client, fake_zoom, scheduled, django_capture_on_commit_callbacks
 ):
-    # A rehearsal the day before: the report is taken, the conference stays scheduled, since
-    # only staff may mark a conference held early (after a confirmation).
+    # A rehearsal long before the day: its report is kept as a rehearsal and counts for
+    # nothing; the conference stays scheduled (nobody marks held a conference not started).
     conference = scheduled(starts_at=timezone.now() + datetime.timedelta(days=1))
     fake_zoom.set_participants("meeting", conference.meeting_id, [participant(1, 1, 0, 30)])
 
@@ -183,7 +183,7 @@ def test_a_meeting_ended_before_the_conference_starts_does_not_hold_it(
     assert response.status_code == 200
     conference.refresh_from_db()
     assert conference.status == Status.SCHEDULED
-    assert conference.participants_count_recorded == 1
+    assert conference.participants_count_recorded is None
 
 
 def test_a_webinar_brings_back_questions_and_answers(
