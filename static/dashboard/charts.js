@@ -1,4 +1,5 @@
-// The home page's charts, drawn from the figures the server put in #chart-data.
+// The home page's and the audience page's charts, drawn from the figures the server put in
+// #chart-data; a chart whose canvas or series the page lacks is skipped.
 (function () {
   "use strict";
   var source = document.getElementById("chart-data");
@@ -6,7 +7,7 @@
   var data = JSON.parse(source.textContent);
   function bar(id, series, horizontal) {
     var canvas = document.getElementById(id);
-    if (!canvas) { return; }
+    if (!canvas || !series) { return; }
     new Chart(canvas, {
       type: "bar",
       data: {
@@ -23,4 +24,6 @@
   }
   bar("chart-countries", data.countries, true);
   bar("chart-months", data.months, false);
+  bar("chart-kinds", data.kinds, true);
+  bar("chart-organizations", data.organizations, true);
 })();
