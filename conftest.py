@@ -58,3 +58,59 @@ def silent_server():
     server = SilentServer().start()
     yield server.port
     server.stop()
+
+
+# --- a real worker for integration tests (conferences/tests/live.py) ---------------------------
+
+# Short lease and scans so a killed worker or a lost queue is noticed within seconds.
+FAST_OUTBOX = {
+    "INVITATIONS_LEASE_SECONDS": 4,
+    "INVITATIONS_SWEEP_SECONDS": 0.5,
+    "INVITATIONS_REQUEUE_AFTER_SECONDS": 3,
+    "INVITATIONS_RETRY_BACKOFF_SECONDS": 0.5,
+    "INVITATIONS_RETRY_BACKOFF_MAX_SECONDS": 2,
+    "INVITATIONS_MAX_ATTEMPTS": 100,
+    "INVITATIONS_REMINDER_SCAN_SECONDS": 3600,
+}
+
+
+@pytest.fixture
+def broker_url():
+    """TEST_REDIS_URL's database, flushed, with this process queueing tasks on it."""
+    import os
+
+    import redis
+
+    from conferences.tests.live import celery_on_broker
+
+    url = os.environ.get("TEST_REDIS_URL")
+    if not url:
+        pytest.skip("TEST_REDIS_URL is not set")
+    client = redis.Redis.from_url(url)
+    client.flushdb()
+    with celery_on_broker(url):
+        yield url
+    client.flushdb()
+
+
+@pytest.fixture
+def start_worker(broker_url, smtp):
+    """start(concurrency=2, **settings) -> a running `celery worker -B` on the test database,
+    sending to the `smtp` server, with FAST_OUTBOX settings unless overridden. Killed at the end."""
+    from conferences.tests.live import Worker
+
+    workers = []
+
+    def start(concurrency=2, **overrides):
+        worker = Worker(
+            broker_url=broker_url,
+            smtp_port=smtp.port,
+            concurrency=concurrency,
+            **{**FAST_OUTBOX, **overrides},
+        )
+        workers.append(worker)
+        return worker.start()
+
+    yield start
+    for worker in workers:
+        worker.cleanup()

@@ -57,7 +57,7 @@ class DeliveryReport:
         self.retry_in = delay if self.retry_in is None else min(self.retry_in, delay)
 
 
-def _classify(exc: Exception) -> tuple[bool, str]:
+def smtp_error_classify(exc: Exception) -> tuple[bool, str]:
     """(permanent, the server's answer) for an error from sending one message."""
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         codes = [code for code, _msg in exc.recipients.values()]
@@ -73,7 +73,7 @@ def _classify(exc: Exception) -> tuple[bool, str]:
     return False, f"{type(exc).__name__}: {exc}"
 
 
-def _connection_broken(exc: Exception) -> bool:
+def smtp_connection_broken(exc: Exception) -> bool:
     """True when the connection is gone (the rest of the batch must wait), False when the
     server answered about this one message."""
     if isinstance(exc, (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused)):
@@ -142,14 +142,14 @@ def _send_batch(messages: list[OutboundMessage], report: DeliveryReport) -> None
     try:
         smtp.open()
     except Exception as exc:  # noqa: BLE001 — any failure to connect is transient
-        error = _classify(exc)[1]
+        error = smtp_error_classify(exc)[1]
         logger.warning("SMTP connection failed: %s", error)
         for message in messages:
             report.count_postponed(outbox.message_postpone(message=message, error=error))
         return
     renderer = MessageRenderer()
     margin = min(float(getattr(settings, "EMAIL_TIMEOUT", 30) or 30), outbox.lease_seconds() / 2)
-    _async_commit(True)
+    async_commit(True)
     try:
         for index, message in enumerate(messages):
             if timezone.now() + datetime.timedelta(seconds=margin) > message.lease_until:
@@ -165,7 +165,7 @@ def _send_batch(messages: list[OutboundMessage], report: DeliveryReport) -> None
                     report.count_postponed(outbox.message_postpone(message=rest, error=broken))
                 return
     finally:
-        _async_commit(False)
+        async_commit(False)
         try:
             smtp.close()
         except Exception:  # noqa: BLE001 — the server may already be gone
@@ -183,13 +183,13 @@ def _deliver_one(smtp, renderer, message: OutboundMessage, report: DeliveryRepor
         report.failed += 1
         return None
     try:
-        _send(smtp, email)
+        smtp_send(smtp, email)
     except Exception as exc:  # noqa: BLE001 — classified below
-        permanent, answer = _classify(exc)
+        permanent, answer = smtp_error_classify(exc)
         if permanent:
             outbox.message_finish_failed(message=message, error=answer)
             report.failed += 1
-        elif _connection_broken(exc):
+        elif smtp_connection_broken(exc):
             return answer
         else:  # e.g. 451 greylisting: this address waits, the batch goes on
             report.count_postponed(outbox.message_postpone(message=message, error=answer))
@@ -245,7 +245,7 @@ def messages_wake(*, invitation_ids: list[int]) -> list[int]:
     return ids
 
 
-def _send(backend, email) -> None:
+def smtp_send(backend, email) -> None:
     """Hand the merged bytes straight to smtplib when the backend is an open SMTP connection
     (what Django's backend would do, minus re-parsing the addresses of every message);
     any other backend (console, the tests' in-memory one) gets the message object."""
@@ -263,7 +263,7 @@ def _envelope_from(from_email: str) -> str:
     return sanitize_address(from_email, "utf-8")
 
 
-def _async_commit(on: bool) -> None:
+def async_commit(on: bool) -> None:
     """Marking rows sent without waiting for the WAL flush: the row's update is visible to
     every other transaction at once, so a killed worker widens nothing; only a crash of the
     database server itself within its WAL writer delay (about 0.2 s) could lose a `sent` mark

@@ -56,7 +56,11 @@ INSTALLED_APPS = [
     "integrations",
     "ops",
     "transliteration",
+    "mailing",
 ]
+
+# Usernames in any letter case or width are one user (elyurt/auth.py).
+AUTHENTICATION_BACKENDS = ["elyurt.auth.CaseInsensitiveModelBackend"]
 
 MIDDLEWARE = [
     "elyurt.proxy.TrustedProxyMiddleware",
@@ -257,6 +261,11 @@ INVITATIONS_SWEEP_SECONDS = env.float("INVITATIONS_SWEEP_SECONDS", default=60)
 INVITATIONS_REMINDER_SCAN_SECONDS = env.float("INVITATIONS_REMINDER_SCAN_SECONDS", default=60)
 CELERY_BEAT_SCHEDULE["conferences.sweep_outbox"] = {
     "task": "conferences.sweep_outbox",
+    "schedule": INVITATIONS_SWEEP_SECONDS,
+}
+# The general outbox (mailing/): letters that are not calendar mail share the relay's policy.
+CELERY_BEAT_SCHEDULE["mailing.sweep"] = {
+    "task": "mailing.sweep",
     "schedule": INVITATIONS_SWEEP_SECONDS,
 }
 CELERY_BEAT_SCHEDULE["conferences.queue_reminders"] = {

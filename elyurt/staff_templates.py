@@ -13,17 +13,25 @@ and a manager's queries. These templates therefore render with an engine of thei
 - no context processors (no `request`, `user`, `perms`), no loaders, no tag libraries, and
   `{% load %}`, `{% include %}`, `{% extends %}` and `{% debug %}` (which prints the context and
   every loaded module) are refused when the template compiles (TemplateNotAllowed);
-- a missing variable renders as "".
+- a missing variable renders as "";
+- what a template may cost is bounded (TemplateTooCostly): its source to TEMPLATE_MAX_CHARS,
+  a filter's literal numbers to three digits and padding filters to literal widths (so
+  `ljust:"99999999"` cannot build a huge string), and at render time the loop iterations to
+  RENDER_MAX_ITERATIONS and the text written to RENDER_MAX_CHARS, counted as it is written, so
+  nested loops over long lists or strings stop early instead of holding a worker for minutes.
 """
 
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal
 from types import MappingProxyType
 
 from django.template import Context, Engine, Template, TemplateDoesNotExist, TemplateSyntaxError
-from django.template.base import Lexer, TokenType
+from django.template.base import FilterExpression, Lexer, Node, TokenType
+from django.template.defaulttags import TemplateLiteral
+from django.template.smartif import TokenBase
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
@@ -48,6 +56,17 @@ PLAIN_LEAVES = (
 # gets this refusal rather than the parser's list of libraries; one inside {% comment %} or
 # {% verbatim %} is refused too, which costs nothing.
 REFUSED_TAGS = ("load", "include", "extends", "debug")
+
+
+TEMPLATE_MAX_CHARS = 200_000
+RENDER_MAX_ITERATIONS = 50_000
+RENDER_MAX_CHARS = 1_000_000
+# Filters whose work grows with their argument: only a literal (bounded) argument.
+SIZED_FILTERS = frozenset(
+    {"ljust", "rjust", "center", "wordwrap", "stringformat", "floatformat", "truncatechars",
+     "truncatewords", "truncatechars_html", "truncatewords_html", "slice", "get_digit"}
+)  # fmt: skip
+_LONG_NUMBER = re.compile(r"\d{4,}")
 
 
 class UnsafeContextError(TypeError):
@@ -80,6 +99,42 @@ def plain_data(value, *, path: str = "context"):
     )
 
 
+class TemplateTooCostly(TemplateSyntaxError):
+    """The template is too long, asks a filter for too much, or ran out of its render budget."""
+
+
+class BudgetContext(Context):
+    """A Context that counts loop iterations (each sets the loop variable) and text written."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.iterations = 0
+        self.chars = 0
+
+    def __setitem__(self, key, value):
+        self._iterate()
+        super().__setitem__(key, value)
+
+    def update(self, other_dict):
+        self._iterate()
+        return super().update(other_dict)
+
+    def _iterate(self) -> None:
+        self.iterations += 1
+        if self.iterations > RENDER_MAX_ITERATIONS:
+            raise TemplateTooCostly(
+                _("the template loops more than %(n)s times") % {"n": RENDER_MAX_ITERATIONS}
+            )
+
+    def spend(self, text: str) -> str:
+        self.chars += len(text)
+        if self.chars > RENDER_MAX_CHARS:
+            raise TemplateTooCostly(
+                _("the template writes more than %(n)s characters") % {"n": RENDER_MAX_CHARS}
+            )
+        return text
+
+
 class PlainDataTemplate(Template):
     """A template that renders only plain data, whatever context it is given."""
 
@@ -87,19 +142,82 @@ class PlainDataTemplate(Template):
         if isinstance(context, Context):
             context = context.flatten()
         data = plain_data(dict(context or {}))
-        return super().render(Context(dict(data), autoescape=self.engine.autoescape))
+        return super().render(BudgetContext(dict(data), autoescape=self.engine.autoescape))
+
+
+def _nodes(nodelist):
+    for node in nodelist:
+        yield node
+        for name in node.child_nodelists:
+            yield from _nodes(getattr(node, name, None) or ())
+
+
+def _expressions(value, depth: int = 0):
+    """The FilterExpressions in a node's attributes, through lists and {% if %}'s conditions."""
+    if isinstance(value, FilterExpression):
+        yield value
+    elif depth < 6 and isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _expressions(item, depth + 1)
+    elif depth < 6 and isinstance(value, (TokenBase, TemplateLiteral)):
+        for item in vars(value).values():
+            yield from _expressions(item, depth + 1)
+
+
+def _filters(node: Node):
+    """(name, args) of every filter a node applies: {{ x|f }}, {% for x in y|f %}, {% if %}…"""
+    for value in vars(node).values():
+        for expression in _expressions(value):
+            for func, args in expression.filters:
+                yield getattr(func, "_filter_name", func.__name__), args
+
+
+def _check_cost(template: Template) -> None:
+    for node in _nodes(template.nodelist):
+        for name, args in _filters(node):
+            for lookup, value in args:
+                if lookup and name in SIZED_FILTERS:
+                    raise TemplateTooCostly(
+                        _("the filter %(name)s takes a written number here, not a variable")
+                        % {"name": name}
+                    )
+                if not lookup and _LONG_NUMBER.search(str(value)):
+                    raise TemplateTooCostly(
+                        _("a number given to the filter %(name)s has more than 3 digits")
+                        % {"name": name}
+                    )
+        if not node.child_nodelists:
+            _count_output(node)
+
+
+def _count_output(node: Node) -> None:
+    """Make a leaf node (text, a variable, a tag without a body) count what it writes."""
+    render = node.render
+
+    def counted(context):
+        out = render(context)
+        return context.spend(out) if isinstance(context, BudgetContext) else out
+
+    node.render = counted
 
 
 class PlainDataEngine(Engine):
     def from_string(self, template_code: str) -> PlainDataTemplate:
-        """Raises TemplateSyntaxError, or TemplateNotAllowed naming a refused tag."""
+        """Raises TemplateSyntaxError, TemplateNotAllowed naming a refused tag, or
+        TemplateTooCostly."""
+        if len(template_code) > TEMPLATE_MAX_CHARS:
+            raise TemplateTooCostly(
+                _("the template is longer than %(n)s characters") % {"n": TEMPLATE_MAX_CHARS}
+            )
         for token in Lexer(template_code).tokenize():
             words = token.split_contents() if token.token_type == TokenType.BLOCK else []
             if words and words[0] in REFUSED_TAGS:
                 raise TemplateNotAllowed(
                     _("the tag {%% %(tag)s %%} cannot be used here") % {"tag": words[0]}
                 )
-        return PlainDataTemplate(template_code, engine=self)
+        template = PlainDataTemplate(template_code, engine=self)
+        _check_cost(template)
+        return template
 
     def get_template(self, template_name):
         raise TemplateDoesNotExist(template_name)

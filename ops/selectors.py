@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from conferences.models import OutboundMessage
+from mailing.selectors import letters_waiting
 
 from .models import Heartbeat
 from .services import WORKER
@@ -30,13 +31,14 @@ def outbox_stall(*, now: datetime.datetime | None = None) -> OutboxStall | None:
     """The outbox is stalled when messages are due (pending and due, or in flight past their
     lease) and no worker has beaten for WORKER_STALE_SECONDS; None otherwise. The heartbeat is
     written by a task beat queues every WORKER_HEARTBEAT_SECONDS, so a dead worker, a dead beat
-    or a lost broker all show here. One query when nothing waits, two otherwise."""
+    or a lost broker all show here. Both outboxes count (calendar mail and letters). Two
+    queries when nothing waits, three otherwise."""
     now = now or timezone.now()
     waiting = OutboundMessage.objects.filter(
         Q(state=State.PENDING, next_attempt_at__isnull=True)
         | Q(state=State.PENDING, next_attempt_at__lte=now)
         | Q(state=State.SENDING, lease_until__lt=now)
-    ).count()
+    ).count() + letters_waiting(now=now)
     if not waiting:
         return None
     seen_at = Heartbeat.objects.filter(name=WORKER).values_list("seen_at", flat=True).first()

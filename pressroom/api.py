@@ -7,11 +7,11 @@ from rest_framework.filters import SearchFilter
 
 from elyurt.api import ConditionalGetMixin, StableOrderingFilter
 from partners.permissions import ReleasesRead
+from transliteration import to_latin
 
 from .models import PressRelease
 from .rendering import body_html
 from .selectors import press_release_list_public
-from transliteration import to_latin
 
 h = gettext_lazy
 

@@ -22,10 +22,10 @@ from conferences.models import Conference, ConferenceOrganization, ParticipantGr
 from elyurt.staff_templates import staff_engine
 from experts.models import Expert, Language, Organization
 from integrations.figures import attendance_figures
+from transliteration import to_latin
 
 from . import default_template
 from .models import ReleaseTemplate
-from transliteration import to_latin
 
 # Country names as an editor writes them, per language. Anything missing falls back to the
 # ISO code's English name, which an editor will notice and fix.

@@ -138,14 +138,14 @@ class ReleaseTemplateForm(forms.ModelForm):
     def _compiled(self, name: str) -> str:
         from django.template import TemplateSyntaxError
 
-        from elyurt.staff_templates import TemplateNotAllowed
+        from elyurt.staff_templates import TemplateNotAllowed, TemplateTooCostly
 
         from .drafting import compile_template
 
         source = self.cleaned_data[name]
         try:
             compile_template(source)
-        except TemplateNotAllowed as exc:
+        except (TemplateNotAllowed, TemplateTooCostly) as exc:
             raise forms.ValidationError(
                 _("The template uses what release templates may not: %(error)s"),
                 params={"error": exc},

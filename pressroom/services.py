@@ -20,10 +20,10 @@ from activity.services import activity_iso, activity_record, activity_record_sav
 from conferences.models import Conference
 from elyurt import api_cache
 from elyurt.text import texts_clean
+from transliteration import to_latin
 
 from . import public_cache
 from .models import PressRelease, PressReleaseVersion, ReleaseTemplate
-from transliteration import to_latin
 
 Status = PressRelease.Status
 

@@ -266,3 +266,42 @@ def test_behind_a_trusted_proxy_one_client_s_guesses_do_not_lock_everyone(
         # Without TRUSTED_PROXIES the header is the client's word: all share the proxy's count.
         assert "_auth_user_id" not in client.session
         assert _refusal(response) == ["Too many failed attempts. Try again in 15 minutes."]
+
+
+@pytest.mark.parametrize("variant", ["SEC", "Sec", "ＳＥＣ", " sec "])
+def test_a_name_in_another_case_logs_in_to_the_same_account(client, make_user, variant):
+    user = make_user(roles.SECRETARY, "sec")
+    _login(client, variant, PASSWORD)
+    assert client.session["_auth_user_id"] == str(user.pk)
+
+
+def test_a_name_differing_only_in_case_is_refused_at_creation(client, make_user, admin_client):
+    from django.contrib.auth.forms import UserCreationForm
+    from django.contrib.auth.models import User
+    from django.db import IntegrityError, transaction
+
+    make_user(roles.SECRETARY, "sec")
+    form = UserCreationForm({"username": "SEC", "password1": PASSWORD, "password2": PASSWORD})
+    assert form.errors["username"] == ["A user with that username already exists."]
+    response = admin_client.post(
+        reverse("admin:auth_user_add"),
+        {
+            "username": "Sec",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            "usable_password": "true",
+        },
+    )
+    assert response.status_code == 200
+    assert "A user with that username already exists." in response.content.decode()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        User.objects.create_user(username="sEc", password=PASSWORD)
+    assert list(User.objects.filter(username__iexact="sec").values_list("username", flat=True)) == [
+        "sec"
+    ]
+
+
+def test_a_wrong_password_for_a_case_variant_does_not_log_in(client, make_user):
+    make_user(roles.SECRETARY, "sec")
+    _login(client, "SEC", "wrong")
+    assert "_auth_user_id" not in client.session

@@ -291,3 +291,71 @@ def test_the_template_page_lists_exactly_what_a_template_can_use(
     page = client.get(f"/dashboard/press/templates/{template.pk}/").content.decode()
     assert "<code>technical.name / .genitive / .mission / .country / " in page
     assert "The tags load, include, extends and debug are refused." in page
+
+
+# --- what a template may cost ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        '{{ topic|ljust:"99999999" }}',
+        '{{ topic|center:"1000000" }}',
+        '{{ topic|stringformat:"099999999d" }}',
+        '{% for c in topic|rjust:"5000000" %}{% endfor %}',
+        '{% if topic|floatformat:"-99999" %}{% endif %}',
+        "{{ topic|ljust:count }}",
+        "x" * 200_001,
+    ],
+    ids=["ljust", "center", "stringformat", "for", "if", "variable-width", "long"],
+)
+def test_a_template_that_asks_too_much_is_refused_when_it_compiles(source):
+    from elyurt.staff_templates import TemplateTooCostly
+
+    with pytest.raises(TemplateTooCostly):
+        compile_template(source)
+
+
+def test_a_costly_template_is_refused_on_its_field():
+    from pressroom.forms import ReleaseTemplateForm
+
+    data = {"language": "ru", "name": "x", "title": "{{ topic }}", "active": "on"}
+    form = ReleaseTemplateForm(data={**data, "body": '{{ topic|ljust:"99999999" }}'})
+    assert form.errors["body"] == [
+        "The template uses what release templates may not: "
+        "a number given to the filter ljust has more than 3 digits"
+    ]
+
+
+def test_modest_filter_arguments_still_render():
+    template = compile_template('[{{ topic|ljust:"12" }}]{{ n|floatformat:"1" }}')
+    assert template.render({"topic": "Online", "n": 2.25}) == "[Online      ]2.3"
+
+
+def test_nested_loops_over_long_data_stop_at_the_iteration_budget():
+    from elyurt.staff_templates import RENDER_MAX_ITERATIONS, TemplateTooCostly
+
+    template = compile_template("{% for a in s %}{% for b in s %}.{% endfor %}{% endfor %}")
+    assert template.render({"s": "ab"}) == "...."
+    with pytest.raises(TemplateTooCostly, match=f"more than {RENDER_MAX_ITERATIONS} times"):
+        template.render({"s": "x" * 10_000})
+
+
+def test_a_loop_that_writes_too_much_stops_at_the_output_budget():
+    from elyurt.staff_templates import RENDER_MAX_CHARS, TemplateTooCostly
+
+    template = compile_template("{% for a in items %}{{ long }}{% endfor %}")
+    assert len(template.render({"items": [1, 2], "long": "y" * 100})) == 200
+    with pytest.raises(TemplateTooCostly, match=f"more than {RENDER_MAX_CHARS} characters"):
+        template.render({"items": list(range(200)), "long": "y" * 10_000})
+
+
+def test_a_costly_stored_template_stops_the_draft_not_the_worker(seed_conference):
+    from pressroom.drafting import DraftingError
+
+    ReleaseTemplate.objects.filter(language="uz-Cyrl").update(
+        body="{% for a in topic %}{% for b in topic %}{% for c in topic %}{{ topic }}"
+        "{% endfor %}{% endfor %}{% endfor %}"
+    )
+    with pytest.raises(DraftingError, match="more than"):
+        draft_texts(conference=seed_conference)
