@@ -21,7 +21,7 @@ ROLE_LABELS = {
     VIEWER: _("Viewer"),
 }
 
-PROJECT_APPS = ("experts", "conferences", "pressroom", "integrations")
+PROJECT_APPS = ("experts", "conferences", "pressroom", "integrations", "records")
 
 
 def _view(apps_labels) -> Q:
@@ -38,6 +38,8 @@ def role_permissions(permission_model) -> dict:
         SECRETARY: perms.filter(
             (Q(content_type__app_label__in=["experts", "conferences"]) & edit)
             | _view(["pressroom", "integrations"])
+            # The meeting record is the secretary's: edited, approved and mailed by them.
+            | Q(content_type__app_label="records")
         ),
         # The press reads conferences and people, not the invitation lists with their emails.
         PRESS: perms.filter(

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "dashboard",
     "partners",
     "integrations",
+    "records",
     "ops",
     "transliteration",
     "mailing",

@@ -33,6 +33,7 @@ urlpatterns = [
     # The press service's pages keep their own namespace ("pressroom_staff"), so they are
     # mounted here rather than inside the dashboard's.
     path("dashboard/press/", include("pressroom.urls_staff")),
+    path("dashboard/records/", include("records.urls")),
     path("dashboard/", include("dashboard.urls")),
     path("i/", include("conferences.urls")),  # personal invitation answer links
     path("integrations/zoom/webhook/", include("integrations.urls")),
