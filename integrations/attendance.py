@@ -190,10 +190,10 @@ def _validate_rows(rows: Iterable[dict], *, label, columns) -> tuple[list, int]:
     clean = []
     errors: list[str] = []
     count = 0
+    form = ParticipantRowForm({})
     for index, row in enumerate(rows, start=1):
         count += 1
-        form = ParticipantRowForm(row)
-        if form.is_valid():
+        if form.rebind(row).is_valid():
             data = form.cleaned_data
             clean.append(
                 (data["name"], data["email"], data["join_time"], data["leave_time"],
