@@ -134,7 +134,9 @@ def main() -> None:
     from integrations.models import Attendee
 
     rows = report_rows(ROWS)
-    conference = ConferenceFactory(starts_at=datetime.datetime(2030, 3, 14, 5, 0, tzinfo=datetime.UTC))
+    conference = ConferenceFactory(
+        starts_at=datetime.datetime(2030, 3, 14, 5, 0, tzinfo=datetime.UTC)
+    )
     invite(conference, rows)
 
     def baseline():
@@ -190,7 +192,9 @@ def main() -> None:
             f"  {name:38s} {seconds:6.3f} s  {ROWS / seconds:9.0f} rows/s  "
             f"x{seconds / base:5.2f} of baseline"
         )
-    worst = max(results["api rows + matching + figures"], results["csv export + matching + figures"])
+    worst = max(
+        results["api rows + matching + figures"], results["csv export + matching + figures"]
+    )
     verdict = "OK" if worst < TARGET_SECONDS else "TOO SLOW"
     print(f"target: under {TARGET_SECONDS:.0f} s for {ROWS} rows: {verdict} ({worst:.3f} s)")
 

@@ -31,8 +31,7 @@ class AudienceYearStatsSerializer(YearStatsSerializer):
     participants_by_organization = serializers.DictField(
         child=serializers.IntegerField(),
         help_text=h(
-            "The same people by organisation, most first; '' holds those of no known "
-            "organisation."
+            "The same people by organisation, most first; '' holds those of no known organisation."
         ),
     )
 
@@ -53,9 +52,7 @@ class AudienceStatsViewSet(StatsViewSet):
             {
                 **row,
                 "participants_by_kind": audience.get(row["year"], empty)["by_kind"],
-                "participants_by_organization": audience.get(row["year"], empty)[
-                    "by_organization"
-                ],
+                "participants_by_organization": audience.get(row["year"], empty)["by_organization"],
             }
             for row in rows
         ]
@@ -89,8 +86,6 @@ class AttendanceFiguresView(APIView):
         conference = get_object_or_404(
             Conference.objects.exclude(status=Conference.Status.DRAFT), pk=conference_pk
         )
-        organization_id = (
-            request.auth.organization_id if isinstance(request.auth, ApiKey) else None
-        )
+        organization_id = request.auth.organization_id if isinstance(request.auth, ApiKey) else None
         figures = attendance_figures(conference=conference, organization_id=organization_id)
         return Response(AttendanceFiguresSerializer(figures).data)

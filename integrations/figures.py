@@ -73,9 +73,7 @@ def _attendee_rows(attendees: QuerySet) -> QuerySet:
     """(kind, position, organisation) of each person: the invitation's, else the expert's."""
     return attendees.annotate(
         _kind=F("invitation__kind"),
-        _position=Coalesce(
-            NullIf(F("invitation__position"), Value("")), F("expert__position")
-        ),
+        _position=Coalesce(NullIf(F("invitation__position"), Value("")), F("expert__position")),
         _organization=Coalesce(
             F("invitation__registered_by__name"),
             NullIf(F("invitation__organization"), Value("")),
@@ -87,9 +85,7 @@ def _attendee_rows(attendees: QuerySet) -> QuerySet:
 def _accepted_rows(invitations: QuerySet) -> QuerySet:
     return invitations.filter(
         answer=Invitation.Answer.ACCEPTED, cancelled_at__isnull=True
-    ).values_list(
-        "kind", "position", Coalesce(F("registered_by__name"), F("organization"))
-    )
+    ).values_list("kind", "position", Coalesce(F("registered_by__name"), F("organization")))
 
 
 def attendance_figures(*, conference: Conference, organization_id: int | None = None) -> dict:

@@ -113,7 +113,8 @@ def _moment(text) -> datetime.datetime | None:
 
 
 def _instances_list(client: ZoomClient, meeting: ZoomMeeting) -> dict[str, dict]:
-    """Zoom's list of the meeting's past instances: {uuid: {"start_time": ..., "end_time": None}}."""
+    """Zoom's list of the meeting's past instances, as {uuid: {"start_time": ISO text,
+    "end_time": None}} (the list gives no end)."""
     past = "past_meetings" if meeting.kind == ZoomMeeting.Kind.MEETING else "past_webinars"
     body = client.request("GET", f"/{past}/{meeting.zoom_id}/instances", missing_ok=True) or {}
     listed = body.get("meetings") or body.get("webinars") or []

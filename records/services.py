@@ -81,7 +81,9 @@ def record_set_status(*, record: MeetingRecord, status: str, by=None) -> Meeting
         setattr(record, name, value)
     if approved:
         version = record.versions.order_by("-number").values_list("number", flat=True).first()
-        activity_record(action=Action.RECORD_APPROVED, target=record, by=by, data={"version": version})
+        activity_record(
+            action=Action.RECORD_APPROVED, target=record, by=by, data={"version": version}
+        )
     return record
 
 
@@ -160,8 +162,7 @@ def record_mail(*, record: MeetingRecord, by=None) -> int:
                     (
                         f"record-{conference.external_id}-{script}.docx",
                         documents[script],
-                        "application/vnd.openxmlformats-officedocument."
-                        "wordprocessingml.document",
+                        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                     )
                 ],
                 "source": locked,

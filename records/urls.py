@@ -9,7 +9,5 @@ app_name = "records"
 urlpatterns = [
     path("<int:pk>/", views.RecordView.as_view(), name="record"),
     path("<int:pk>/docx/", views.RecordDocxView.as_view(), name="docx"),
-    path(
-        "<int:pk>/<slug:action>/", views.RecordActionView.as_view(), name="action"
-    ),
+    path("<int:pk>/<slug:action>/", views.RecordActionView.as_view(), name="action"),
 ]

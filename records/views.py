@@ -55,9 +55,7 @@ class RecordView(StaffView, TemplateView):
                 if changed:
                     messages.success(request, _("The meeting record is saved."))
                 return redirect("records:record", pk=record.conference_id)
-        return self.render_to_response(
-            self.get_context_data(record=record, form=form), status=400
-        )
+        return self.render_to_response(self.get_context_data(record=record, form=form), status=400)
 
 
 class RecordActionView(StaffView, View):

@@ -15,11 +15,11 @@ from conferences.invitations import invitations_add
 from conferences.invitees import Invitee
 from conferences.models import Conference, Invitation, OutboundMessage
 from conferences.services import conference_set_status
+from conferences.tests.factories import after_start
 from experts.tests.factories import CouncilFactory, ExpertFactory
 
 from .factories import TASHKENT, PresentationFactory
 from .html_form import form_data
-from conferences.tests.factories import after_start
 
 pytestmark = pytest.mark.django_db
 

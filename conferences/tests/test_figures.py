@@ -7,9 +7,13 @@ import pytest
 from conferences.models import Conference
 from conferences.selectors import conference_figures_by_year
 from conferences.services import conference_set_status
-from conferences.tests.factories import TASHKENT, ConferenceFactory, PresentationFactory
+from conferences.tests.factories import (
+    TASHKENT,
+    ConferenceFactory,
+    PresentationFactory,
+    after_start,
+)
 from experts.tests.factories import ExpertFactory
-from conferences.tests.factories import after_start
 
 pytestmark = pytest.mark.django_db
 

@@ -19,9 +19,9 @@ from conferences.services import (
     conference_set_status,
     conference_update,
 )
+from conferences.tests.factories import after_start
 
 from .factories import ConferenceFactory
-from conferences.tests.factories import after_start
 
 pytestmark = pytest.mark.django_db
 S = Conference.Status

@@ -10,8 +10,8 @@ from conferences.models import Conference, Invitation, OutboundMessage
 from conferences.registrations import AcceptedRow, RegistrationResult, registrations_add
 from conferences.services import conference_set_status
 from conferences.signals import invitations_registered
-from experts.tests.factories import OrganizationFactory
 from conferences.tests.factories import after_start
+from experts.tests.factories import OrganizationFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,9 @@ from activity.models import ActivityLog
 from activity.selectors import activity_for
 from conferences.models import Conference, Presentation
 from conferences.services import conference_set_status
+from conferences.tests.factories import after_start
 
 from .factories import ConferenceFactory, PresentationFactory
-from conferences.tests.factories import after_start
 
 pytestmark = pytest.mark.django_db
 S = Conference.Status
@@ -210,9 +210,7 @@ def test_a_conference_that_has_not_started_cannot_be_marked_held(django_user_mod
         conference_set_status(conference=conference, status=S.HELD, by=user)
 
     assert exc.value.error_dict["status"][0].code == "not_started"
-    assert exc.value.messages == [
-        "This conference has not started yet; it cannot be marked held."
-    ]
+    assert exc.value.messages == ["This conference has not started yet; it cannot be marked held."]
     conference.refresh_from_db()
     assert conference.status == S.SCHEDULED
     assert ActivityLog.objects.count() == entries

@@ -21,6 +21,7 @@ pytestmark = pytest.mark.django_db
 def secretary(as_role):
     return as_role(roles.SECRETARY)
 
+
 REPORT = """Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes)
 Galaxy A52,,03/14/2030 10:00:00 AM,03/14/2030 11:30:00 AM,90
 Rector Two,rector@tatu.uz,03/14/2030 10:00:00 AM,03/14/2030 11:30:00 AM,90

@@ -9,11 +9,10 @@ from django.utils import timezone
 from activity.selectors import activity_for
 from conferences.models import Conference, ConferenceOrganization, Presentation
 from conferences.services import conference_set_status
-from conferences.tests.factories import ConferenceFactory, PresentationFactory
+from conferences.tests.factories import ConferenceFactory, PresentationFactory, after_start
 from dashboard import roles
 from dashboard.views.conferences import ConferenceEditView, _program_errors_to
 from experts.tests.factories import (
-from conferences.tests.factories import after_start
     CouncilFactory,
     ExpertFactory,
     MembershipFactory,

@@ -7,12 +7,11 @@ from django.utils import timezone
 
 from conferences.models import Conference, Invitation, OutboundMessage
 from conferences.services import conference_set_status
-from conferences.tests.factories import ConferenceFactory, PresentationFactory
+from conferences.tests.factories import ConferenceFactory, PresentationFactory, after_start
 from dashboard import roles
 from experts.tests.factories import ExpertFactory, OrganizationFactory
 from partners.models import Scope
 from partners.services import api_key_create
-from conferences.tests.factories import after_start
 
 pytestmark = pytest.mark.django_db
 

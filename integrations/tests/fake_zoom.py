@@ -154,9 +154,9 @@ class FakeZoom:
             start_time = start_time or planned
             if end_time is None and start_time:
                 moment = datetime.datetime.fromisoformat(start_time)
-                end_time = (moment + datetime.timedelta(minutes=item.get("duration") or 60)).strftime(
-                    "%Y-%m-%dT%H:%M:%SZ"
-                )
+                end_time = (
+                    moment + datetime.timedelta(minutes=item.get("duration") or 60)
+                ).strftime("%Y-%m-%dT%H:%M:%SZ")
             listed = self.state.instances.setdefault((kind, str(zoom_id)), [])
             listed[:] = [i for i in listed if i["uuid"] != uuid]
             listed.append({"uuid": uuid, "start_time": start_time, "end_time": end_time})

@@ -19,7 +19,7 @@ from integrations.attendance import attendance_import_csv, attendee_match
 from integrations.models import AttendanceReport, Attendee, ParticipantRow, ZoomMeeting
 from integrations.reports import instance_path_id
 
-from .test_webhook import ended, post, scheduled  # noqa: F401 - the fixture
+from .test_webhook import ended, post
 
 pytestmark = pytest.mark.django_db
 Status = Conference.Status
@@ -60,7 +60,10 @@ def test_instance_uuids_are_encoded_as_zoom_requires():
 
 
 def test_a_restarted_meeting_counts_the_union_of_its_instances(
-    client, fake_zoom, scheduled, django_capture_on_commit_callbacks  # noqa: F811
+    client,
+    fake_zoom,
+    scheduled,
+    django_capture_on_commit_callbacks,
 ):
     conference = scheduled()
     zoom_id = conference.meeting_id
@@ -72,7 +75,12 @@ def test_a_restarted_meeting_counts_the_union_of_its_instances(
     # Restarted after the host dropped: 5 people, two of them (4 and 5) from the first part.
     second_start = start + datetime.timedelta(minutes=55)
     second = [
-        row(f"Person {i}", f"p{i}@example.uz", second_start, second_start + datetime.timedelta(minutes=60))
+        row(
+            f"Person {i}",
+            f"p{i}@example.uz",
+            second_start,
+            second_start + datetime.timedelta(minutes=60),
+        )
         for i in (4, 5, 6, 7, 8)
     ]
     # The second uuid begins with "/": Zoom wants it encoded twice in the path.
@@ -106,7 +114,10 @@ def test_a_restarted_meeting_counts_the_union_of_its_instances(
 
 
 def test_a_rehearsal_outside_the_window_changes_nothing(
-    client, fake_zoom, scheduled, django_capture_on_commit_callbacks  # noqa: F811
+    client,
+    fake_zoom,
+    scheduled,
+    django_capture_on_commit_callbacks,
 ):
     # A 15-minute sound check two days before the start.
     conference = scheduled(starts_at=timezone.now() + datetime.timedelta(days=2))

@@ -13,8 +13,6 @@ from django.utils import timezone
 from activity.models import Action
 from activity.selectors import activity_for
 from conferences.models import Conference
-from conferences.services import conference_set_status
-from conferences.tests.factories import ConferenceFactory
 from integrations.models import Attendee, Question, ZoomApiCall, ZoomMeeting, ZoomWebhookEvent
 
 from .conftest import WEBHOOK_SECRET
@@ -63,24 +61,6 @@ def ended(
             },
         },
     }
-
-
-STARTED = datetime.datetime(2025, 3, 14, 10, 0, tzinfo=datetime.UTC)
-
-
-@pytest.fixture
-def scheduled(fake_zoom, django_capture_on_commit_callbacks):
-    def make(kind=ZoomMeeting.Kind.MEETING, starts_at=STARTED):
-        # The meeting is over, so the conference has begun: Zoom marks only those held.
-        conference = ConferenceFactory(participants_count_declared=1000, starts_at=starts_at)
-        ZoomMeeting.objects.create(conference=conference, kind=kind)
-        with django_capture_on_commit_callbacks(execute=True):
-            conference_set_status(conference=conference, status=Status.SCHEDULED)
-        conference.refresh_from_db()
-        assert conference.meeting_id
-        return conference
-
-    return make
 
 
 def participant(i, person, join_minute, leave_minute):

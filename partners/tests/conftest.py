@@ -6,11 +6,10 @@ from rest_framework.test import APIClient
 
 from conferences.models import Conference
 from conferences.services import conference_set_status
-from conferences.tests.factories import ConferenceFactory
+from conferences.tests.factories import ConferenceFactory, after_start
 from experts.tests.factories import OrganizationFactory
 from partners.models import Scope
 from partners.services import api_key_create
-from conferences.tests.factories import after_start
 
 ALL_SCOPES = list(Scope.values)
 

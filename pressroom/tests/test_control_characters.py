@@ -10,10 +10,10 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from conferences.services import conference_create, conference_walk_to_status
+from conferences.tests.factories import after_start
 from experts.services import council_get_or_create
 from pressroom.models import PressRelease, ReleaseTemplate
 from pressroom.services import (
-from conferences.tests.factories import after_start
     press_release_draft,
     press_release_edit,
     press_release_set_status,

@@ -7,11 +7,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conferences.services import conference_walk_to_status
-from conferences.tests.factories import ConferenceFactory
+from conferences.tests.factories import ConferenceFactory, after_start
 from experts.tests.factories import CouncilFactory
 from pressroom.models import PressRelease
 from pressroom.services import (
-from conferences.tests.factories import after_start
     press_release_draft,
     press_release_edit,
     press_release_set_status,

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from activity.selectors import activity_for
 from conferences.services import conference_set_status
+from conferences.tests.factories import after_start
 from conferences.tests.live import Worker, celery_on_broker, wait_until
 from pressroom.models import PressRelease
 from pressroom.services import (
@@ -20,7 +21,6 @@ from pressroom.services import (
 )
 
 from .conftest import import_document
-from conferences.tests.factories import after_start
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 S = PressRelease.Status

@@ -56,9 +56,13 @@ def held_with_council(django_capture_on_commit_callbacks):
     conference = ConferenceFactory(council=council, title="Кредит-модуль тизими")
     PresentationFactory(conference=conference, order=1, title="Кредитлар", presenter=members[0])
     conference_set_status(conference=conference, status=Status.SCHEDULED)
-    invitations = {i.expert_id: i for i in invitations_from_council(conference=conference, send=False)}
+    invitations = {
+        i.expert_id: i for i in invitations_from_council(conference=conference, send=False)
+    }
     for expert in members[15:18]:
-        invitation_answer(token=invitation_token(invitation=invitations[expert.pk]), answer="declined")
+        invitation_answer(
+            token=invitation_token(invitation=invitations[expert.pk]), answer="declined"
+        )
     attendance_import_rows(
         conference=conference,
         rows=[_present(e) for e in members[:15]]
@@ -96,7 +100,9 @@ def test_edit_approve_mail_and_download_in_both_scripts(
 
     changed = record_edit(record=record, decisions="Кредит тизими маъқуллансин.", by=secretary)
     assert changed == {"decisions"}
-    assert record_edit(record=record, decisions="Кредит тизими маъқуллансин.", by=secretary) == set()
+    assert (
+        record_edit(record=record, decisions="Кредит тизими маъқуллансин.", by=secretary) == set()
+    )
     with pytest.raises(Exception) as refused:
         record_mail(record=record, by=secretary)
     assert refused.value.messages == ["Only an approved meeting record can be mailed."]
@@ -137,8 +143,6 @@ def test_the_secretary_role_downloads_the_docx_in_both_scripts(held_with_council
     assert secretary.get(url, {"script": "greek"}).status_code == 404
     page = secretary.get(reverse("records:record", args=[conference.pk]))
     assert page.status_code == 200
-    response = secretary.post(
-        reverse("records:action", args=[conference.pk, "approve"])
-    )
+    response = secretary.post(reverse("records:action", args=[conference.pk, "approve"]))
     assert response.status_code == 302
     assert MeetingRecord.objects.get(conference=conference).status == "approved"
