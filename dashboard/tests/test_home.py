@@ -98,6 +98,8 @@ def test_home_and_the_stats_api_show_the_same_figures(as_role):
         "conferences": 3,
         "participants": 1300,
         "experts_by_country": {"": 4, "CA": 1, "KR": 5, "US": 1},
+        "participants_by_kind": {},
+        "participants_by_organization": {},
     }
     assert home.context["held_count"] == stats["conferences"] == 3
     assert home.context["participants_total"] == stats["participants"] == 1300
