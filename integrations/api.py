@@ -2,7 +2,7 @@
 conference's figures for the caller (a partner: its own organisation's only)."""
 
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -16,13 +16,11 @@ from partners.permissions import RegistrationsWrite
 
 from .figures import attendance_figures, attendance_figures_by_year
 
-h = gettext_lazy
-
 
 class AudienceYearStatsSerializer(YearStatsSerializer):
     participants_by_kind = serializers.DictField(
         child=serializers.IntegerField(),
-        help_text=h(
+        help_text=_(
             "People recorded in the participant reports that year, by kind: ministry, rector, "
             "vice_rector, dean, head_of_department, professor, student, other (a person "
             "nobody matched is 'other'). Conferences without a report add nobody here."
@@ -30,7 +28,7 @@ class AudienceYearStatsSerializer(YearStatsSerializer):
     )
     participants_by_organization = serializers.DictField(
         child=serializers.IntegerField(),
-        help_text=h(
+        help_text=_(
             "The same people by organisation, most first; '' holds those of no known organisation."
         ),
     )
@@ -61,18 +59,18 @@ class AudienceStatsViewSet(StatsViewSet):
 class AttendanceFiguresSerializer(serializers.Serializer):
     source = serializers.ChoiceField(
         choices=["recorded", "declared"],
-        help_text=h("recorded: from the participant reports; declared: none was imported."),
+        help_text=_("recorded: from the participant reports; declared: none was imported."),
     )
     total = serializers.IntegerField(
         allow_null=True,
-        help_text=h(
+        help_text=_(
             "People: all of the conference's for staff, the caller's own registrations for "
             "a partner."
         ),
     )
-    by_kind = serializers.DictField(child=serializers.IntegerField(), help_text=h("By kind."))
+    by_kind = serializers.DictField(child=serializers.IntegerField(), help_text=_("By kind."))
     by_organization = serializers.DictField(
-        child=serializers.IntegerField(), help_text=h("By organisation.")
+        child=serializers.IntegerField(), help_text=_("By organisation.")
     )
 
 
