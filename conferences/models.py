@@ -407,3 +407,90 @@ class OutboundMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} → {self.invitation.email} ({self.state})"
+
+
+class InvitationImport(models.Model):
+    """A large invitation CSV, read and added by a worker while staff watch its progress.
+
+    The file is kept until the import ends (the worker reads it from here, not from the
+    request). `status` changes in conferences/invitee_imports.py only.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    conference = models.ForeignKey(
+        Conference, on_delete=models.CASCADE, related_name="invitation_imports"
+    )
+    filename = models.CharField(_("file name"), max_length=255, blank=True)
+    content = models.BinaryField(_("content"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    rows_done = models.PositiveIntegerField(_("rows added"), default=0)
+    # The reasons a file was refused, one message per line of the file, as the form shows them.
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    created_by = models.ForeignKey(
+        "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-pk"]
+        verbose_name = _("invitation import")
+        verbose_name_plural = _("invitation imports")
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def percent(self) -> int:
+        return 100 * self.rows_done // self.rows_total if self.rows_total else 0
+
+
+class PartnerRegistration(models.Model):
+    """A partner's registration of one person, as the partner sent it.
+
+    One person has one invitation per conference, whoever invited them first (staff, the
+    council, another partner). Each partner that registers the person gets a row here with
+    the details it sent, and the partner API shows it those: so registering someone invited
+    another way looks exactly like registering someone new, and tells the partner nothing of
+    who else invited them or what they wrote.
+    """
+
+    invitation = models.ForeignKey(
+        Invitation, on_delete=models.CASCADE, related_name="partner_registrations"
+    )
+    organization_by = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="registrations_made"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("email"), max_length=254)
+    organization = models.CharField(_("organisation"), max_length=300, blank=True)
+    position = models.CharField(_("position"), max_length=300, blank=True)
+    language = models.CharField(_("language"), max_length=8, choices=Language.choices)
+    timezone = models.CharField(_("time zone"), max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("partner registration")
+        verbose_name_plural = _("partner registrations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["invitation", "organization_by"], name="partner_registration_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>"

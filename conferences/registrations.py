@@ -2,8 +2,11 @@
 
 A registration is an invitation with source "registration" and `registered_by` the
 organisation, so a registered person gets the same mail, answer link and reminders as anyone
-staff invite. The partner API calls registrations_add; other apps hear of new registrations
-through the `invitations_registered` signal (Zoom registers them as attendees).
+staff invite. Each partner's registration of a person is also a PartnerRegistration holding what
+that partner sent, also when someone else had invited the person already: the partner is shown
+its own rows, so nothing it sees tells it that someone else invited them. The partner API
+calls registrations_add; other apps hear of new registrations through the
+`invitations_registered` signal (Zoom registers them as attendees).
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from experts.models import Organization
 
 from .invitations import invitations_add
 from .invitees import Invitee, RowError, invitee_rows_validate
-from .models import Conference, Invitation
+from .models import Conference, Invitation, PartnerRegistration
 from .signals import invitations_registered
 
 
@@ -30,9 +33,9 @@ class RegistrationConflict(Exception):
 @dataclass(frozen=True)
 class AcceptedRow:
     index: int  # 0-based position of the row in the batch
-    # None: someone else (staff, another partner) invited this person, whose invitation is left
-    # as it is; the caller learns nothing of it, not even its id.
-    invitation_id: int | None
+    # The person's invitation, whoever made it (a person invited another way keeps theirs as it
+    # is, and the partner's details go to its PartnerRegistration only).
+    invitation_id: int
 
 
 @dataclass(frozen=True)
@@ -57,8 +60,9 @@ def registrations_add(
     Valid rows are registered even when others are refused. Idempotent by email (any letter
     case): registering a person again updates their registration. An organisation changes only
     its own registrations: a person invited another way (by staff, or registered by another
-    partner) is left as they are and answered as accepted with no invitation id, so a partner
-    cannot probe who else is invited (a refusal "already invited" told them).
+    partner) keeps their invitation as it is, and the partner's details are kept in its
+    PartnerRegistration; the answer is the same as for anyone new (accepted, with the
+    invitation's id), so a partner cannot probe who else is invited.
 
     Raises ValidationError on `conference` unless the conference is scheduled, and
     RegistrationConflict when a simultaneous request registered the same people; both write
@@ -76,36 +80,66 @@ def registrations_add(
             }
         )
     valid, refused = _rows_split(rows)
-    taken = _emails_taken(conference, organization, [invitee for _index, invitee in valid])
-    others = [
-        AcceptedRow(index=i, invitation_id=None) for i, e in valid if e.email.lower() in taken
-    ]
-    accepted_rows = [(i, e) for i, e in valid if e.email.lower() not in taken]
     refused.sort(key=lambda error: (error.index, error.field))
-    if not accepted_rows:
-        return RegistrationResult(accepted=others, refused=refused)
-    try:
-        invitations = invitations_add(
-            conference=conference,
-            invitees=[invitee for _index, invitee in accepted_rows],
-            source=Invitation.Source.REGISTRATION,
-            registered_by=organization,
-            by=by,
+    taken = _invitations_taken(conference, organization, [invitee for _index, invitee in valid])
+    own_rows = [(i, e) for i, e in valid if e.email.lower() not in taken]
+    ids = {e.email.lower(): taken[e.email.lower()] for _i, e in valid if e.email.lower() in taken}
+    if own_rows:
+        try:
+            invitations = invitations_add(
+                conference=conference,
+                invitees=[invitee for _index, invitee in own_rows],
+                source=Invitation.Source.REGISTRATION,
+                registered_by=organization,
+                by=by,
+            )
+        except IntegrityError:
+            raise RegistrationConflict from None
+        invitation_ids = [invitation.pk for invitation in invitations]
+        ids.update(
+            (invitee.email.lower(), pk)
+            for (_index, invitee), pk in zip(own_rows, invitation_ids, strict=True)
         )
-    except IntegrityError:
-        raise RegistrationConflict from None
-    invitation_ids = [invitation.pk for invitation in invitations]
-    transaction.on_commit(
-        lambda: invitations_registered.send_robust(
-            sender=Invitation, conference=conference, invitation_ids=invitation_ids
+        transaction.on_commit(
+            lambda: invitations_registered.send_robust(
+                sender=Invitation, conference=conference, invitation_ids=invitation_ids
+            )
         )
-    )
-    accepted = [
-        AcceptedRow(index=index, invitation_id=pk)
-        for (index, _invitee), pk in zip(accepted_rows, invitation_ids, strict=True)
-    ]
-    accepted = sorted(accepted + others, key=lambda row: row.index)
+    if organization is not None:
+        _partner_rows_save(organization, [(ids[e.email.lower()], e) for _i, e in valid])
+    accepted = [AcceptedRow(index=i, invitation_id=ids[e.email.lower()]) for i, e in valid]
     return RegistrationResult(accepted=accepted, refused=refused)
+
+
+def _partner_rows_save(organization: Organization, rows: list[tuple[int, Invitee]]) -> None:
+    """Record or update what `organization` sent for each of these invitations."""
+    existing = {
+        row.invitation_id: row
+        for row in PartnerRegistration.objects.filter(
+            organization_by=organization, invitation_id__in=[pk for pk, _e in rows]
+        )
+    }
+    fields = ["name", "email", "organization", "position", "language", "timezone"]
+    new, changed = {}, []
+    for pk, invitee in rows:
+        values = {
+            "name": invitee.name.strip(),
+            "email": invitee.email.strip(),
+            "organization": invitee.organization.strip(),
+            "position": invitee.position.strip(),
+            "language": invitee.language,
+            "timezone": invitee.timezone,
+        }
+        row = existing.get(pk)
+        if row is None:
+            # The last of two rows for one person in a batch wins, as in invitations_add.
+            new[pk] = PartnerRegistration(invitation_id=pk, organization_by=organization, **values)
+        elif any(getattr(row, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(row, name, value)
+            changed.append(row)
+    PartnerRegistration.objects.bulk_create(new.values(), batch_size=1000)
+    PartnerRegistration.objects.bulk_update(changed, [*fields, "updated_at"], batch_size=1000)
 
 
 def _rows_split(rows: Sequence) -> tuple[list[tuple[int, Invitee]], list[RowError]]:
@@ -116,14 +150,14 @@ def _rows_split(rows: Sequence) -> tuple[list[tuple[int, Invitee]], list[RowErro
     return list(zip(indexes, invitees, strict=True)), list(errors)
 
 
-def _emails_taken(
+def _invitations_taken(
     conference: Conference, organization: Organization | None, invitees: list[Invitee]
-) -> set[str]:
-    """The (lower-cased) emails among `invitees` that someone else invited to the conference."""
-    return set(
+) -> dict[str, int]:
+    """{lower-cased email: invitation id} of those among `invitees` someone else invited."""
+    return dict(
         Invitation.objects.filter(
             conference=conference, email_lower__in=[i.email.lower() for i in invitees]
         )
         .exclude(source=Invitation.Source.REGISTRATION, registered_by=organization)
-        .values_list("email_lower", flat=True)
+        .values_list("email_lower", "pk")
     )

@@ -9,7 +9,7 @@ from django.db.models.functions import Coalesce, ExtractYear
 from activity.models import ActivityLog
 from activity.selectors import activity_for_targets
 
-from .models import Conference, Invitation, OutboundMessage
+from .models import Conference, Invitation, InvitationImport, OutboundMessage
 
 State = OutboundMessage.State
 Kind = OutboundMessage.Kind
@@ -180,4 +180,18 @@ def conferences_upcoming_public(*, now: datetime.datetime, limit: int = 3) -> Qu
         Conference.objects.filter(status=Conference.Status.SCHEDULED, starts_at__gte=now)
         .select_related("council")
         .order_by("starts_at", "pk")[:limit]
+    )
+
+
+def invitation_import_latest(*, conference) -> InvitationImport | None:
+    """The conference's latest large-file import, while running or for a day after it ended."""
+    from django.utils import timezone
+
+    recent = timezone.now() - datetime.timedelta(days=1)
+    return (
+        InvitationImport.objects.filter(conference=conference)
+        .filter(Q(finished_at__isnull=True) | Q(finished_at__gte=recent))
+        .defer("content")
+        .order_by("-pk")
+        .first()
     )

@@ -25,9 +25,24 @@ def send_messages_task(self, *, message_ids: list[int]) -> None:
         raise self.retry(countdown=report.retry_in, kwargs={"message_ids": message_ids})
 
 
+@shared_task(
+    name="conferences.import_invitations",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    ignore_result=True,
+)
+def import_invitations_task(*, import_id: int) -> None:
+    from .invitee_imports import invitation_import_run
+
+    invitation_import_run(import_id=import_id)
+
+
 @shared_task(name="conferences.sweep_outbox", ignore_result=True)
 def sweep_outbox_task() -> None:
+    from .invitee_imports import invitation_imports_requeue
+
     outbox.messages_sweep()
+    invitation_imports_requeue()
 
 
 @shared_task(name="conferences.queue_reminders", ignore_result=True)

@@ -60,6 +60,11 @@ urlpatterns += [
         name="invitation_progress",
     ),
     path(
+        "conferences/<int:pk>/invitations/imports/<int:import_pk>/",
+        invitations.InvitationImportView.as_view(),
+        name="invitation_import",
+    ),
+    path(
         "conferences/<int:pk>/invitations/<int:invitation_pk>/cancel/",
         invitations.InvitationCancelView.as_view(),
         name="invitation_cancel",

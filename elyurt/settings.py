@@ -156,6 +156,9 @@ CSV_UPLOAD_MAX_BYTES = env.int("CSV_UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
 # The most rows (people) one invitation CSV may hold; a larger file is refused before the rows
 # beyond are read.
 CSV_MAX_ROWS = env.int("CSV_MAX_ROWS", default=20_000)
+# An invitation CSV larger than this is read by a worker, its progress shown on the dashboard
+# (conferences/invitee_imports.py); a smaller one in the request.
+CSV_BACKGROUND_MIN_BYTES = env.int("CSV_BACKGROUND_MIN_BYTES", default=256 * 1024)
 # JSON from outside (API bodies, import documents, webhooks) nested deeper than this is refused
 # with 400: Python's json recurses per level and fails with RecursionError near 1,000.
 JSON_MAX_DEPTH = env.int("JSON_MAX_DEPTH", default=32)

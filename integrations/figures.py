@@ -102,8 +102,11 @@ def attendance_figures(*, conference: Conference, organization_id: int | None = 
     attendees = Attendee.objects.filter(conference=conference)
     invitations = Invitation.objects.filter(conference=conference)
     if organization_id is not None:
-        attendees = attendees.filter(invitation__registered_by_id=organization_id)
-        invitations = invitations.filter(registered_by_id=organization_id)
+        # Its people: those it registered, whoever invited them first.
+        attendees = attendees.filter(
+            invitation__partner_registrations__organization_by_id=organization_id
+        )
+        invitations = invitations.filter(partner_registrations__organization_by_id=organization_id)
     recorded = conference.participants_count_recorded is not None
     if recorded:
         figures = _people(_attendee_rows(attendees))

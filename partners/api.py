@@ -18,7 +18,7 @@ from experts.models import Language
 
 from .models import ApiKey
 from .permissions import RegistrationsWrite
-from .selectors import registration_list
+from .selectors import SENT_FIELDS, registration_list
 
 h = gettext_lazy
 MAX_ROWS = 1000
@@ -98,6 +98,28 @@ class RegistrationSerializer(serializers.ModelSerializer):
             return None
         return (getattr(invitation, "seconds_present", None) or 0) // 60
 
+    def to_representation(self, invitation: Invitation) -> dict:
+        """A partner sees the details it sent (partners.selectors.registration_list annotates
+        them as `sent_*`), not what someone else who invited the person wrote."""
+        data = super().to_representation(invitation)
+        if hasattr(invitation, "sent_name"):
+            for name in (*SENT_FIELDS, "created_at"):
+                data[name] = self.fields[name].to_representation(
+                    getattr(invitation, f"sent_{name}")
+                )
+            data["updated_at"] = self.fields["updated_at"].to_representation(
+                registration_changed_at(invitation)
+            )
+        return data
+
+
+def registration_changed_at(invitation: Invitation):
+    """When a partner's registration last changed as the partner sees it: when it sent it again
+    or the person answered; never when whoever else invited them edited their invitation."""
+    if not hasattr(invitation, "sent_updated_at"):
+        return invitation.updated_at
+    return max(filter(None, [invitation.sent_updated_at, invitation.answered_at]))
+
 
 class RegistrationBatchSerializer(serializers.Serializer):
     """The request's shape: a list of 1 to MAX_ROWS rows (registrations_add checks each row)."""
@@ -121,10 +143,9 @@ class AcceptedRowSerializer(serializers.Serializer):
     index = serializers.IntegerField(help_text=h("0-based position of the row in the request."))
     id = serializers.IntegerField(
         source="invitation_id",
-        allow_null=True,
         help_text=h(
-            "The registration's id; null when the person was already invited another way (their "
-            "invitation is left as it is and not shown)."
+            "The registration's id. A person already invited another way is answered the same "
+            "way: their invitation is left as it is, and your list shows them as you sent them."
         ),
     )
 
@@ -153,6 +174,9 @@ class RegistrationViewSet(
     permission_classes = [RegistrationsWrite]
     filter_backends: list = []
     lookup_value_regex = r"[0-9]+"
+
+    def row_last_modified(self, row):
+        return registration_changed_at(row)
 
     def caller_organization_id(self) -> int | None:
         """The caller's organisation's id; None for a staff session (every registration)."""

@@ -1,6 +1,6 @@
 """Reads for partner API keys and partners' registrations."""
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import F, FilteredRelation, OuterRef, Q, QuerySet, Subquery
 
 from conferences.models import Conference, Invitation
 
@@ -27,6 +27,10 @@ def api_key_list(*, organization=None) -> QuerySet[ApiKey]:
     return qs
 
 
+# The fields of a registration a partner sees as it sent them.
+SENT_FIELDS = ("name", "email", "organization", "position", "language", "timezone")
+
+
 def registration_list(
     *, conference: Conference, organization_id: int | None = None
 ) -> QuerySet[Invitation]:
@@ -36,18 +40,34 @@ def registration_list(
     Each row carries `attended_flag` and `seconds_present` from the participant reports (None
     when the person is not in them).
     """
+    if organization_id is None:
+        qs = Invitation.objects.filter(
+            conference=conference, source=Invitation.Source.REGISTRATION
+        ).order_by("pk")
+        return _with_attendance(qs)
+    # What this partner sent (PartnerRegistration), over the invitation's own details: a
+    # person someone else invited shows as the partner registered them.
+    mine = FilteredRelation(
+        "partner_registrations",
+        condition=Q(partner_registrations__organization_by_id=organization_id),
+    )
+    return _with_attendance(
+        Invitation.objects.filter(conference=conference)
+        .annotate(mine=mine)
+        .filter(mine__isnull=False)
+        .annotate(**{f"sent_{name}": F(f"mine__{name}") for name in SENT_FIELDS})
+        .annotate(sent_created_at=F("mine__created_at"), sent_updated_at=F("mine__updated_at"))
+        .order_by("pk")
+    )
+
+
+def _with_attendance(qs: QuerySet[Invitation]) -> QuerySet[Invitation]:
+    """Each registration with `attended_flag` and `seconds_present` from the participant
+    reports (None when the person is not in them), and its conference loaded."""
     from integrations.models import Attendee
 
     person = Attendee.objects.filter(invitation=OuterRef("pk")).order_by("pk")
-    qs = (
-        Invitation.objects.filter(conference=conference, source=Invitation.Source.REGISTRATION)
-        .annotate(
-            attended_flag=Subquery(person.values("attended")[:1]),
-            seconds_present=Subquery(person.values("total_duration_seconds")[:1]),
-        )
-        .select_related("conference")
-        .order_by("pk")
-    )
-    if organization_id is not None:
-        qs = qs.filter(registered_by_id=organization_id)
-    return qs
+    return qs.annotate(
+        attended_flag=Subquery(person.values("attended")[:1]),
+        seconds_present=Subquery(person.values("total_duration_seconds")[:1]),
+    ).select_related("conference")

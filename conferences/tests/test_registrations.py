@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 
 from conferences.invitations import invitations_add
 from conferences.invitees import Invitee, RowError
-from conferences.models import Conference, Invitation, OutboundMessage
+from conferences.models import Conference, Invitation, OutboundMessage, PartnerRegistration
 from conferences.registrations import AcceptedRow, RegistrationResult, registrations_add
 from conferences.services import conference_set_status
 from conferences.signals import invitations_registered
@@ -94,12 +94,18 @@ def test_an_organisation_changes_only_its_own_registrations(
         )
         staff = registrations_add(conference=scheduled_conference, organization=None, rows=changed)
 
+    ids = dict(Invitation.objects.values_list("email", "pk"))
     for result in (mine, staff):
         assert result == RegistrationResult(
-            accepted=[AcceptedRow(0, None), AcceptedRow(1, None)], refused=[]
+            accepted=[AcceptedRow(0, ids["a@edu.uz"]), AcceptedRow(1, ids["b@edu.uz"])],
+            refused=[],
         )
     assert sorted(Invitation.objects.values_list("name", flat=True)) == ["Person 2", "Staff pick"]
     assert heard == []
+    # What the partner sent is kept as its own registration of each, apart from the invitations.
+    assert sorted(
+        PartnerRegistration.objects.filter(organization_by=partner).values_list("name", "email")
+    ) == [("Changed", "B@edu.uz"), ("Changed", "a@edu.uz")]
 
 
 @pytest.mark.parametrize("status", ["draft", "held", "cancelled"])
@@ -149,8 +155,9 @@ def test_a_batch_mixing_someone_invited_by_staff_and_a_new_person_keeps_row_orde
         result = registrations_add(conference=scheduled_conference, organization=partner, rows=rows)
 
     new = Invitation.objects.get(email="person1@edu.uz")
+    staff_pick = Invitation.objects.get(email="a@edu.uz")
     assert result == RegistrationResult(
-        accepted=[AcceptedRow(0, new.pk), AcceptedRow(1, None)], refused=[]
+        accepted=[AcceptedRow(0, new.pk), AcceptedRow(1, staff_pick.pk)], refused=[]
     )
     assert Invitation.objects.get(email="a@edu.uz").name == "Staff pick"
     assert heard == [(Invitation, scheduled_conference.pk, [new.pk])]

@@ -3,6 +3,7 @@
 import csv
 import io
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -18,9 +19,10 @@ from conferences.invitations import (
     invitations_resend_failed,
     invitations_send,
 )
+from conferences.invitee_imports import invitation_import_start
 from conferences.invitees import CSV_HEADER
-from conferences.models import Conference, Invitation
-from conferences.selectors import invitation_counts, invitation_list
+from conferences.models import Conference, Invitation, InvitationImport
+from conferences.selectors import invitation_counts, invitation_import_latest, invitation_list
 
 from .. import forms
 from ._common import StaffView, _form_errors_from
@@ -55,6 +57,7 @@ class InvitationListView(StaffView, ListView):
             counts=counts,
             in_progress=_in_progress(counts),
             can_invite=self.conference.status == Status.SCHEDULED,
+            job=invitation_import_latest(conference=self.conference),
             **kwargs,
         )
 
@@ -71,6 +74,21 @@ class InvitationProgressView(StaffView, TemplateView):
         return super().get_context_data(
             conference=conference, counts=counts, in_progress=_in_progress(counts), **kwargs
         )
+
+
+class InvitationImportView(StaffView, TemplateView):
+    """A large CSV file's import: its progress block, which htmx polls until it ends."""
+
+    permission_required = "conferences.view_invitation"
+    template_name = "dashboard/_invitation_import.html"
+
+    def get_context_data(self, **kwargs):
+        job = get_object_or_404(
+            InvitationImport.objects.select_related("conference"),
+            pk=self.kwargs["import_pk"],
+            conference_id=self.kwargs["pk"],
+        )
+        return super().get_context_data(conference=job.conference, job=job, **kwargs)
 
 
 class InvitationActionView(StaffView, View):
@@ -110,6 +128,13 @@ class InvitationActionView(StaffView, View):
                 csv_form = forms.InvitationCsvForm(request.POST, request.FILES)
                 if not csv_form.is_valid():
                     return self._invalid(conference, csv_form)
+                upload = csv_form.cleaned_data["file"]
+                if upload.size > settings.CSV_BACKGROUND_MIN_BYTES:
+                    invitation_import_start(conference=conference, file=upload, by=request.user)
+                    messages.info(
+                        request, _("The file is large: it is being read, see its progress below.")
+                    )
+                    return back
                 added = invitations_from_csv(
                     conference=conference,
                     file=csv_form.cleaned_data["file"],

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('conferences', '0008_attendance'),
+        ('conferences', '0010_attendance'),
         ('experts', '0002_membership_no_overlap'),
         ('integrations', '0005_attendee_person_key_label'),
     ]

@@ -103,27 +103,65 @@ def test_registering_again_is_idempotent_by_email(api):
     assert OutboundMessage.objects.filter(kind="invitation").count() == 1
 
 
-def test_someone_invited_another_way_is_answered_as_accepted_without_id_and_left_unchanged(
+def test_someone_invited_another_way_looks_like_anyone_new_and_is_left_unchanged(
     api, make_client, other_partner
 ):
     conference = scheduled_conference()
-    invitations_add(conference=conference, invitees=[Invitee(name="Staff pick", email="a@edu.uz")],
-                    source="manual")  # fmt: skip
+    invitations_add(conference=conference, invitees=[Invitee(name="Staff pick", email="a@edu.uz",
+                    position="Professor")], source="manual")  # fmt: skip
     other = make_client(organization=other_partner)
     other.post(_url(conference), [{"name": "Theirs", "email": "b@edu.uz"}], format="json")
 
     response = api.post(
         _url(conference),
-        [{"name": "Changed", "email": "a@edu.uz"}, {"name": "Changed", "email": "b@edu.uz"}],
+        [
+            {"name": "Changed", "email": "a@edu.uz", "position": "Dean"},
+            {"name": "Changed", "email": "b@edu.uz"},
+            {"name": "New", "email": "c@edu.uz"},
+        ],
         format="json",
     )
 
-    # Nothing says that someone else invited them: no refusal, no other invitation's id.
+    # Nothing says that someone else invited the first two: each row is answered alike.
+    by_email = dict(Invitation.objects.values_list("email", "pk"))
     assert response.json() == {
-        "accepted": [{"index": 0, "id": None}, {"index": 1, "id": None}],
+        "accepted": [
+            {"index": 0, "id": by_email["a@edu.uz"]},
+            {"index": 1, "id": by_email["b@edu.uz"]},
+            {"index": 2, "id": by_email["c@edu.uz"]},
+        ],
         "refused": [],
     }
-    assert sorted(Invitation.objects.values_list("name", flat=True)) == ["Staff pick", "Theirs"]
+    assert sorted(Invitation.objects.values_list("name", flat=True)) == [
+        "New",
+        "Staff pick",
+        "Theirs",
+    ]
+    # The partner's list holds the three as it sent them, not what staff or the other wrote.
+    listed = api.get(_url(conference)).json()["results"]
+    assert [(r["name"], r["email"], r["position"]) for r in listed] == [
+        ("Changed", "a@edu.uz", "Dean"),
+        ("Changed", "b@edu.uz", ""),
+        ("New", "c@edu.uz", ""),
+    ]
+    assert len({tuple(sorted(r)) for r in listed}) == 1  # the same fields for every row
+    detail = api.get(_url(conference, by_email["a@edu.uz"]))
+    assert detail.json()["name"] == "Changed"
+    # The other partner still sees only its own, as it sent it.
+    assert [r["name"] for r in other.get(_url(conference)).json()["results"]] == ["Theirs"]
+
+
+def test_staff_edits_to_someone_a_partner_registered_do_not_show_in_its_dates(api):
+    conference = scheduled_conference()
+    invitations_add(conference=conference, invitees=[Invitee(name="Staff pick", email="a@edu.uz")],
+                    source="manual")  # fmt: skip
+    api.post(_url(conference), [{"name": "Mine", "email": "a@edu.uz"}], format="json")
+    [row] = api.get(_url(conference)).json()["results"]
+    Invitation.objects.filter(email="a@edu.uz").update(position="Edited by staff")
+    invitations_add(conference=conference, invitees=[Invitee(name="Staff edit", email="a@edu.uz")],
+                    source="manual")  # fmt: skip
+    [again] = api.get(_url(conference)).json()["results"]
+    assert again == row
 
 
 @pytest.mark.parametrize("status", ["held", "cancelled"])

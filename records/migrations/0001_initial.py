@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('conferences', '0008_attendance'),
+        ('conferences', '0010_attendance'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('conferences', '0007_conference_calendar_uid'),
+        ('conferences', '0009_partner_registration'),
     ]
 
     operations = [
