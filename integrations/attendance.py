@@ -193,8 +193,10 @@ def _validate_rows(rows: Iterable[dict], *, label, columns) -> tuple[list, int]:
     form = ParticipantRowForm({})
     for index, row in enumerate(rows, start=1):
         count += 1
-        if form.rebind(row).is_valid():
+        data = ParticipantRowForm.clean_row(row) if isinstance(row, dict) else None
+        if data is None and form.rebind(row).is_valid():
             data = form.cleaned_data
+        if data is not None:
             clean.append(
                 (data["name"], data["email"], data["join_time"], data["leave_time"],
                  data["duration_seconds"], data["registrant_id"])

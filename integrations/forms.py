@@ -108,6 +108,25 @@ class ParticipantRowForm(forms.Form):
             data["duration_seconds"] = int((leave - join).total_seconds()) if join and leave else 0
         return data
 
+    @classmethod
+    def clean_row(cls, row: dict) -> dict | None:
+        """The row cleaned by the same fields and rules, without a bound form (a report has
+        10,000 rows); None when anything is wrong, and the form then names the faults."""
+        data = {}
+        try:
+            for name, field in cls.base_fields.items():
+                data[name] = field.clean(row.get(name))
+        except ValidationError:
+            return None
+        join, leave = data["join_time"], data["leave_time"]
+        if not data["name"] and not data["email"]:
+            return None
+        if join is not None and leave is not None and leave < join:
+            return None
+        if data["duration_seconds"] is None:
+            data["duration_seconds"] = int((leave - join).total_seconds()) if join and leave else 0
+        return data
+
     def rebind(self, data: dict) -> ParticipantRowForm:
         """The same form bound to the next row: a report of 10,000 rows is checked by one form,
         not 10,000 (building a form deep-copies its fields, most of an import's time)."""

@@ -190,8 +190,10 @@ class ParticipantRow(models.Model):
     Rebuilt from the reports by every import; `person_key` names the Attendee it folds into.
     """
 
+    # Few indexes: every import writes all of a conference's rows again. (conference,
+    # person_key) serves the conference too; a row is never looked up by whom it matched.
     conference = models.ForeignKey(
-        Conference, on_delete=models.CASCADE, related_name="participant_rows"
+        Conference, on_delete=models.CASCADE, related_name="participant_rows", db_index=False
     )
     report = models.ForeignKey(AttendanceReport, on_delete=models.CASCADE, related_name="rows")
     name = models.CharField(_("name"), max_length=300)
@@ -204,10 +206,15 @@ class ParticipantRow(models.Model):
     row_key = models.CharField(max_length=320)
     person_key = models.CharField(max_length=320)
     invitation = models.ForeignKey(
-        Invitation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Invitation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     expert = models.ForeignKey(
-        Expert, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Expert, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
     )
     matched_by = models.CharField(max_length=12, choices=MatchedBy.choices, blank=True)
 
