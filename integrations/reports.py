@@ -170,7 +170,9 @@ def zoom_reports_pull(*, conference: Conference) -> PullResult:
     """
     meeting = ZoomMeeting.objects.get(conference=conference)
     client = ZoomClient(conference=conference)
-    instances = _instances_known(client, meeting)
+    # Heard of no instance (no webhook, an empty list): the report by the meeting's id, which
+    # Zoom gives for its last instance, of unknown times.
+    instances = _instances_known(client, meeting) or {meeting.zoom_id: {}}
     reports = []
     for uuid, times in instances.items():
         rows = _instance_rows(client, meeting, uuid)
