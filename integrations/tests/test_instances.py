@@ -6,6 +6,7 @@ import datetime
 import io
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from activity.models import Action
@@ -115,6 +116,7 @@ def test_a_restarted_meeting_counts_the_union_of_its_instances(
 
 def test_a_rehearsal_outside_the_window_changes_nothing(
     client,
+    admin_client,
     fake_zoom,
     scheduled,
     django_capture_on_commit_callbacks,
@@ -151,6 +153,10 @@ def test_a_rehearsal_outside_the_window_changes_nothing(
     invitation.refresh_from_db()
     assert invitation.cancelled_at is None
     assert ZoomMeeting.objects.get(conference=conference).pull_requested_at is None
+    # Shown to staff on the audience page, marked.
+    page = admin_client.get(reverse("dashboard:conference_audience", args=[conference.pk]))
+    assert [r.key for r in page.context["reports"] if r.rehearsal] == ["rehearsal=="]
+    assert "Rehearsal: outside the conference" in page.content.decode()
 
 
 # Zoom's participant export: Karimov signed in, then came back as a guest without email;
