@@ -27,6 +27,12 @@ class Action(models.TextChoices):
     conference.invitations_sent               {"count": n} (messages queued)
     conference.invitations_resent             {"count": n} (failed messages queued again)
     conference.attendance_imported            {"count": n} (people in the report)
+    conference.attendee_matched               {"name": attendee, "invitation": id or null,
+                                               "expert": id or null} (matched by hand)
+    record.created                            {}
+    record.edited                             {"changed": [...], "version": n}
+    record.approved                           {"version": n}
+    record.mailed                             {"count": n} (letters queued)
     invitation.withdrawn                      {"name": invitee's name}
     release.created                           {}
     release.redrafted                         {"version": n, "applied": bool}
@@ -87,6 +93,7 @@ class Action(models.TextChoices):
     CONFERENCE_INVITATIONS_SENT = "conference.invitations_sent", _("Invitations sent")
     CONFERENCE_INVITATIONS_RESENT = "conference.invitations_resent", _("Failed messages resent")
     CONFERENCE_ATTENDANCE_IMPORTED = "conference.attendance_imported", _("Attendance imported")
+    ATTENDEE_MATCHED = "conference.attendee_matched", _("Participant matched by hand")
     INVITATION_WITHDRAWN = "invitation.withdrawn", _("Invitation withdrawn")
     RELEASE_CREATED = "release.created", _("Press release drafted")
     RELEASE_REDRAFTED = "release.redrafted", _("Press release drafted again")
@@ -94,6 +101,10 @@ class Action(models.TextChoices):
     RELEASE_STATUS_CHANGED = "release.status_changed", _("Press release status changed")
     RELEASE_SCHEDULED = "release.scheduled", _("Publication scheduled")
     RELEASE_UNSCHEDULED = "release.unscheduled", _("Scheduled publication cancelled")
+    RECORD_CREATED = "record.created", _("Meeting record drafted")
+    RECORD_EDITED = "record.edited", _("Meeting record edited")
+    RECORD_APPROVED = "record.approved", _("Meeting record approved")
+    RECORD_MAILED = "record.mailed", _("Meeting record mailed to the council")
     APIKEY_CREATED = "apikey.created", _("API key created")
     APIKEY_REVOKED = "apikey.revoked", _("API key revoked")
     EXPERT_CREATED = "expert.created", _("Expert added")

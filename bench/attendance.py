@@ -1,12 +1,16 @@
-"""How fast a large Zoom participant report imports, rejoins folded.
+"""How fast a large Zoom participant report imports: rows kept, people matched, rejoins folded,
+figures counted.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/elyurt .venv/bin/python bench/attendance.py
 
 Builds a throwaway test database (named by TEST_DATABASE_NAME, default test_bench_attendance),
-imports a 10,000-row report (about 4,000 people, most of them joining two or three times) as the
-API pull hands it over and as Zoom's CSV export, and prints the times and rows per second next to
-a baseline measured in the same run: writing the same 10,000 rows unfolded with one bulk insert,
-the least any importer must do. The target is under 5 s for the 10,000 rows.
+with 1,000 registrations (invitations) to match, and imports a 10,000-row report (about 4,000
+people, most of them joining two or three times, a quarter without email, some registrants by
+Zoom registrant id, some by name only) as the API pull hands it over and as Zoom's CSV export;
+each import is followed by the figures by kind and organisation (integrations.figures). It
+prints the times and rows per second next to a baseline measured in the same run: writing the
+same 10,000 rows unfolded with one bulk insert, the least any importer must do. The target is
+under 2 s for import, matching and figures together.
 """
 
 import datetime
@@ -30,7 +34,9 @@ from django.db import connection  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
 ROWS = 10_000
-TARGET_SECONDS = 5.0
+TARGET_SECONDS = 2.0
+REGISTRATIONS = 1_000
+POSITIONS = ("Ректор", "Проректор", "Декан", "Кафедра мудири", "Профессор", "Вазирлик ходими")
 
 
 def report_rows(count: int) -> list[dict]:
@@ -86,13 +92,52 @@ def timed(fn) -> float:
     return time.perf_counter() - started
 
 
+def invite(conference, rows: list[dict]) -> None:
+    """1,000 registrations among the report's people: by email, by registrant id (the row keeps
+    Zoom's id, the email left out), and by name only."""
+    from conferences.invitations import invitations_add
+    from conferences.invitees import Invitee
+    from conferences.models import Invitation
+    from conferences.services import conference_set_status
+
+    conference_set_status(conference=conference, status="scheduled")
+    people = {}
+    for row in rows:
+        if row["email"]:
+            people.setdefault(row["email"].lower(), row["name"])
+    chosen = list(people.items())[:REGISTRATIONS]
+    invitations = invitations_add(
+        conference=conference,
+        invitees=[
+            Invitee(name=name, email=email, position=POSITIONS[i % len(POSITIONS)],
+                    organization=f"Университет {i % 40}")
+            for i, (email, name) in enumerate(chosen)
+        ],
+        source=Invitation.Source.MANUAL,
+        send=False,
+    )  # fmt: skip
+    by_email = {}
+    for i, invitation in enumerate(invitations):
+        if i % 5 == 0:
+            Invitation.objects.filter(pk=invitation.pk).update(zoom_registrant_id=f"reg-{i}")
+            by_email[invitation.email_lower] = f"reg-{i}"
+    for row in rows:
+        registrant = by_email.get(row["email"].lower())
+        if registrant:
+            row["registrant_id"] = registrant
+
+
 def main() -> None:
     from conferences.tests.factories import ConferenceFactory
     from integrations.attendance import attendance_import_csv, attendance_import_rows
+    from integrations.figures import attendance_figures
     from integrations.models import Attendee
 
     rows = report_rows(ROWS)
-    conference = ConferenceFactory()
+    conference = ConferenceFactory(
+        starts_at=datetime.datetime(2030, 3, 14, 5, 0, tzinfo=datetime.UTC)
+    )
+    invite(conference, rows)
 
     def baseline():
         Attendee.objects.bulk_create(
@@ -111,23 +156,45 @@ def main() -> None:
         Attendee.objects.filter(conference=conference).delete()
 
     results = {}
-    results["api rows"] = timed(lambda: attendance_import_rows(conference=conference, rows=rows))
+    figures = {}
+
+    def api_pull():
+        attendance_import_rows(conference=conference, rows=rows, key="bench-instance")
+        conference.refresh_from_db()
+        figures["api"] = attendance_figures(conference=conference)
+
+    def csv_upload():
+        attendance_import_csv(conference=conference, file=io.BytesIO(data))
+        conference.refresh_from_db()
+        figures["csv"] = attendance_figures(conference=conference)
+
+    results["api rows + matching + figures"] = timed(api_pull)
     people = Attendee.objects.filter(conference=conference).count()
+    matched = Attendee.objects.filter(conference=conference, invitation__isnull=False).count()
+    # The CSV of the same report: kept as its own report (both are unioned, so the CSV's
+    # import handles twice the rows); for a like-for-like time, drop the API's first.
+    from integrations.models import AttendanceReport
+
+    AttendanceReport.objects.filter(conference=conference).delete()
     data = as_zoom_csv(rows)
-    results["csv export"] = timed(
-        lambda: attendance_import_csv(conference=conference, file=io.BytesIO(data))
-    )
+    results["csv export + matching + figures"] = timed(csv_upload)
     assert Attendee.objects.filter(conference=conference).count() == people
     results["baseline (bulk insert, no folding)"] = timed(baseline)
 
     base = results["baseline (bulk insert, no folding)"]
-    print(f"participant report: {ROWS} rows, {people} people after folding rejoins")
+    print(
+        f"participant report: {ROWS} rows, {people} people after folding rejoins, "
+        f"{matched} of {REGISTRATIONS} registrations matched; figures: "
+        f"{figures['api']['by_kind']}"
+    )
     for name, seconds in results.items():
         print(
-            f"  {name:36s} {seconds:6.3f} s  {ROWS / seconds:9.0f} rows/s  "
+            f"  {name:38s} {seconds:6.3f} s  {ROWS / seconds:9.0f} rows/s  "
             f"x{seconds / base:5.2f} of baseline"
         )
-    worst = max(results["api rows"], results["csv export"])
+    worst = max(
+        results["api rows + matching + figures"], results["csv export + matching + figures"]
+    )
     verdict = "OK" if worst < TARGET_SECONDS else "TOO SLOW"
     print(f"target: under {TARGET_SECONDS:.0f} s for {ROWS} rows: {verdict} ({worst:.3f} s)")
 

@@ -324,6 +324,12 @@ class Invitation(models.Model):
         blank=True,
         related_name="registered_invitations",
     )
+    # The kind of participant chosen at registration; empty: read from the position.
+    kind = models.CharField(
+        _("kind of participant"), max_length=20, choices=ParticipantGroup.choices, blank=True
+    )
+    # Zoom's id of this person as a registrant: the participant report names it.
+    zoom_registrant_id = models.CharField(max_length=100, blank=True, editable=False)
     # A personal meeting link (filled by the Zoom integration); the conference's link otherwise.
     join_url = models.URLField(_("personal join link"), blank=True, max_length=500)
     # A random salt from which the answer token is derived with SECRET_KEY; see tokens.py.

@@ -203,17 +203,15 @@ def conference_transition_allowed(*, current: str, target: str) -> bool:
 
 
 @transaction.atomic
-def conference_set_status(
-    *, conference: Conference, status: str, by=None, confirm_early: bool = False
-) -> Conference:
+def conference_set_status(*, conference: Conference, status: str, by=None) -> Conference:
     """Move a conference to `status` if the transition is allowed; record who did it.
 
-    Held is final and drafts the press release, so a conference whose `starts_at` is still
-    ahead is marked held only with `confirm_early=True` (staff saw that a release will be
-    drafted before it took place). Automatic callers (Zoom) never pass it.
+    Held is final and drafts the press release and the meeting record, so a conference whose
+    `starts_at` is still ahead is never marked held, by staff or by Zoom (issue 15: a
+    conference marked held by hand before it started could not be undone).
 
     Raises ValidationError naming the `status` field when the transition is not allowed
-    (code "not_started" when only `confirm_early` is missing).
+    (code "not_started" when only the start still ahead stands in the way).
     """
     locked = Conference.objects.select_for_update().get(pk=conference.pk)
     previous = locked.status
@@ -224,7 +222,7 @@ def conference_set_status(
                 % {"current": previous, "target": status}
             }
         )
-    if status == Status.HELD and locked.starts_at > timezone.now() and not confirm_early:
+    if status == Status.HELD and locked.starts_at > timezone.now():
         raise ValidationError(
             {
                 "status": ValidationError(
@@ -249,20 +247,15 @@ def conference_set_status(
     return conference
 
 
-def conference_walk_to_status(
-    *, conference: Conference, status: str, by=None, confirm_early: bool = False
-) -> Conference:
-    """Reach `status` by allowed steps: an imported past event goes draft→scheduled→held.
-    `confirm_early` as for conference_set_status."""
+def conference_walk_to_status(*, conference: Conference, status: str, by=None) -> Conference:
+    """Reach `status` by allowed steps: an imported past event goes draft→scheduled→held."""
     paths = {
         (Status.DRAFT, Status.HELD): [Status.SCHEDULED, Status.HELD],
     }
     if conference.status == status:
         return conference
     for step in paths.get((conference.status, status), [status]):
-        conference_set_status(
-            conference=conference, status=step, by=by, confirm_early=confirm_early
-        )
+        conference_set_status(conference=conference, status=step, by=by)
     return conference
 
 

@@ -177,15 +177,6 @@ class ConfirmForm(forms.Form):
     confirm = forms.BooleanField(label=_("Yes, I confirm"), required=True)
 
 
-class ConfirmEarlyHeldForm(ConfirmForm):
-    """Marking held a conference that has not started: a second, explicit yes."""
-
-    confirm_early = forms.BooleanField(
-        label=_("A press release will be drafted now, before the conference has taken place."),
-        required=True,
-    )
-
-
 class DeclaredAudienceForm(forms.ModelForm):
     class Meta:
         model = Conference
@@ -248,6 +239,27 @@ class AttendanceUploadForm(forms.Form):
         label=_("Zoom participant report (CSV)"),
         help_text=_("Zoom → Reports → Usage → Participants → Export as CSV."),
     )
+
+
+class AttendeeMatchForm(forms.Form):
+    """Staff say who an unmatched participant is: one of the conference's invitations, or one
+    of its council's members or presenters."""
+
+    attendee = forms.ModelChoiceField(label=_("Participant"), queryset=None)
+    invitation = forms.ModelChoiceField(label=_("Invitation"), queryset=None, required=False)
+    expert = forms.ModelChoiceField(label=_("Expert"), queryset=None, required=False)
+
+    def __init__(self, *args, attendees, invitations, experts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attendee"].queryset = attendees
+        self.fields["invitation"].queryset = invitations
+        self.fields["expert"].queryset = experts
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and (data.get("invitation") is None) == (data.get("expert") is None):
+            raise forms.ValidationError(_("Choose one invitation or one expert."))
+        return data
 
 
 class ExpertFilterForm(FilterForm):

@@ -34,6 +34,7 @@ PROJECT_APPS = (
     "telegram_channels",
     "recommendations",
     "regulations",
+    "records",
 )
 
 
@@ -61,6 +62,8 @@ def role_permissions(permission_model) -> dict:
                 & edit
             )
             | _view(["pressroom", "integrations", "telegram_channels"])
+            # The meeting record is the secretary's: edited, approved and mailed by them.
+            | Q(content_type__app_label="records")
         ),
         # The press reads conferences and people, not the invitation lists with their emails;
         # it keeps the transliteration's exception dictionary and the Telegram channels.

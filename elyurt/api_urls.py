@@ -7,20 +7,22 @@ from rest_framework.routers import SimpleRouter
 
 from conferences.api import ConferenceImportView, ConferenceViewSet
 from experts.api import CouncilViewSet, ExpertViewSet
+from integrations.api import AttendanceFiguresView
 from partners.api import RegistrationViewSet
 from pressroom.api import PressReleaseViewSet
-from recommendations.api import RecommendationViewSet, StatsWithRecommendationsViewSet
+from recommendations.api import RecommendationViewSet
 from regulations.api import DraftViewSet
 
 from .api import not_found_view
 from .api_schema import MemoisedSchemaView, RedocView, SwaggerView
+from .api_stats import StatsViewSet
 
 router = SimpleRouter()
 router.register("conferences", ConferenceViewSet, basename="conference")
 router.register("experts", ExpertViewSet, basename="expert")
 router.register("councils", CouncilViewSet, basename="council")
 router.register("press-releases", PressReleaseViewSet, basename="press-release")
-router.register("stats", StatsWithRecommendationsViewSet, basename="stats")
+router.register("stats", StatsViewSet, basename="stats")
 router.register("recommendations", RecommendationViewSet, basename="recommendation")
 router.register("regulation-drafts", DraftViewSet, basename="regulation-draft")
 
@@ -35,6 +37,11 @@ api_v1 = [
         "conferences/<int:conference_pk>/registrations/<int:pk>/",
         RegistrationViewSet.as_view({"get": "retrieve"}),
         name="registration-detail",
+    ),
+    path(
+        "conferences/<int:conference_pk>/attendance/",
+        AttendanceFiguresView.as_view(),
+        name="conference-attendance",
     ),
     *router.urls,
 ]

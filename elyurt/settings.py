@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "partners",
     "integrations",
     "telegram_channels",
+    "records",
     "ops",
     "transliteration",
     "mailing",
@@ -352,6 +353,14 @@ ZOOM_OAUTH_TOKEN_URL = env("ZOOM_OAUTH_TOKEN_URL", default="https://zoom.us/oaut
 # A partner registration's invitation waits this long for its personal Zoom join link; past it
 # (Zoom down) it goes with the conference's link, and the log says so. 0 turns the wait off.
 ZOOM_JOIN_LINK_WAIT_SECONDS = env.float("ZOOM_JOIN_LINK_WAIT_SECONDS", default=900)
+# A conference's window: a meeting instance that starts inside it counts, one outside (a sound
+# check two days before) is a rehearsal, kept and shown, that changes nothing.
+ATTENDANCE_WINDOW_BEFORE_MINUTES = env.int("ATTENDANCE_WINDOW_BEFORE_MINUTES", default=30)
+ATTENDANCE_WINDOW_AFTER_MINUTES = env.int("ATTENDANCE_WINDOW_AFTER_MINUTES", default=120)
+# A person attended when present at least this share of the planned length, or this many
+# minutes, whichever is less.
+ATTENDANCE_MIN_SHARE = env.float("ATTENDANCE_MIN_SHARE", default=0.5)
+ATTENDANCE_MIN_MINUTES = env.int("ATTENDANCE_MIN_MINUTES", default=30)
 # Retries Zoom syncs and report pulls whose task was lost, and sends new registrations.
 CELERY_BEAT_SCHEDULE["integrations.zoom_sweep"] = {
     "task": "integrations.zoom_sweep",

@@ -34,6 +34,7 @@ urlpatterns = [
     # mounted here rather than inside the dashboard's.
     path("dashboard/press/", include("pressroom.urls_staff")),
     path("dashboard/telegram/", include("telegram_channels.urls")),
+    path("dashboard/records/", include("records.urls")),
     path("dashboard/", include("dashboard.urls")),
     path("i/", include("conferences.urls")),  # personal invitation answer links
     path("r/", include("regulations.urls")),  # reviewers' personal comment links

@@ -5,7 +5,15 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import reports, sync
-from .models import Attendee, Question, ZoomApiCall, ZoomMeeting, ZoomWebhookEvent
+from .models import (
+    AttendanceReport,
+    Attendee,
+    ParticipantRow,
+    Question,
+    ZoomApiCall,
+    ZoomMeeting,
+    ZoomWebhookEvent,
+)
 from .selectors import zoom_api_calls_for_conference
 
 
@@ -135,9 +143,44 @@ class ZoomWebhookEventAdmin(ReadOnlyAdmin):
     list_select_related = ["conference"]
 
 
+@admin.register(AttendanceReport)
+class AttendanceReportAdmin(ReadOnlyAdmin):
+    """The reports as received (Zoom deletes some after 30 days); rehearsals counted nothing."""
+
+    list_display = [
+        "conference",
+        "key",
+        "source",
+        "started_at",
+        "ended_at",
+        "rehearsal",
+        "rows_count",
+    ]
+    list_filter = ["source", "rehearsal"]
+    list_select_related = ["conference"]
+
+
+@admin.register(ParticipantRow)
+class ParticipantRowAdmin(ReadOnlyAdmin):
+    list_display = [
+        "name",
+        "email",
+        "conference",
+        "join_at",
+        "leave_at",
+        "matched_by",
+        "invitation",
+    ]
+    search_fields = ["name", "email", "conference__title"]
+    list_select_related = ["conference", "invitation"]
+
+
 @admin.register(Attendee)
 class AttendeeAdmin(ReadOnlyAdmin):
-    list_display = ["name", "conference", "joins_count", "total_duration_seconds", "first_join_at"]
+    list_display = [
+        "name", "conference", "joins_count", "total_duration_seconds", "attended", "matched_by",
+        "first_join_at",
+    ]  # fmt: skip
     search_fields = ["name", "email", "conference__title"]
     list_select_related = ["conference"]
 

@@ -2,9 +2,11 @@
 and what they asked."""
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from conferences.models import Conference
+from conferences.models import Conference, Invitation
+from experts.models import Expert
 
 
 class ZoomMeeting(models.Model):
@@ -55,6 +57,9 @@ class ZoomMeeting(models.Model):
     # Invitations Zoom refused as registrants (a malformed email): not offered again to this
     # meeting, so the sweeper does not call Zoom about them every minute.
     registrations_refused = models.JSONField(default=list, blank=True, editable=False)
+    # Every instance (each start of the meeting) heard of, from webhooks and Zoom's list of past
+    # instances: {uuid: {"start_time": ISO or null, "end_time": ISO or null}}.
+    instances = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("Zoom meeting")
@@ -126,6 +131,133 @@ class ZoomWebhookEvent(models.Model):
         return f"{self.event} {self.zoom_id}"
 
 
+class AttendanceReport(models.Model):
+    """One participant report as it came, kept: one meeting instance pulled from Zoom (by its
+    uuid), or one CSV uploaded by staff. Zoom deletes some reports after 30 days; this is the
+    portal's copy, and the rows and attendees are derived from it.
+
+    A rehearsal is an instance outside the conference's window (ATTENDANCE_WINDOW_*): kept and
+    shown to staff, it counts for nothing.
+    """
+
+    class Source(models.TextChoices):
+        ZOOM = "zoom", _("Zoom")
+        CSV = "csv", _("CSV file")
+
+    conference = models.ForeignKey(
+        Conference,
+        verbose_name=_("conference"),
+        on_delete=models.CASCADE,
+        related_name="attendance_reports",
+    )
+    # The instance's uuid, or "csv" for the uploaded file (a new upload replaces it).
+    key = models.CharField(_("instance"), max_length=200)
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    rehearsal = models.BooleanField(_("rehearsal (outside the conference's window)"), default=False)
+    # The report as received: Zoom's JSON rows, or the CSV text.
+    raw = models.TextField(_("report as received"), blank=True)
+    rows_count = models.PositiveIntegerField(_("rows"), default=0)
+    imported_at = models.DateTimeField(_("imported at"), auto_now=True)
+
+    class Meta:
+        ordering = ["conference", "started_at", "pk"]
+        verbose_name = _("attendance report")
+        verbose_name_plural = _("attendance reports")
+        constraints = [
+            models.UniqueConstraint(fields=["conference", "key"], name="attendance_report_once"),
+            models.CheckConstraint(
+                condition=Q(source__in=["zoom", "csv"]), name="attendance_report_source_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()} {self.key}"
+
+
+class MatchedBy(models.TextChoices):
+    NONE = "", _("Unmatched")
+    MANUAL = "manual", _("By hand")
+    REGISTRANT = "registrant", _("Zoom registrant id")
+    EMAIL = "email", _("Email")
+    NAME = "name", _("Name")
+
+
+class ParticipantRow(models.Model):
+    """One line of a report inside the window: one join and leave of one device.
+
+    Rebuilt from the reports by every import; `person_key` names the Attendee it folds into.
+    """
+
+    # Few indexes: every import writes all of a conference's rows again. (conference,
+    # person_key) serves the conference too; a row is never looked up by whom it matched.
+    conference = models.ForeignKey(
+        Conference, on_delete=models.CASCADE, related_name="participant_rows", db_index=False
+    )
+    report = models.ForeignKey(AttendanceReport, on_delete=models.CASCADE, related_name="rows")
+    name = models.CharField(_("name"), max_length=300)
+    email = models.CharField(_("email"), max_length=254, blank=True)
+    registrant_id = models.CharField(_("Zoom registrant id"), max_length=100, blank=True)
+    join_at = models.DateTimeField(_("joined at"), null=True, blank=True)
+    leave_at = models.DateTimeField(_("left at"), null=True, blank=True)
+    duration_seconds = models.PositiveIntegerField(_("seconds"), default=0)
+    # The key of the row alone (email, else the folded name): what a manual match is kept by.
+    row_key = models.CharField(max_length=320)
+    person_key = models.CharField(max_length=320)
+    invitation = models.ForeignKey(
+        Invitation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
+    expert = models.ForeignKey(
+        Expert, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
+    )
+    matched_by = models.CharField(max_length=12, choices=MatchedBy.choices, blank=True)
+
+    class Meta:
+        ordering = ["conference", "join_at", "pk"]
+        verbose_name = _("participant row")
+        verbose_name_plural = _("participant rows")
+        indexes = [models.Index(fields=["conference", "person_key"], name="participant_row_person")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ManualMatch(models.Model):
+    """Staff said who an unmatched row is. Kept by the row's key, so it survives re-imports."""
+
+    conference = models.ForeignKey(
+        Conference, on_delete=models.CASCADE, related_name="manual_matches"
+    )
+    row_key = models.CharField(max_length=320)
+    invitation = models.ForeignKey(
+        Invitation, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    expert = models.ForeignKey(
+        Expert, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("manual match")
+        verbose_name_plural = _("manual matches")
+        constraints = [
+            models.UniqueConstraint(fields=["conference", "row_key"], name="manual_match_once"),
+            models.CheckConstraint(
+                condition=Q(invitation__isnull=False) | Q(expert__isnull=False),
+                name="manual_match_names_someone",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.row_key
+
+
 class Attendee(models.Model):
     """One person who joined, however many times: the participant report folded by person."""
 
@@ -135,11 +267,32 @@ class Attendee(models.Model):
     name = models.CharField(_("name"), max_length=300)
     email = models.EmailField(_("email"), blank=True, max_length=254)
     # Lower-cased email, else "name:" and the folded name; one row per person and conference.
-    person_key = models.CharField(_("matched by"), max_length=320)
+    person_key = models.CharField(_("person"), max_length=320)
     joins_count = models.PositiveIntegerField(_("joins"), default=1)
     total_duration_seconds = models.PositiveIntegerField(_("time in the meeting (seconds)"))
     first_join_at = models.DateTimeField(_("first joined at"), null=True, blank=True)
     last_leave_at = models.DateTimeField(_("last left at"), null=True, blank=True)
+    invitation = models.ForeignKey(
+        Invitation,
+        verbose_name=_("invitation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="attendances",
+    )
+    expert = models.ForeignKey(
+        Expert,
+        verbose_name=_("expert"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="attendances",
+    )
+    matched_by = models.CharField(
+        _("matched by"), max_length=12, choices=MatchedBy.choices, blank=True
+    )
+    # Present long enough (ATTENDANCE_MIN_SHARE of the planned length, or ATTENDANCE_MIN_MINUTES).
+    attended = models.BooleanField(_("attended"), default=True)
 
     class Meta:
         ordering = ["conference", "name", "pk"]
@@ -153,6 +306,11 @@ class Attendee(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def minutes(self) -> int:
+        """Whole minutes present (the union of the person's intervals)."""
+        return self.total_duration_seconds // 60
 
 
 class Question(models.Model):

@@ -88,7 +88,10 @@ def zoom_registrants_send(
             if join_url:
                 # A plain update: the link is Zoom's fact about this invitation, no calendar
                 # update to send.
-                Invitation.objects.filter(pk=invitation.pk).update(join_url=join_url)
+                Invitation.objects.filter(pk=invitation.pk).update(
+                    join_url=join_url,
+                    zoom_registrant_id=str((answer or {}).get("registrant_id") or "")[:100],
+                )
                 linked_ids.append(invitation.pk)
     finally:
         # Also when a transient failure cut the round short: what was stored is not held back.

@@ -6,8 +6,10 @@ from __future__ import annotations
 import contextlib
 import datetime
 import hashlib
+import json
 import logging
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from django.core.cache import cache
 from django.db import transaction
@@ -18,8 +20,8 @@ from conferences.models import Conference
 from conferences.services import conference_platform_facts_set, conference_set_status
 from elyurt.celery import task_after_commit
 
-from .attendance import attendance_import_rows
-from .models import Question, ZoomMeeting, ZoomWebhookEvent
+from .attendance import ReportIn, attendance_reports_import, in_window
+from .models import AttendanceReport, Question, ZoomMeeting, ZoomWebhookEvent
 from .services import SYNC_LOCK_SECONDS, zoom_collection
 from .zoom import ZoomClient, ZoomError
 
@@ -57,6 +59,7 @@ def _participant_row(row: dict) -> dict:
         "join_time": row.get("join_time") or None,
         "leave_time": row.get("leave_time") or None,
         "duration_seconds": row.get("duration"),
+        "registrant_id": str(row.get("registrant_id") or ""),
     }
 
 
@@ -94,33 +97,107 @@ def _recording_url(body: dict | None) -> str:
     return ""
 
 
-def zoom_reports_pull(*, conference: Conference) -> PullResult:
-    """Fetch the participant report, the Q&A report and the recording link; store them.
+def instance_path_id(uuid: str) -> str:
+    """A meeting instance's uuid as a path segment: encoded once, or twice when it begins with
+    "/" or holds "//" (Zoom's API reference, "meeting UUID")."""
+    once = quote(uuid, safe="")
+    return quote(once, safe="") if uuid.startswith("/") or "//" in uuid else once
 
-    Raises ZoomError when Zoom fails; a missing participant report (not processed yet) is
-    transient. Everything pulled replaces what an earlier pull stored, so running it twice is
-    harmless.
-    """
-    meeting = ZoomMeeting.objects.get(conference=conference)
-    client = ZoomClient(conference=conference)
+
+def _moment(text) -> datetime.datetime | None:
+    if not text:
+        return None
+    with contextlib.suppress(ValueError, TypeError):
+        return datetime.datetime.fromisoformat(str(text))
+    return None
+
+
+def _instances_list(client: ZoomClient, meeting: ZoomMeeting) -> dict[str, dict]:
+    """Zoom's list of the meeting's past instances, as {uuid: {"start_time": ISO text,
+    "end_time": None}} (the list gives no end)."""
+    past = "past_meetings" if meeting.kind == ZoomMeeting.Kind.MEETING else "past_webinars"
+    body = client.request("GET", f"/{past}/{meeting.zoom_id}/instances", missing_ok=True) or {}
+    listed = body.get("meetings") or body.get("webinars") or []
+    return {
+        str(item["uuid"]): {"start_time": item.get("start_time"), "end_time": None}
+        for item in listed
+        if isinstance(item, dict) and item.get("uuid")
+    }
+
+
+def _instances_known(client: ZoomClient, meeting: ZoomMeeting) -> dict[str, dict]:
+    """Every instance: the webhooks' and Zoom's list merged; an end time missing from both is
+    read from the instance's report details. Stored on the meeting."""
+    known = {uuid: dict(times) for uuid, times in (meeting.instances or {}).items()}
+    for uuid, times in _instances_list(client, meeting).items():
+        entry = known.setdefault(uuid, {"start_time": None, "end_time": None})
+        entry["start_time"] = entry.get("start_time") or times["start_time"]
     collection = zoom_collection(meeting)
+    for uuid, entry in known.items():
+        if not entry.get("end_time"):
+            details = client.request(
+                "GET", f"/report/{collection}/{instance_path_id(uuid)}", missing_ok=True
+            )
+            if details:
+                entry["start_time"] = entry.get("start_time") or details.get("start_time")
+                entry["end_time"] = details.get("end_time")
+    ZoomMeeting.objects.filter(pk=meeting.pk).update(instances=known)
+    meeting.instances = known
+    return known
+
+
+def _instance_rows(client: ZoomClient, meeting: ZoomMeeting, uuid: str) -> list[dict]:
     try:
-        rows = client.paginate(
-            f"/report/{collection}/{meeting.zoom_id}/participants", key="participants"
+        return client.paginate(
+            f"/report/{zoom_collection(meeting)}/{instance_path_id(uuid)}/participants",
+            key="participants",
         )
     except ZoomError as exc:
         if exc.status_code == 404:
-            exc.transient = True
+            exc.transient = True  # the report is made some minutes after the end
         raise
-    qa_body = None
-    if meeting.kind == ZoomMeeting.Kind.WEBINAR:
-        qa_body = client.request("GET", f"/report/webinars/{meeting.zoom_id}/qa", missing_ok=True)
-    recording = client.request("GET", f"/meetings/{meeting.zoom_id}/recordings", missing_ok=True)
-    recording_url = _recording_url(recording)[:500]
-    with transaction.atomic():
-        imported = attendance_import_rows(
-            conference=conference, rows=[_participant_row(r) for r in rows], by=ZOOM
+
+
+def zoom_reports_pull(*, conference: Conference) -> PullResult:
+    """Fetch the participant report of every instance of the meeting, the Q&A report and the
+    recording link; store them.
+
+    Each instance is pulled by its uuid and kept as an AttendanceReport; those that started in
+    the conference's window are merged to the union of their rows, the others are rehearsals
+    and change nothing. Raises ZoomError when Zoom fails; a missing participant report (not
+    processed yet) is transient. Everything pulled replaces what an earlier pull stored, so
+    running it twice is harmless.
+    """
+    meeting = ZoomMeeting.objects.get(conference=conference)
+    client = ZoomClient(conference=conference)
+    # Heard of no instance (no webhook, an empty list): the report by the meeting's id, which
+    # Zoom gives for its last instance, of unknown times.
+    instances = _instances_known(client, meeting) or {meeting.zoom_id: {}}
+    reports = []
+    for uuid, times in instances.items():
+        rows = _instance_rows(client, meeting, uuid)
+        reports.append(
+            ReportIn(
+                key=uuid,
+                source=AttendanceReport.Source.ZOOM,
+                rows=[_participant_row(r) for r in rows],
+                raw=json.dumps(rows, ensure_ascii=False),
+                started_at=_moment(times.get("start_time")),
+                ended_at=_moment(times.get("end_time")),
+            )
         )
+    counted = [r for r in reports if in_window(conference, r.started_at)]
+    qa_body = None
+    recording_url = ""
+    if counted and meeting.kind == ZoomMeeting.Kind.WEBINAR:
+        qa_body = client.request("GET", f"/report/webinars/{meeting.zoom_id}/qa", missing_ok=True)
+    if counted:
+        recording = client.request(
+            "GET", f"/meetings/{meeting.zoom_id}/recordings", missing_ok=True
+        )
+        recording_url = _recording_url(recording)[:500]
+    with transaction.atomic():
+        imported = attendance_reports_import(conference=conference, reports=reports, by=ZOOM)
         questions = []
         if qa_body is not None:
             questions = _questions(conference, qa_body)
@@ -132,12 +209,22 @@ def zoom_reports_pull(*, conference: Conference) -> PullResult:
             facts["recording_url"] = recording_url
         if questions:
             facts["qa_held"] = True
-        conference_platform_facts_set(conference=conference, by=ZOOM, **facts)
+        if facts:
+            conference_platform_facts_set(conference=conference, by=ZOOM, **facts)
     return PullResult(
         participants_rows=imported.rows,
         attendees=imported.attendees,
         questions=len(questions),
         recording_url=recording_url,
+    )
+
+
+def instance_in_window_ended(*, conference: Conference, meeting: ZoomMeeting) -> bool:
+    """An instance that started inside the conference's window has ended: the one sign that
+    the conference took place (a rehearsal outside the window is not)."""
+    return any(
+        times.get("end_time") and in_window(conference, _moment(times.get("start_time")))
+        for times in (meeting.instances or {}).values()
     )
 
 
@@ -178,9 +265,14 @@ def _after_event(conference: Conference) -> str:
         )
     ZoomMeeting.objects.filter(pk=meeting.pk).update(pull_requested_at=None)
     conference.refresh_from_db()
-    # A meeting that ended before the conference's start (a rehearsal) does not make it held:
-    # only staff may mark a conference held early, after a confirmation.
-    if conference.status == Status.SCHEDULED and conference.starts_at <= timezone.now():
+    meeting.refresh_from_db()
+    # Held only once an instance inside the window has ended: a sound check two days before
+    # changes nothing, and a conference never becomes held before its start.
+    if (
+        conference.status == Status.SCHEDULED
+        and conference.starts_at <= timezone.now()
+        and instance_in_window_ended(conference=conference, meeting=meeting)
+    ):
         conference_set_status(conference=conference, status=Status.HELD, by=ZOOM)
     return outcome
 
@@ -212,8 +304,14 @@ def zoom_meeting_ended(*, event: str, zoom_object: dict, body: bytes) -> str:
             return "duplicate"
         if meeting is None:
             return "unknown meeting"
+        instances = dict(meeting.instances or {})
+        if zoom_object.get("uuid"):
+            instances[str(zoom_object["uuid"])] = {
+                "start_time": zoom_object.get("start_time") or None,
+                "end_time": zoom_object.get("end_time") or None,
+            }
         ZoomMeeting.objects.filter(pk=meeting.pk).update(
-            pull_requested_at=timezone.now(), pull_attempts=0
+            pull_requested_at=timezone.now(), pull_attempts=0, instances=instances
         )
         conference_id = meeting.conference_id
         task_after_commit(zoom_after_event_task, conference_id=conference_id)

@@ -65,14 +65,38 @@ class RegistrationSerializer(serializers.ModelSerializer):
     )
     created_at = serializers.DateTimeField(help_text=h("When the person was first registered."))
     updated_at = serializers.DateTimeField(help_text=h("When the registration last changed."))
+    attended = serializers.SerializerMethodField(
+        help_text=h(
+            "After the conference: true when the person was present long enough to count as "
+            "attending, false when present less or not at all; null before a participant "
+            "report was imported."
+        )
+    )
+    minutes = serializers.SerializerMethodField(
+        help_text=h("Whole minutes present (rejoins and two devices counted once); null as above.")
+    )
 
     class Meta:
         model = Invitation
         fields = ["id", "name", "email", "organization", "position", "language", "timezone",
-                  "answer", "cancelled", "created_at", "updated_at"]  # fmt: skip
+                  "answer", "cancelled", "attended", "minutes", "created_at",
+                  "updated_at"]  # fmt: skip
 
     def get_cancelled(self, invitation: Invitation) -> bool:
         return invitation.cancelled_at is not None
+
+    def _recorded(self, invitation: Invitation) -> bool:
+        return invitation.conference.participants_count_recorded is not None
+
+    def get_attended(self, invitation: Invitation) -> bool | None:
+        if not self._recorded(invitation):
+            return None
+        return bool(getattr(invitation, "attended_flag", None))
+
+    def get_minutes(self, invitation: Invitation) -> int | None:
+        if not self._recorded(invitation):
+            return None
+        return (getattr(invitation, "seconds_present", None) or 0) // 60
 
     def to_representation(self, invitation: Invitation) -> dict:
         """A partner sees the details it sent (partners.selectors.registration_list annotates

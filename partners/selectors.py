@@ -1,6 +1,6 @@
 """Reads for partner API keys and partners' registrations."""
 
-from django.db.models import F, FilteredRelation, Q, QuerySet
+from django.db.models import F, FilteredRelation, OuterRef, Q, QuerySet, Subquery
 
 from conferences.models import Conference, Invitation
 
@@ -37,18 +37,21 @@ def registration_list(
     """Registrations for a conference: one organisation's own, or (None) every one.
 
     The partner API always passes the caller's organisation: a partner never sees another's.
+    Each row carries `attended_flag` and `seconds_present` from the participant reports (None
+    when the person is not in them).
     """
     if organization_id is None:
-        return Invitation.objects.filter(
+        qs = Invitation.objects.filter(
             conference=conference, source=Invitation.Source.REGISTRATION
         ).order_by("pk")
+        return _with_attendance(qs)
     # What this partner sent (PartnerRegistration), over the invitation's own details: a
     # person someone else invited shows as the partner registered them.
     mine = FilteredRelation(
         "partner_registrations",
         condition=Q(partner_registrations__organization_by_id=organization_id),
     )
-    return (
+    return _with_attendance(
         Invitation.objects.filter(conference=conference)
         .annotate(mine=mine)
         .filter(mine__isnull=False)
@@ -56,3 +59,15 @@ def registration_list(
         .annotate(sent_created_at=F("mine__created_at"), sent_updated_at=F("mine__updated_at"))
         .order_by("pk")
     )
+
+
+def _with_attendance(qs: QuerySet[Invitation]) -> QuerySet[Invitation]:
+    """Each registration with `attended_flag` and `seconds_present` from the participant
+    reports (None when the person is not in them), and its conference loaded."""
+    from integrations.models import Attendee
+
+    person = Attendee.objects.filter(invitation=OuterRef("pk")).order_by("pk")
+    return qs.annotate(
+        attended_flag=Subquery(person.values("attended")[:1]),
+        seconds_present=Subquery(person.values("total_duration_seconds")[:1]),
+    ).select_related("conference")

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from conferences.models import Conference, ConferenceOrganization, ParticipantGroup, Presentation
 from elyurt.staff_templates import staff_engine
 from experts.models import Expert, Language, Organization
+from integrations.figures import attendance_figures
 from transliteration import dates, to_latin
 
 from . import default_template
@@ -81,6 +82,17 @@ UNIVERSITY_GROUPS_CYRL = {
 OTHER_GROUPS_CYRL = {
     ParticipantGroup.MINISTRY: "вазирлик ходимлари",
     ParticipantGroup.OTHER: "бошқа қизиқувчилар",
+}
+
+# One person of each kind, as the breakdown names them ("64 нафари ректор").
+KIND_NAMES_CYRL = {
+    ParticipantGroup.MINISTRY: "вазирлик ходими",
+    ParticipantGroup.RECTOR: "ректор",
+    ParticipantGroup.VICE_RECTOR: "проректор",
+    ParticipantGroup.DEAN: "факультет декани",
+    ParticipantGroup.HEAD_OF_DEPARTMENT: "кафедра мудири",
+    ParticipantGroup.PROFESSOR: "профессор-ўқитувчи",
+    ParticipantGroup.STUDENT: "талаба",
 }
 
 _CYRILLIC_END = re.compile(r"[\u0400-\u04ff]$")
@@ -300,6 +312,33 @@ def _audience_context(conference: Conference) -> dict:
     }
 
 
+def _attendance_context(conference: Conference) -> dict:
+    """Who took part, by kind and organisation (integrations.figures): recorded where a
+    participant report exists, else declared."""
+    figures = attendance_figures(conference=conference)
+    total = figures["total"]
+    kinds = [
+        {"kind": kind, "name": KIND_NAMES_CYRL.get(kind, ""), "count": count}
+        for kind, count in figures["by_kind"].items()
+    ]
+    named = [f"{k['count']} нафари {k['name']}" for k in kinds if k["name"]]
+    breakdown = f"{total} нафар" if total is not None else ""
+    if breakdown and named and figures["source"] == "recorded":
+        breakdown += ", шулардан " + ", ".join(named)
+    return {
+        "source": figures["source"],
+        "total": total,
+        "breakdown": breakdown,
+        "by_kind": dict(figures["by_kind"]),
+        "kinds": kinds,
+        "organizations": [
+            {"name": name, "count": count}
+            for name, count in figures["by_organization"].items()
+            if name
+        ],
+    }
+
+
 def _presentations_context(conference: Conference, council_members: set[int]) -> dict:
     presentations = list(conference.presentations.all())
     people, described = [], []
@@ -415,6 +454,7 @@ def release_context(*, conference: Conference) -> dict:
         "technical": _technical_context(technical[0] if technical else None),
         "experts": _experts_context(conference),
         "audience": _audience_context(conference),
+        "attendance": _attendance_context(conference),
         "qa": conference.qa_held,
         "council": council_part["council"],
         "year": council_part["year"],
@@ -443,6 +483,10 @@ CONTEXT_HELP: list[tuple[str, str]] = [
      "20 / АҚШ, Канада… / АҚШ, Канада … ва Жанубий Кореяда"),
     ("audience.groups / audience.count / audience.count_phrase / audience.approximate",
      "олий таълим муассасалари ректорлари… / 1000 / 1000 га яқин or 750 нафар"),
+    ("attendance.source / .total / .breakdown / .by_kind / .kinds / .organizations",
+     "recorded or declared / 750 / 750 нафар, шулардан 64 нафари ректор / "
+     "{rector: 64, …} (ministry, rector, vice_rector, dean, head_of_department, professor, "
+     "student, other) / [{kind, name, count}] / [{name, count}] by organisation"),
     ("presentations (list: name, position, organization, country, title, description)", ""),
     ("presenters / presenters_are_members / presenters_abroad", "described, joined with «ҳамда»"),
     ("presentation_titles / presentations_count_word", "“…” ҳамда “…” / икки"),

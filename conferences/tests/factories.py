@@ -1,4 +1,6 @@
+import contextlib
 import datetime
+from unittest import mock
 
 import factory
 
@@ -30,3 +32,13 @@ class PresentationFactory(factory.django.DjangoModelFactory):
     order = factory.Sequence(lambda n: n + 1)
     title = factory.Sequence(lambda n: f"Presentation {n}")
     presenter = factory.SubFactory(ExpertFactory)
+
+
+@contextlib.contextmanager
+def after_start(conference, *, minutes: int = 60):
+    """The clock reads `minutes` after the conference's start inside the block: a test of a
+    conference dated ahead (2030) can mark it held, which conference_set_status refuses before
+    the start."""
+    moment = conference.starts_at + datetime.timedelta(minutes=minutes)
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        yield

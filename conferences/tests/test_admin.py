@@ -15,6 +15,7 @@ from conferences.invitations import invitations_add
 from conferences.invitees import Invitee
 from conferences.models import Conference, Invitation, OutboundMessage
 from conferences.services import conference_set_status
+from conferences.tests.factories import after_start
 from experts.tests.factories import CouncilFactory, ExpertFactory
 
 from .factories import TASHKENT, PresentationFactory
@@ -159,7 +160,8 @@ def test_change_form_saves_fields_and_agenda_in_one_service_call(
 def test_a_refusal_by_the_service_shows_on_the_form_and_saves_nothing(
     superuser_client, scheduled_conference
 ):
-    conference_set_status(conference=scheduled_conference, status="held", confirm_early=True)
+    with after_start(scheduled_conference):
+        conference_set_status(conference=scheduled_conference, status="held")
     talk = PresentationFactory(conference=scheduled_conference, order=1, title="Old talk")
     url, data = _change_page(superuser_client, scheduled_conference)
     data["starts_at_0"] = "2030-03-15"

@@ -7,7 +7,12 @@ import pytest
 from conferences.models import Conference
 from conferences.selectors import conference_figures_by_year
 from conferences.services import conference_set_status
-from conferences.tests.factories import TASHKENT, ConferenceFactory, PresentationFactory
+from conferences.tests.factories import (
+    TASHKENT,
+    ConferenceFactory,
+    PresentationFactory,
+    after_start,
+)
 from experts.tests.factories import ExpertFactory
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +21,8 @@ pytestmark = pytest.mark.django_db
 def _held(day: datetime.datetime, **fields) -> Conference:
     conference = ConferenceFactory(starts_at=day, **fields)
     conference_set_status(conference=conference, status=Conference.Status.SCHEDULED)
-    conference_set_status(conference=conference, status=Conference.Status.HELD, confirm_early=True)
+    with after_start(conference):
+        conference_set_status(conference=conference, status=Conference.Status.HELD)
     return conference
 
 

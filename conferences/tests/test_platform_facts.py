@@ -19,6 +19,7 @@ from conferences.services import (
     conference_set_status,
     conference_update,
 )
+from conferences.tests.factories import after_start
 
 from .factories import ConferenceFactory
 
@@ -93,7 +94,8 @@ def test_a_held_conference_keeps_its_link_but_takes_its_recording_and_attendance
     scheduled_conference,
 ):
     conference = scheduled_conference
-    conference_set_status(conference=conference, status=S.HELD, confirm_early=True)
+    with after_start(conference):
+        conference_set_status(conference=conference, status=S.HELD)
 
     with pytest.raises(ValidationError) as caught:
         conference_platform_facts_set(conference=conference, join_url="https://zoom.example/j/9")

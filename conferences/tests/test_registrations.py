@@ -10,6 +10,7 @@ from conferences.models import Conference, Invitation, OutboundMessage, PartnerR
 from conferences.registrations import AcceptedRow, RegistrationResult, registrations_add
 from conferences.services import conference_set_status
 from conferences.signals import invitations_registered
+from conferences.tests.factories import after_start
 from experts.tests.factories import OrganizationFactory
 
 pytestmark = pytest.mark.django_db
@@ -114,7 +115,8 @@ def test_only_a_scheduled_conference_takes_registrations(
     conference = scheduled_conference
     path = {"draft": ["cancelled", "draft"], "held": ["held"], "cancelled": ["cancelled"]}[status]
     for step in path:
-        conference_set_status(conference=conference, status=step, confirm_early=True)
+        with after_start(conference):
+            conference_set_status(conference=conference, status=step)
     with django_capture_on_commit_callbacks(execute=True):
         with pytest.raises(ValidationError) as caught:
             registrations_add(conference=conference, organization=partner, rows=[_row(1)])

@@ -9,6 +9,7 @@ from activity.models import ActivityLog
 from activity.selectors import activity_for
 from conferences.models import Conference, Presentation
 from conferences.services import conference_set_status
+from conferences.tests.factories import after_start
 
 from .factories import ConferenceFactory, PresentationFactory
 
@@ -38,7 +39,8 @@ REFUSED = [
 def _conference_at(path, user=None):
     conference = ConferenceFactory()
     for step in path:
-        conference_set_status(conference=conference, status=step, by=user, confirm_early=True)
+        with after_start(conference):
+            conference_set_status(conference=conference, status=step, by=user)
     return conference
 
 
@@ -47,7 +49,8 @@ def test_valid_transition_is_saved_and_logged(path, target, django_user_model):
     user = django_user_model.objects.create_user("secretary")
     conference = _conference_at(path, user)
     previous = conference.status
-    conference_set_status(conference=conference, status=target, by=user, confirm_early=True)
+    with after_start(conference):
+        conference_set_status(conference=conference, status=target, by=user)
     conference.refresh_from_db()
     assert conference.status == target
     last = activity_for(target=conference).first()
@@ -189,15 +192,29 @@ def test_a_conference_not_yet_started_is_not_marked_held():
     ]
 
 
-def test_a_conference_not_yet_started_is_marked_held_when_confirmed():
-    conference = _scheduled(timezone.now() + datetime.timedelta(days=3))
-    conference_set_status(conference=conference, status=S.HELD, confirm_early=True)
-    conference.refresh_from_db()
-    assert conference.status == S.HELD
-
-
 def test_a_started_conference_is_marked_held_without_confirmation():
     conference = _scheduled(timezone.now() - datetime.timedelta(minutes=1))
     conference_set_status(conference=conference, status=S.HELD)
     conference.refresh_from_db()
     assert conference.status == S.HELD
+
+
+def test_a_conference_that_has_not_started_cannot_be_marked_held(django_user_model):
+    """Issue 15: marking held is final; before the start no one can, staff or Zoom."""
+    user = django_user_model.objects.create_user("secretary")
+    conference = ConferenceFactory(starts_at=timezone.now() + datetime.timedelta(minutes=5))
+    conference_set_status(conference=conference, status=S.SCHEDULED, by=user)
+    entries = ActivityLog.objects.count()
+
+    with pytest.raises(ValidationError) as exc:
+        conference_set_status(conference=conference, status=S.HELD, by=user)
+
+    assert exc.value.error_dict["status"][0].code == "not_started"
+    assert exc.value.messages == ["This conference has not started yet; it cannot be marked held."]
+    conference.refresh_from_db()
+    assert conference.status == S.SCHEDULED
+    assert ActivityLog.objects.count() == entries
+    started = ConferenceFactory(starts_at=timezone.now() - datetime.timedelta(minutes=1))
+    conference_set_status(conference=started, status=S.SCHEDULED, by=user)
+    conference_set_status(conference=started, status=S.HELD, by=user)
+    assert started.status == S.HELD

@@ -241,10 +241,19 @@ def test_secretary_to_press_service_end_to_end(
     assert page.locator("#participants-count").inner_text() == "2"
     screenshot(page, "07-audience")
     page.goto(f"{base}/dashboard/conferences/{conference.pk}/")
-    # 20 days ahead: the page asks a second time, saying a release is drafted now.
+    # 20 days ahead: the page says it cannot be marked held yet, and refuses it.
+    page.click("#action-held")
+    assert page.locator("#early-held").count() == 1
+    page.check("#id_confirm")
+    page.click("#confirm-action")
+    page.wait_for_selector(".alert-danger")
+    assert Conference.objects.get().status == "scheduled"
+    # The conference takes place (its start moved to five minutes ago, as if the days passed).
+    starts = timezone.localtime().replace(second=0, microsecond=0) - datetime.timedelta(minutes=5)
+    Conference.objects.filter(pk=conference.pk).update(starts_at=starts)
+    page.goto(f"{base}/dashboard/conferences/{conference.pk}/")
     page.click("#action-held")
     page.check("#id_confirm")
-    page.check("#id_confirm_early")
     page.click("#confirm-action")
     page.wait_for_selector(".alert-success")
     assert Conference.objects.get().status == "held"

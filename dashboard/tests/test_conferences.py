@@ -9,7 +9,7 @@ from django.utils import timezone
 from activity.selectors import activity_for
 from conferences.models import Conference, ConferenceOrganization, Presentation
 from conferences.services import conference_set_status
-from conferences.tests.factories import ConferenceFactory, PresentationFactory
+from conferences.tests.factories import ConferenceFactory, PresentationFactory, after_start
 from dashboard import roles
 from dashboard.views.conferences import ConferenceEditView, _program_errors_to
 from experts.tests.factories import (
@@ -250,7 +250,8 @@ def test_a_refused_programme_entry_is_shown_on_its_row():
 def test_held_conference_cannot_be_rescheduled_from_the_form(secretary):
     conference = ConferenceFactory()
     conference_set_status(conference=conference, status="scheduled")
-    conference_set_status(conference=conference, status="held", confirm_early=True)
+    with after_start(conference):
+        conference_set_status(conference=conference, status="held")
     data = _conference_post(conference.council, [], OrganizationFactory())
     data["conference-title"] = conference.title
     data["conference-starts_at"] = "2031-01-01T10:00"
@@ -297,10 +298,10 @@ def test_action_asks_then_changes_the_status(secretary, path, action, target):
     )
 
 
-EARLY = "A press release will be drafted now, before the conference has taken place."
+EARLY = "This conference has not started yet"
 
 
-def test_marking_held_before_the_start_asks_a_second_time(secretary):
+def test_marking_held_before_the_start_is_refused(secretary):
     conference = ConferenceFactory(starts_at=timezone.now() + datetime.timedelta(days=2))
     conference_set_status(conference=conference, status="scheduled")
     url = reverse("dashboard:conference_action", args=[conference.pk, "held"])
@@ -309,14 +310,11 @@ def test_marking_held_before_the_start_asks_a_second_time(secretary):
     assert EARLY in page.content.decode()
     response = secretary.post(url, {"confirm": "on"})
     assert response.status_code == 400
-    assert response.context["form"].errors == {"confirm_early": ["This field is required."]}
+    assert response.context["form"].errors == {
+        "__all__": ["This conference has not started yet; it cannot be marked held."]
+    }
     conference.refresh_from_db()
     assert conference.status == "scheduled"
-
-    response = secretary.post(url, {"confirm": "on", "confirm_early": "on"})
-    assert response.status_code == 302
-    conference.refresh_from_db()
-    assert conference.status == "held"
 
 
 def test_marking_held_after_the_start_does_not_warn(secretary):

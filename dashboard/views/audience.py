@@ -6,6 +6,7 @@ import importlib
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
@@ -20,13 +21,72 @@ from .. import forms
 from ._common import StaffView, _form_errors_from
 
 
-def _attendance_importer():
-    """The Zoom report import, when the integrations app provides it."""
+def _integration(module: str, name: str):
+    """A function of the integrations app, when it is installed."""
     try:
-        module = importlib.import_module("integrations.attendance")
+        found = importlib.import_module(f"integrations.{module}")
     except ImportError:
         return None
-    return getattr(module, "attendance_import_csv", None)
+    return getattr(found, name, None)
+
+
+def _attendance_importer():
+    """The Zoom report import, when the integrations app provides it."""
+    return _integration("attendance", "attendance_import_csv")
+
+
+def _match_form(conference, data=None):
+    from conferences.models import Invitation
+    from experts.models import Expert
+    from integrations.models import Attendee, MatchedBy
+
+    return forms.AttendeeMatchForm(
+        data,
+        attendees=Attendee.objects.filter(conference=conference, matched_by=MatchedBy.NONE),
+        invitations=Invitation.objects.filter(conference=conference).order_by("name", "pk"),
+        experts=Expert.objects.filter(
+            Q(memberships__council_id=conference.council_id)
+            | Q(presentations__conference=conference)
+        )
+        .distinct()
+        .order_by("full_name", "pk"),
+    )
+
+
+def _attendance_context(conference) -> dict:
+    """The recorded audience: figures for the chart, unmatched people, rehearsals."""
+    figures_of = _integration("figures", "attendance_figures")
+    if figures_of is None:
+        return {}
+    from conferences.models import ParticipantGroup
+    from integrations.models import AttendanceReport, Attendee, MatchedBy
+
+    figures = figures_of(conference=conference)
+    labels = dict(ParticipantGroup.choices)
+    organizations = list(figures["by_organization"].items())[:15]
+    return {
+        "figures": figures,
+        "kinds": [(labels.get(kind, kind), n) for kind, n in figures["by_kind"].items()],
+        "organizations": [(name or _("Unknown"), n) for name, n in organizations],
+        "chart_data": {
+            "kinds": {
+                "label": str(_("People")),
+                "labels": [str(labels.get(k, k)) for k in figures["by_kind"]],
+                "values": list(figures["by_kind"].values()),
+            },
+            "organizations": {
+                "label": str(_("People")),
+                "labels": [name or str(_("Unknown")) for name, _n in organizations],
+                "values": [n for _name, n in organizations],
+            },
+        },
+        "unmatched": Attendee.objects.filter(
+            conference=conference, matched_by=MatchedBy.NONE
+        ).order_by("name", "pk")[:500],
+        "reports": AttendanceReport.objects.filter(conference=conference).order_by(
+            "started_at", "pk"
+        ),
+    }
 
 
 class AudienceView(StaffView, TemplateView):
@@ -45,12 +105,17 @@ class AudienceView(StaffView, TemplateView):
         kwargs.setdefault("declared_form", forms.DeclaredAudienceForm(instance=conference))
         kwargs.setdefault("upload_form", forms.AttendanceUploadForm())
         kwargs["can_import"] = _attendance_importer() is not None
+        if kwargs["can_import"]:
+            kwargs.update(_attendance_context(conference))
+            kwargs.setdefault("match_form", _match_form(conference))
         return super().get_context_data(**kwargs)
 
     def post(self, request, *args, **kwargs):
         conference = get_object_or_404(Conference, pk=kwargs["pk"])
         if "upload" in request.POST:
             return self._upload(conference)
+        if "match" in request.POST:
+            return self._match(conference)
         form = forms.DeclaredAudienceForm(
             request.POST, instance=Conference.objects.get(pk=conference.pk)
         )
@@ -93,5 +158,32 @@ class AudienceView(StaffView, TemplateView):
             self.request,
             _("The participant report is imported: %(count)s people took part.")
             % {"count": conference.participants_count_recorded},
+        )
+        return redirect("dashboard:conference_audience", pk=conference.pk)
+
+    def _match(self, conference):
+        attendee_match = _integration("attendance", "attendee_match")
+        form = _match_form(conference, self.request.POST)
+        if attendee_match is None or not form.is_valid():
+            return self.render_to_response(
+                self.get_context_data(conference=conference, match_form=form), status=400
+            )
+        data = form.cleaned_data
+        try:
+            attendee_match(
+                attendee=data["attendee"],
+                invitation=data["invitation"],
+                expert=data["expert"],
+                by=self.request.user,
+            )
+        except ValidationError as exc:
+            _form_errors_from(exc, form)
+            return self.render_to_response(
+                self.get_context_data(conference=conference, match_form=form), status=400
+            )
+        messages.success(
+            self.request,
+            _("%(name)s is matched; a new import of the report keeps it.")
+            % {"name": data["attendee"].name},
         )
         return redirect("dashboard:conference_audience", pk=conference.pk)

@@ -343,17 +343,12 @@ class ConferenceActionView(StaffView, FormView):
         return get_object_or_404(Conference, pk=self.kwargs["pk"])
 
     def _early(self, conference) -> bool:
-        """Marking held before the start drafts a release about a conference not yet held."""
+        """Marking held before the start is refused: the page says so before anyone posts."""
         return (
             self.action.target == Status.HELD
             and conference.status == Status.SCHEDULED
             and conference.starts_at > timezone.now()
         )
-
-    def get_form_class(self):
-        if self._early(self._get_conference()):
-            return forms.ConfirmEarlyHeldForm
-        return forms.ConfirmForm
 
     def get_context_data(self, **kwargs):
         conference = self._get_conference()
@@ -368,7 +363,6 @@ class ConferenceActionView(StaffView, FormView):
                 conference=conference,
                 status=self.action.target,
                 by=self.request.user,
-                confirm_early=form.cleaned_data.get("confirm_early", False),
             )
         except ValidationError as exc:
             _form_errors_from(exc, form)

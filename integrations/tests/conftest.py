@@ -1,4 +1,5 @@
 import contextlib
+import datetime
 import os
 import secrets
 
@@ -6,11 +7,17 @@ import pytest
 import redis
 from django.core.cache import cache
 
+from conferences.models import Conference
+from conferences.services import conference_set_status
+from conferences.tests.factories import ConferenceFactory
 from conferences.tests.live import Worker, celery_on_broker
+from integrations.models import ZoomMeeting
 
 from .fake_zoom import FakeZoom
 
 WEBHOOK_SECRET = "whsec-test-0123456789"
+# A past start: a meeting that is over belongs to a conference that has begun.
+STARTED = datetime.datetime(2025, 3, 14, 10, 0, tzinfo=datetime.UTC)
 
 
 @pytest.fixture(scope="session")
@@ -33,6 +40,7 @@ def fake_zoom(fake_zoom_server, settings):
             "panelists",
             "registrants",
             "participants",
+            "instances",
             "qa",
             "recordings",
         ):
@@ -96,3 +104,18 @@ def zoom_worker(fake_zoom, settings):
         client.flushdb()
 
     return start
+
+
+@pytest.fixture
+def scheduled(fake_zoom, django_capture_on_commit_callbacks):
+    def make(kind=ZoomMeeting.Kind.MEETING, starts_at=STARTED):
+        # The meeting is over, so the conference has begun: Zoom marks only those held.
+        conference = ConferenceFactory(participants_count_declared=1000, starts_at=starts_at)
+        ZoomMeeting.objects.create(conference=conference, kind=kind)
+        with django_capture_on_commit_callbacks(execute=True):
+            conference_set_status(conference=conference, status=Conference.Status.SCHEDULED)
+        conference.refresh_from_db()
+        assert conference.meeting_id
+        return conference
+
+    return make

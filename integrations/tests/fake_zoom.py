@@ -16,7 +16,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 from zoneinfo import ZoneInfo
 
 
@@ -51,7 +51,9 @@ class FakeZoomState:
     webinars: dict = field(default_factory=dict)
     panelists: dict = field(default_factory=dict)  # webinar id -> list
     registrants: dict = field(default_factory=dict)  # (kind, id) -> {email: registrant}
-    participants: dict = field(default_factory=dict)  # (kind, id) -> list of rows
+    participants: dict = field(default_factory=dict)  # (kind, id or uuid) -> list of rows
+    # (kind, id) -> the meeting's past instances: [{"uuid", "start_time", "end_time"}]
+    instances: dict = field(default_factory=dict)
     qa: dict = field(default_factory=dict)  # webinar id -> questions list
     recordings: dict = field(default_factory=dict)  # meeting/webinar id -> body
     # Emails of the account's users; None accepts any alternative host.
@@ -132,8 +134,35 @@ class FakeZoom:
     def api_calls(self) -> list[Call]:
         return [c for c in self.state.calls if c.path.startswith("/v2/")]
 
-    def set_participants(self, kind: str, zoom_id, rows: list[dict]) -> None:
-        self.state.participants[(kind, str(zoom_id))] = rows
+    def set_participants(
+        self,
+        kind: str,
+        zoom_id,
+        rows: list[dict],
+        *,
+        uuid: str = "iOPi6Yc6Qd+1yp5yXJdpgg==",
+        start_time: str | None = None,
+        end_time: str | None = None,
+    ) -> str:
+        """One instance of the meeting ended with these rows; by default it ran at the time
+        the meeting was planned for. Zoom's report by numeric id gives the last instance's.
+        Returns the instance's uuid."""
+        with self.state.lock:
+            store = self.state.meetings if kind == "meeting" else self.state.webinars
+            item = store.get(str(zoom_id)) or {}
+            planned = _utc(item.get("start_time"), item.get("timezone"))
+            start_time = start_time or planned
+            if end_time is None and start_time:
+                moment = datetime.datetime.fromisoformat(start_time)
+                end_time = (
+                    moment + datetime.timedelta(minutes=item.get("duration") or 60)
+                ).strftime("%Y-%m-%dT%H:%M:%SZ")
+            listed = self.state.instances.setdefault((kind, str(zoom_id)), [])
+            listed[:] = [i for i in listed if i["uuid"] != uuid]
+            listed.append({"uuid": uuid, "start_time": start_time, "end_time": end_time})
+            self.state.participants[(kind, uuid)] = rows
+            self.state.participants[(kind, str(zoom_id))] = rows
+        return uuid
 
     def set_qa(self, webinar_id, questions: list[dict]) -> None:
         self.state.qa[str(webinar_id)] = questions
@@ -207,7 +236,10 @@ class _Handler(BaseHTTPRequestHandler):
             return self._error(404, 404, "Not found.")
         if not self._authorised():
             return self._error(401, 124, "Invalid access token.")
-        segments = [s for s in parts.path[len("/v2/") :].split("/") if s]
+        # Zoom decodes the path once before routing, so an instance uuid holding "/" must be
+        # encoded twice; each segment is then decoded again.
+        decoded = unquote(parts.path[len("/v2/") :])
+        segments = [unquote(s) for s in decoded.split("/") if s]
         route = _route(method, segments)
         if route is None:
             return self._error(404, 404, "Not found.")
@@ -445,6 +477,32 @@ class _Handler(BaseHTTPRequestHandler):
             },
         )
 
+    def past_instances(self, query, body, kind, zoom_id):
+        key = ("meeting" if kind == "past_meetings" else "webinar", zoom_id)
+        listed = [
+            {"uuid": i["uuid"], "start_time": i["start_time"]}
+            for i in self.state.instances.get(key, [])
+        ]
+        self._reply(200, {kind[len("past_") :]: listed})
+
+    def report_details(self, query, body, kind, uuid):
+        for (instance_kind, zoom_id), listed in self.state.instances.items():
+            for instance in listed:
+                if instance_kind == kind[:-1] and uuid in (instance["uuid"], zoom_id):
+                    return self._reply(
+                        200,
+                        {
+                            "uuid": instance["uuid"],
+                            "id": int(zoom_id),
+                            "start_time": instance["start_time"],
+                            "end_time": instance["end_time"],
+                            "participants_count": len(
+                                self.state.participants.get((instance_kind, instance["uuid"]), [])
+                            ),
+                        },
+                    )
+        self._error(404, 3001, "Meeting does not exist or has not ended.")
+
     def qa_report(self, query, body, zoom_id):
         questions = self.state.qa.get(zoom_id)
         if questions is None:
@@ -489,6 +547,10 @@ def _route(method: str, s: list[str]):
     if n == 4 and s[0] == "report" and s[3] == "participants" and method == "GET":
         if s[1] in ("meetings", "webinars"):
             return h.participants_report, (s[1], s[2])
+    if n == 3 and s[0] in ("past_meetings", "past_webinars") and s[2] == "instances":
+        return (h.past_instances, (s[0], s[1])) if method == "GET" else None
+    if n == 3 and s[0] == "report" and s[1] in ("meetings", "webinars") and method == "GET":
+        return h.report_details, (s[1], s[2])
     if n == 4 and s[0] == "report" and s[1] == "webinars" and s[3] == "qa" and method == "GET":
         return h.qa_report, (s[2],)
     if n == 3 and s[0] == "meetings" and s[2] == "recordings" and method == "GET":

@@ -19,7 +19,10 @@ TECHNICAL = {
     "name (original name)", "participant name", "display name", "user email",
     "participant email", "join time", "leave time", "duration (minutes)",
     "total duration (minutes)", "duration (min)", "Name (Original Name)", "User Email",
-    "Join Time", "Leave Time", "Duration (Minutes)",
+    "Join Time", "Leave Time", "Duration (Minutes)", "Registrant ID",
+    # Words a position is read by (integrations.figures), matched, never shown.
+    "vice rector", "кафедра мудири", "kafedra mudiri", "заведующий кафедр", "зав. кафедр",
+    "head of department", "head of the department",
     # Matched in Zoom's (English) error message.
     "alternative host",
     # Outcomes of tasks and services, read by code and logs, never shown.

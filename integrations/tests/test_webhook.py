@@ -13,8 +13,6 @@ from django.utils import timezone
 from activity.models import Action
 from activity.selectors import activity_for
 from conferences.models import Conference
-from conferences.services import conference_set_status
-from conferences.tests.factories import ConferenceFactory
 from integrations.models import Attendee, Question, ZoomApiCall, ZoomMeeting, ZoomWebhookEvent
 
 from .conftest import WEBHOOK_SECRET
@@ -37,7 +35,14 @@ def post(client, payload, **sign):
     return client.post(URL, data=body, content_type="application/json", headers=headers)
 
 
-def ended(zoom_id, *, event="meeting.ended", uuid="iOPi6Yc6Qd+1yp5yXJdpgg=="):
+def ended(
+    zoom_id,
+    *,
+    event="meeting.ended",
+    uuid="iOPi6Yc6Qd+1yp5yXJdpgg==",
+    start_time="2025-03-14T10:00:00Z",
+    end_time="2025-03-14T12:00:00Z",
+):
     return {
         "event": event,
         "event_ts": 1_900_000_000_000,
@@ -49,31 +54,13 @@ def ended(zoom_id, *, event="meeting.ended", uuid="iOPi6Yc6Qd+1yp5yXJdpgg=="):
                 "host_id": "host-me",
                 "topic": "Topic",
                 "type": 2,
-                "start_time": "2030-03-14T05:00:00Z",
-                "end_time": "2030-03-14T07:00:00Z",
+                "start_time": start_time,
+                "end_time": end_time,
                 "duration": 120,
                 "timezone": "Asia/Tashkent",
             },
         },
     }
-
-
-STARTED = datetime.datetime(2025, 3, 14, 10, 0, tzinfo=datetime.UTC)
-
-
-@pytest.fixture
-def scheduled(fake_zoom, django_capture_on_commit_callbacks):
-    def make(kind=ZoomMeeting.Kind.MEETING, starts_at=STARTED):
-        # The meeting is over, so the conference has begun: Zoom marks only those held.
-        conference = ConferenceFactory(participants_count_declared=1000, starts_at=starts_at)
-        ZoomMeeting.objects.create(conference=conference, kind=kind)
-        with django_capture_on_commit_callbacks(execute=True):
-            conference_set_status(conference=conference, status=Status.SCHEDULED)
-        conference.refresh_from_db()
-        assert conference.meeting_id
-        return conference
-
-    return make
 
 
 def participant(i, person, join_minute, leave_minute):
@@ -137,7 +124,10 @@ def test_the_end_of_a_meeting_pulls_reports_and_holds_the_conference(
 
     assert response.status_code == 200
     assert response.json() == {"detail": "queued"}
-    pages = fake_zoom.calls_to("GET", f"/v2/report/meetings/{zoom_id}/participants")
+    # The instance is asked for by its uuid, encoded for the path.
+    pages = fake_zoom.calls_to(
+        "GET", "/v2/report/meetings/iOPi6Yc6Qd%2B1yp5yXJdpgg%3D%3D/participants"
+    )
     assert [c.query.get("next_page_token") for c in pages] == [None, "300", "600"]
     conference.refresh_from_db()
     assert conference.status == Status.HELD
@@ -162,8 +152,8 @@ def test_the_end_of_a_meeting_pulls_reports_and_holds_the_conference(
 def test_a_meeting_ended_before_the_conference_starts_does_not_hold_it(
     client, fake_zoom, scheduled, django_capture_on_commit_callbacks
 ):
-    # A rehearsal the day before: the report is taken, the conference stays scheduled, since
-    # only staff may mark a conference held early (after a confirmation).
+    # A rehearsal long before the day: its report is kept as a rehearsal and counts for
+    # nothing; the conference stays scheduled (nobody marks held a conference not started).
     conference = scheduled(starts_at=timezone.now() + datetime.timedelta(days=1))
     fake_zoom.set_participants("meeting", conference.meeting_id, [participant(1, 1, 0, 30)])
 
@@ -173,7 +163,7 @@ def test_a_meeting_ended_before_the_conference_starts_does_not_hold_it(
     assert response.status_code == 200
     conference.refresh_from_db()
     assert conference.status == Status.SCHEDULED
-    assert conference.participants_count_recorded == 1
+    assert conference.participants_count_recorded is None
 
 
 def test_a_webinar_brings_back_questions_and_answers(

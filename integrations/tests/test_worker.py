@@ -63,7 +63,7 @@ def test_schedule_then_webhook_through_a_worker(client, fake_zoom, worker, setti
                     "duration": 45 * 60,
                 }
             )
-    fake_zoom.set_participants("meeting", meeting_id, rows)
+    fake_zoom.set_participants("meeting", meeting_id, rows, uuid="abc==")
     body = json.dumps(
         {
             "event": "meeting.ended",
@@ -93,4 +93,6 @@ def test_schedule_then_webhook_through_a_worker(client, fake_zoom, worker, setti
     assert conference.participants_count_recorded == 40
     assert Attendee.objects.filter(conference=conference, joins_count=2).count() == 40
     assert Attendee.objects.get(person_key="p7@edu.uz").total_duration_seconds == 90 * 60
-    assert ZoomApiCall.objects.filter(conference=conference, outcome="ok").count() == 4
+    # The token and the meeting made; then the past instances, the instance's times, its
+    # report and the recording.
+    assert ZoomApiCall.objects.filter(conference=conference, outcome="ok").count() == 6

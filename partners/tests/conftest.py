@@ -6,7 +6,7 @@ from rest_framework.test import APIClient
 
 from conferences.models import Conference
 from conferences.services import conference_set_status
-from conferences.tests.factories import ConferenceFactory
+from conferences.tests.factories import ConferenceFactory, after_start
 from experts.tests.factories import OrganizationFactory
 from partners.models import Scope
 from partners.services import api_key_create
@@ -82,7 +82,8 @@ def scheduled_conference(**kwargs) -> Conference:
 
 def held_conference(**kwargs) -> Conference:
     conference = scheduled_conference(**kwargs)
-    conference_set_status(conference=conference, status=Conference.Status.HELD, confirm_early=True)
+    with after_start(conference):
+        conference_set_status(conference=conference, status=Conference.Status.HELD)
     return conference
 
 

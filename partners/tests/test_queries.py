@@ -77,7 +77,8 @@ LISTS = [
     ("/api/v1/experts/", _experts, 1 + 2),  # rows with organisation, fields
     ("/api/v1/councils/", _councils, 1 + 2),  # rows with host, current members
     ("/api/v1/press-releases/", _releases, 1 + 1),  # rows with conference
-    # per-year figures, listed experts, declared numbers, recommendation figures
+    # per-year figures, listed experts, declared numbers, recommendation figures, recorded
+    # people by kind
     ("/api/v1/stats/", _stats, 1 + 4),
 ]
 

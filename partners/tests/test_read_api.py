@@ -3,9 +3,9 @@ import json
 
 import pytest
 
-from conferences.models import ConferenceOrganization
+from conferences.models import Conference, ConferenceOrganization
 from conferences.services import conference_set_status
-from conferences.tests.factories import ConferenceFactory, PresentationFactory
+from conferences.tests.factories import ConferenceFactory, PresentationFactory, after_start
 from elyurt import api_cache
 from experts.models import FieldOfExpertise
 from experts.tests.factories import (
@@ -305,10 +305,52 @@ def test_stats_per_year(api):
     assert response.status_code == 200
     assert response.json()["results"] == [
         {"year": 2030, "conferences": 1, "participants": 50, "experts_by_country": {},
-         "recommendations": NO_RECOMMENDATIONS},
+         "recommendations": NO_RECOMMENDATIONS,
+         "participants_by_kind": {}, "participants_by_organization": {}},
         {"year": 2029, "conferences": 2, "participants": 1300,
-         "experts_by_country": {"CA": 1, "US": 1}, "recommendations": NO_RECOMMENDATIONS},
+         "experts_by_country": {"CA": 1, "US": 1}, "recommendations": NO_RECOMMENDATIONS,
+         "participants_by_kind": {}, "participants_by_organization": {}},
     ]  # fmt: skip
+
+
+def test_stats_count_the_recorded_people_by_kind_and_organisation(api):
+    """Issue 15: a conference with a participant report adds its people by kind and by
+    organisation; one without adds its declared total only."""
+    from conferences.invitations import invitations_add
+    from conferences.invitees import Invitee
+    from conferences.models import Invitation
+    from integrations.attendance import attendance_import_rows
+
+    recorded = scheduled_conference(starts_at=datetime.datetime(2029, 3, 1, 10, tzinfo=TASHKENT))
+    invitations_add(
+        conference=recorded,
+        invitees=[
+            Invitee(name="R", email="r@tatu.uz", position="Ректор", organization="ТАТУ"),
+            Invitee(name="D", email="d@tatu.uz", position="Dean", organization="ТАТУ"),
+            Invitee(name="V", email="v@nuu.uz", position="Проректор", organization="ЎзМУ"),
+        ],
+        source=Invitation.Source.MANUAL,
+        send=False,
+    )
+    attendance_import_rows(
+        conference=recorded,
+        rows=[{"name": n, "email": e} for n, e in
+              [("R", "r@tatu.uz"), ("D", "d@tatu.uz"), ("V", "v@nuu.uz"), ("Guest", "")]],
+    )  # fmt: skip
+    with after_start(recorded):
+        conference_set_status(conference=recorded, status=Conference.Status.HELD)
+    held_conference(
+        starts_at=datetime.datetime(2029, 9, 1, 10, tzinfo=TASHKENT),
+        participants_count_declared=300,
+    )
+
+    [row] = api.get("/api/v1/stats/").json()["results"]
+
+    assert row == {
+        "year": 2029, "conferences": 2, "participants": 304, "experts_by_country": {},
+        "participants_by_kind": {"rector": 1, "vice_rector": 1, "dean": 1, "other": 1},
+        "participants_by_organization": {"ТАТУ": 2, "": 1, "ЎзМУ": 1},
+    }  # fmt: skip
 
 
 def test_etag_and_last_modified_answer_304_when_current(api):

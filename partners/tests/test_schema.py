@@ -83,6 +83,7 @@ def test_every_field_parameter_and_operation_is_described(client):
     assert sorted(schema["paths"]) == [
         "/api/v1/conferences/",
         "/api/v1/conferences/import/",
+        "/api/v1/conferences/{conference_pk}/attendance/",
         "/api/v1/conferences/{conference_pk}/registrations/",
         "/api/v1/conferences/{conference_pk}/registrations/{id}/",
         "/api/v1/conferences/{id}/",
@@ -227,7 +228,7 @@ def _fuzz(key_headers: dict, staff_headers: dict, mode: GenerationMode) -> None:
     # the API's answer, not a contradiction.
     excluded = [openapi_checks.positive_data_acceptance]
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 21
+    assert len(operations) == 22
     for operation in operations:
         # The import is staff-only: fuzz it with a staff session (and its CSRF token).
         headers = staff_headers if operation.path == "/api/v1/conferences/import/" else key_headers

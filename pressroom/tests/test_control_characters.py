@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from conferences.services import conference_create, conference_walk_to_status
+from conferences.tests.factories import after_start
 from experts.services import council_get_or_create
 from pressroom.models import PressRelease, ReleaseTemplate
 from pressroom.services import (
@@ -34,7 +35,8 @@ def release(press, django_capture_on_commit_callbacks):
         title="Кредит" + DIRT + " модуль",
         starts_at=datetime.datetime(2030, 3, 14, 5, 0, tzinfo=datetime.UTC),
     )
-    conference_walk_to_status(conference=conference, status="held", confirm_early=True)
+    with after_start(conference):
+        conference_walk_to_status(conference=conference, status="held")
     with django_capture_on_commit_callbacks(execute=True):
         release = press_release_draft(conference=conference)
         release = press_release_edit(

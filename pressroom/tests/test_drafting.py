@@ -7,6 +7,7 @@ from django.core.management import CommandError, call_command
 
 from conferences.models import Conference
 from conferences.services import conference_set_status
+from conferences.tests.factories import after_start
 from pressroom.drafting import date_phrases, draft_texts
 from pressroom.models import ReleaseTemplate
 from transliteration import to_latin
@@ -281,7 +282,8 @@ def test_conference_becoming_held_queues_the_draft_on_commit(
     from pressroom.models import PressRelease
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        conference_set_status(conference=conference, status="held", confirm_early=True)
+        with after_start(conference):
+            conference_set_status(conference=conference, status="held")
     assert len(callbacks) >= 1
     release = PressRelease.objects.get(conference=conference)
     assert release.status == "draft"
@@ -352,3 +354,44 @@ def test_a_country_outside_the_house_table_is_named_in_the_releases_language(act
             "Чили",
             "Кот-д’Ивуар",
         ]
+
+
+def test_the_release_gives_the_recorded_audience_by_kind_when_the_template_asks():
+    """Issue 15: "750 нафар, шулардан 64 нафари ректор", from the matched participant report."""
+    from conferences.invitations import invitations_add
+    from conferences.invitees import Invitee
+    from conferences.models import Invitation
+    from conferences.tests.factories import ConferenceFactory
+    from integrations.attendance import attendance_import_rows
+
+    conference = ConferenceFactory()
+    conference_set_status(conference=conference, status="scheduled")
+    positions = ["Ректор", "Ректор", "Проректор", "Профессор", "Вазирлик бош мутахассиси"]
+    invitations_add(
+        conference=conference,
+        invitees=[
+            Invitee(name=f"Киши {i}", email=f"p{i}@example.uz", position=position)
+            for i, position in enumerate(positions)
+        ],
+        source=Invitation.Source.MANUAL,
+        send=False,
+    )
+    rows = [{"name": f"Киши {i}", "email": f"p{i}@example.uz"} for i in range(5)]
+    rows += [{"name": "Guest", "email": ""}, {"name": "Another", "email": "x@example.uz"}]
+    attendance_import_rows(conference=conference, rows=rows)
+    with after_start(conference):
+        conference_set_status(conference=conference, status="held")
+    template = ReleaseTemplate.objects.get(language="uz-Cyrl", active=True)
+    template.body = (
+        "{{ attendance.breakdown }}.\n\n{{ attendance.by_kind.rector }} ректор; "
+        "{% for kind in attendance.kinds %}{{ kind.kind }}={{ kind.count }} {% endfor %}"
+    )
+    template.save()
+
+    body = draft_texts(conference=conference)["body_cyrl"]
+
+    assert paragraphs(body) == [
+        "7 нафар, шулардан 1 нафари вазирлик ходими, 2 нафари ректор, 1 нафари проректор, "
+        "1 нафари профессор-ўқитувчи.",
+        "2 ректор; ministry=1 rector=2 vice_rector=1 professor=1 other=2",
+    ]

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conferences.services import conference_walk_to_status
-from conferences.tests.factories import ConferenceFactory
+from conferences.tests.factories import ConferenceFactory, after_start
 from experts.tests.factories import CouncilFactory
 from pressroom.models import PressRelease
 from pressroom.services import (
@@ -51,7 +51,8 @@ def make_releases(n: int, press, *, council=None, year=2030):
             title=f"Мавзу {i}",
             starts_at=datetime.datetime(year, 1 + i % 12, 1 + i % 28, 10, tzinfo=datetime.UTC),
         )
-        conference_walk_to_status(conference=conference, status="held", confirm_early=True)
+        with after_start(conference):
+            conference_walk_to_status(conference=conference, status="held")
         releases.append(publish(press_release_draft(conference=conference), press))
     return releases
 

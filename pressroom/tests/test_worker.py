@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from activity.selectors import activity_for
 from conferences.services import conference_set_status
+from conferences.tests.factories import after_start
 from conferences.tests.live import Worker, celery_on_broker, wait_until
 from pressroom.models import PressRelease
 from pressroom.services import (
@@ -46,7 +47,8 @@ def test_held_conference_is_drafted_by_the_worker(worker, seed_document):
     doc["status"] = "scheduled"
     conference = import_document(doc)
     assert not PressRelease.objects.exists()
-    conference_set_status(conference=conference, status="held", confirm_early=True)
+    with after_start(conference):
+        conference_set_status(conference=conference, status="held")
     wait_until(
         lambda: PressRelease.objects.filter(conference=conference).exists(),
         timeout=60,

@@ -1,4 +1,5 @@
-// The home page's charts, drawn from the figures the server put in #chart-data.
+// The home page's and the audience page's charts, drawn from the figures the server put in
+// #chart-data; a chart whose canvas or series the page lacks is skipped.
 (function () {
   "use strict";
   var source = document.getElementById("chart-data");
@@ -26,4 +27,6 @@
   // The year report's.
   bar("chart-audience", data.audience, true);
   bar("chart-recommendations", data.recommendations, false);
+  bar("chart-kinds", data.kinds, true);
+  bar("chart-organizations", data.organizations, true);
 })();
