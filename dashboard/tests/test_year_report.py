@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from conferences.models import Conference
 from conferences.services import conference_set_status
-from conferences.tests.factories import ConferenceFactory
+from conferences.tests.factories import ConferenceFactory, after_start
 from dashboard import roles
 from experts.tests.factories import ExpertFactory, OrganizationFactory
 from partners.models import Scope
@@ -31,7 +31,8 @@ def _held(month, **fields):
         starts_at=datetime.datetime(YEAR, month, 10, 10, tzinfo=TASHKENT), **fields
     )
     conference_set_status(conference=conference, status=Conference.Status.SCHEDULED)
-    conference_set_status(conference=conference, status=Conference.Status.HELD, confirm_early=True)
+    with after_start(conference):
+        conference_set_status(conference=conference, status=Conference.Status.HELD)
     return conference
 
 

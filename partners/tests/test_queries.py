@@ -79,7 +79,7 @@ LISTS = [
     ("/api/v1/press-releases/", _releases, 1 + 1),  # rows with conference
     # per-year figures, listed experts, declared numbers, recommendation figures, recorded
     # people by kind
-    ("/api/v1/stats/", _stats, 1 + 4),
+    ("/api/v1/stats/", _stats, 1 + 5),
 ]
 
 

@@ -350,6 +350,7 @@ def test_stats_count_the_recorded_people_by_kind_and_organisation(api):
         "year": 2029, "conferences": 2, "participants": 304, "experts_by_country": {},
         "participants_by_kind": {"rector": 1, "vice_rector": 1, "dean": 1, "other": 1},
         "participants_by_organization": {"ТАТУ": 2, "": 1, "ЎзМУ": 1},
+        "recommendations": NO_RECOMMENDATIONS,
     }  # fmt: skip
 
 
