@@ -170,6 +170,11 @@ def public_registration_confirm(*, token: str) -> PublicRegistration:
     if result.refused:
         raise ValidationError({result.refused[0].field: [result.refused[0].message]})
     invitation_id = result.accepted[0].invitation_id
+    # The kind the person chose counts in the audience's figures (integrations.figures) where
+    # nobody has said otherwise; a kind staff or a partner gave is kept.
+    Invitation.objects.filter(pk=invitation_id, kind="").update(
+        kind=registration.participant_group, updated_at=timezone.now()
+    )
     registration.confirmed_at = timezone.now()
     registration.invitation = (
         Invitation.objects.filter(pk=invitation_id).first() if invitation_id else None

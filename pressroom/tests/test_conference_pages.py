@@ -166,6 +166,8 @@ def test_a_registration_is_no_invitation_until_confirmed(client, conference):
         None,
     )
     assert invitation.timezone == "Europe/Berlin"
+    # The kind chosen on the form counts in the audience's figures.
+    assert invitation.kind == "professor"
     assert client.post(path).status_code == 200
     assert Invitation.objects.count() == 1
     assert OutboundMessage.objects.filter(kind=OutboundMessage.Kind.INVITATION).count() == 1
