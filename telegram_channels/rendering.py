@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
@@ -137,13 +138,8 @@ def release_post(release: PressRelease, script: str) -> Post:
 
 
 def conference_public_path(conference: Conference) -> str:
-    """The public page of a conference with its registration form, `/conferences/<slug>/`.
-
-    That page is built apart from this app (issue 18); until conferences have a slug, the
-    primary key stands in. Change the pattern here only.
-    """
-    slug = getattr(conference, "slug", "") or conference.pk
-    return f"/conferences/{slug}/"
+    """The public page of a conference with its registration form, `/conferences/<slug>/`."""
+    return reverse("conference_public:detail", kwargs={"slug": conference.slug})
 
 
 def conference_post(conference: Conference, script: str) -> Post:

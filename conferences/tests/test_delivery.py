@@ -226,8 +226,9 @@ def test_what_the_server_receives_is_personal_and_well_formed(scheduled_conferen
     assert hamid["Message-ID"] != odil["Message-ID"]
     text = hamid.get_body(("plain",)).get_content().replace("\r\n", "\n")
     html = hamid.get_body(("html",)).get_content()
-    assert text.startswith("Dear Ҳамид <Иргашев> & Co,\n")
-    assert "<p>Dear Ҳамид &lt;Иргашев&gt; &amp; Co,</p>" in html
+    # An English reader gets the name in Latin script (elyurt/script_text.py).
+    assert text.startswith("Dear Hamid <Irgashev> & Co,\n")
+    assert "<p>Dear Hamid &lt;Irgashev&gt; &amp; Co,</p>" in html
     token = invitation_token(invitation=invitations[0])
     link = f"http://localhost:8000/i/{scheduled_conference.external_id}/{token}/"
     assert link in text and link in html
@@ -236,7 +237,7 @@ def test_what_the_server_receives_is_personal_and_well_formed(scheduled_conferen
     [part] = [p for p in hamid.walk() if p.get_content_type() == "text/calendar"]
     [event] = icalendar.Calendar.from_ical(part.get_content()).walk("VEVENT")
     assert str(event["ATTENDEE"]) == "mailto:Hamid@X.org"
-    assert event["ATTENDEE"].params["CN"] == "Ҳамид <Иргашев> & Co"
+    assert event["ATTENDEE"].params["CN"] == "Hamid <Irgashev> & Co"
 
 
 def test_one_greylisted_address_does_not_hold_back_the_batch(scheduled_conference, smtp_server):

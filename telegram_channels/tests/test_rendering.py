@@ -53,7 +53,7 @@ def test_summary_is_cut_at_a_sentence_within_the_setting(settings):
     text = release_post(release, "cyrl").html
     assert text == (
         "<b>Сарлавҳа</b>\n\nБиринчи гап шу ерда. Иккинчи гап ҳам бор.\n\n"
-        '<a href="http://localhost:8000/press/s/?lang=cyrl">Read on the site</a>'
+        '<a href="http://localhost:8000/press/s/?lang=cyrl">Сайтда ўқиш</a>'
     )
 
 
@@ -89,7 +89,7 @@ def test_html_is_escaped_and_the_latin_post_has_no_cyrillic_letter():
     assert latin == (
         "<b>Test &lt;b&gt;qalin&lt;/b&gt; &amp; «koʻp»</b>\n\n"
         "Shartnoma 5 &lt; 7 &amp; 8 &gt; 2 haqida. Yozildi.\n\n"
-        '<a href="http://localhost:8000/press/s/?lang=latn">Read on the site</a>'
+        '<a href="http://localhost:8000/press/s/?lang=latn">Saytda oʻqish</a>'
     )
 
 
@@ -104,8 +104,8 @@ def test_a_conference_announcement_links_its_public_page():
     conference = ConferenceFactory(
         title="Олий таълим & фан", starts_at=datetime.datetime(2030, 3, 14, 10, 0, tzinfo=tashkent)
     )
-    assert conference_public_path(conference) == f"/conferences/{conference.pk}/"
+    assert conference_public_path(conference) == f"/conferences/{conference.slug}/"
     assert conference_post(conference, "latn").html == (
-        "<b>Oliy taʼlim &amp; fan</b>\n\n14.03.2030 at 10:00 (Tashkent time)\n\n"
-        f'<a href="http://localhost:8000/conferences/{conference.pk}/">Register</a>'
+        "<b>Oliy taʼlim &amp; fan</b>\n\n14.03.2030, soat 10:00 (Toshkent vaqti)\n\n"
+        f'<a href="http://localhost:8000/conferences/{conference.slug}/">Roʻyxatdan oʻtish</a>'
     )

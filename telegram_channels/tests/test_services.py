@@ -159,8 +159,8 @@ def test_announcing_a_scheduled_conference(channels, fake_bot, press, committed)
     assert len(ids) == 2
     assert conference_announce(conference=conference, by=press) == []
     latin = fake_bot.messages("@elyurt_latin")[1]["text"]
-    assert latin.startswith("<b>Ilmiy kengash</b>\n\n14.03.2030 at 10:00 (Tashkent time)")
-    assert f'href="http://localhost:8000/conferences/{conference.pk}/"' in latin
+    assert latin.startswith("<b>Ilmiy kengash</b>\n\n14.03.2030, soat 10:00 (Toshkent vaqti)")
+    assert f'href="http://localhost:8000/conferences/{conference.slug}/"' in latin
     entry = ActivityLog.objects.get(action=Action.CONFERENCE_ANNOUNCED)
     assert entry.data == {"channels": ["@elyurt_cyrillic", "@elyurt_latin"]}
     # Cancelled: the announcement is taken back.

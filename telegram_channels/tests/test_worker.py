@@ -52,7 +52,7 @@ def test_publish_gives_one_post_per_enabled_channel_in_its_script(bot_worker, fa
         "Jamgʻarma xorijda tahsil olayotgan yoshlar bilan uchrashuv oʻtkazdi. Unda 120 nafar "
         "mutaxassis qatnashdi. Uchrashuvda &lt;taʼlim&gt; va &amp; fan masalalari muhokama "
         "qilindi. Ikkinchi xatboshi uzun matn.\n\n"
-        f'<a href="https://elyurt.example/press/{release.slug}/?lang=latn">Read on the site</a>'
+        f'<a href="https://elyurt.example/press/{release.slug}/?lang=latn">Saytda oʻqish</a>'
     )
     (cyrillic,) = fake_bot.messages("@elyurt_cyrillic").values()
     assert cyrillic["text"] == (
@@ -60,7 +60,7 @@ def test_publish_gives_one_post_per_enabled_channel_in_its_script(bot_worker, fa
         "Жамғарма хорижда таҳсил олаётган ёшлар билан учрашув ўтказди. Унда 120 нафар "
         "мутахассис қатнашди. Учрашувда &lt;таълим&gt; ва &amp; фан масалалари муҳокама "
         "қилинди. Иккинчи хатбоши узун матн.\n\n"
-        f'<a href="https://elyurt.example/press/{release.slug}/?lang=cyrl">Read on the site</a>'
+        f'<a href="https://elyurt.example/press/{release.slug}/?lang=cyrl">Сайтда ўқиш</a>'
     )
     posts = {p.channel.chat: p for p in TelegramPost.objects.select_related("channel")}
     assert set(posts) == {"@elyurt_latin", "@elyurt_cyrillic", "-1001234567890"}
@@ -133,7 +133,7 @@ def test_withdrawal_deletes_and_an_edit_edits(bot_worker, fake_bot, press):
     # Telegram refused the delete in the Cyrillic channel: the post says it was withdrawn.
     marked = fake_bot.messages("@elyurt_cyrillic")[1]
     # (English until the integrator's catalogue has the Uzbek.)
-    assert marked["text"] == "<i>This press release has been withdrawn.</i>"
+    assert marked["text"] == "<i>Бу пресс-релиз қайтариб олинди.</i>"
     assert dict(posts.values_list("channel__chat", "removal")) == {
         "@elyurt_latin": "deleted",
         "@elyurt_cyrillic": "marked",
