@@ -42,12 +42,17 @@ class StaffFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), max_length=100, required=False)
 
 
+CYRILLIC = ("title_cyrl", "body_cyrl")
+
+
 class ReleaseEditForm(forms.Form):
     """The editor: Uzbek Cyrillic and Latin side by side, Russian and English below."""
 
-    title_cyrl = forms.CharField(label=_("Title (Uzbek Cyrillic)"), max_length=400)
+    title_cyrl = forms.CharField(label=_("Title (Uzbek Cyrillic)"), max_length=400, required=False)
     title_latn = forms.CharField(label=_("Title (Uzbek Latin)"), max_length=400, required=False)
-    body_cyrl = forms.CharField(label=_("Body (Uzbek Cyrillic)"), widget=forms.Textarea)
+    body_cyrl = forms.CharField(
+        label=_("Body (Uzbek Cyrillic)"), widget=forms.Textarea, required=False
+    )
     body_latn = forms.CharField(
         label=_("Body (Uzbek Latin)"), widget=forms.Textarea, required=False
     )
@@ -58,6 +63,9 @@ class ReleaseEditForm(forms.Form):
     slug = forms.SlugField(label=_("Address (slug)"), max_length=200)
     latin_follows = forms.BooleanField(
         label=_("Latin follows the Cyrillic (discard hand edits of the Latin)"), required=False
+    )
+    cyrillic_follows = forms.BooleanField(
+        label=_("Typed in Latin: the Cyrillic follows the Latin"), required=False
     )
 
     TEXT_FIELDS = (
@@ -78,11 +86,28 @@ class ReleaseEditForm(forms.Form):
             raise forms.ValidationError(_("Another press release already has this address."))
         return slug
 
+    def clean(self):
+        data = super().clean()
+        if data.get("latin_follows") and data.get("cyrillic_follows"):
+            raise forms.ValidationError(
+                _("Choose one: the Latin follows the Cyrillic, or the Cyrillic the Latin.")
+            )
+        # The script the text is typed in needs its title and body; the other is derived.
+        typed = ("title_latn", "body_latn") if data.get("cyrillic_follows") else CYRILLIC
+        for name in typed:
+            if name in data and not data[name]:
+                self.add_error(name, forms.ValidationError(_("This field is required.")))
+        return data
+
     def service_fields(self) -> dict:
         data = self.cleaned_data
         fields = {name: data[name] for name in self.TEXT_FIELDS}
         fields["slug"] = data["slug"]
-        if data.get("latin_follows"):
+        fields["cyrillic_follows"] = bool(data.get("cyrillic_follows"))
+        if fields["cyrillic_follows"]:
+            fields.pop("title_cyrl")
+            fields.pop("body_cyrl")
+        elif data.get("latin_follows"):
             fields["latin_edited"] = False
             fields.pop("title_latn")
             fields.pop("body_latn")

@@ -38,6 +38,9 @@ class PressRelease(models.Model):
     body_en = models.TextField(_("body (English)"), blank=True)
     # Once someone edits the Latin text by hand it is kept; until then it follows the Cyrillic.
     latin_edited = models.BooleanField(_("Latin edited by hand"), default=False)
+    # A release typed in Latin: the Cyrillic is derived from the Latin (transliteration's
+    # to_cyrillic) until someone edits the Cyrillic by hand.
+    cyrillic_follows = models.BooleanField(_("Cyrillic follows the Latin"), default=False)
     publish_at = models.DateTimeField(_("scheduled publication"), null=True, blank=True)
     # Scheduled publication happens on the authority of whoever scheduled it.
     publish_scheduled_by = models.ForeignKey(

@@ -20,7 +20,7 @@ from activity.services import activity_iso, activity_record, activity_record_sav
 from conferences.models import Conference
 from elyurt import api_cache
 from elyurt.text import texts_clean
-from transliteration import to_latin
+from transliteration import to_cyrillic, to_latin
 
 from . import public_cache
 from .models import PressRelease, PressReleaseVersion, ReleaseTemplate
@@ -53,6 +53,8 @@ TEXT_FIELDS = (
     "body_en",
 )
 LATIN_FIELDS = ("title_latn", "body_latn")
+CYRILLIC_FIELDS = ("title_cyrl", "body_cyrl")
+FLAGS = {"latin_edited", "cyrillic_follows"}
 # A title is one line (feeds, the .docx's heading, the page's <title>); a body keeps its
 # paragraphs. Cleaned here, once (elyurt.text): the renderers need no guard of their own.
 TITLE_FIELDS = ("title_cyrl", "title_latn", "title_ru", "title_en")
@@ -176,16 +178,37 @@ def press_release_draft(*, conference: Conference, by=None) -> PressRelease:
     return release
 
 
+def _follow_flags_set(release: PressRelease, fields: dict, changed: set) -> None:
+    """Which script follows the other after this edit: the one typed is kept, the other is
+    derived; a hand edit of the derived one keeps it from then on."""
+    if "cyrillic_follows" in fields:
+        release.cyrillic_follows = bool(fields["cyrillic_follows"])
+    elif changed & set(CYRILLIC_FIELDS):
+        release.cyrillic_follows = False  # the Cyrillic corrected by hand is kept
+    if release.cyrillic_follows:
+        release.latin_edited = True  # the Latin is the text as typed
+        return
+    if changed & set(LATIN_FIELDS):
+        release.latin_edited = True
+    if "latin_edited" in fields and not fields["latin_edited"]:
+        release.latin_edited = False
+
+
 @transaction.atomic
 def press_release_edit(*, release: PressRelease, by, **fields) -> PressRelease:
     """Change a release's texts (and slug); every saved edit is a new version.
 
     The Latin texts follow the Cyrillic until a Latin field is given a value different from
     what it was; from then on they are kept (`latin_edited`). Passing `latin_edited=False`
-    goes back to the transliteration. Editing an approved or published release needs the
-    publish permission, since it changes what was approved or what the public reads.
+    goes back to the transliteration. A release typed in Latin (`cyrillic_follows=True`) works
+    the other way: its Cyrillic is derived from the Latin (to_cyrillic) until a Cyrillic field
+    is edited by hand. Editing an approved or published release needs the publish permission,
+    since it changes what was approved or what the public reads.
+
+    Raises ValidationError naming the field: a title or body missing in the script the text
+    was typed in, a line break in a title.
     """
-    allowed = set(TEXT_FIELDS) | {"slug", "latin_edited"}
+    allowed = set(TEXT_FIELDS) | {"slug"} | FLAGS
     unknown = set(fields) - allowed
     if unknown:
         raise ValueError(f"not editable: {', '.join(sorted(unknown))}")
@@ -198,15 +221,17 @@ def press_release_edit(*, release: PressRelease, by, **fields) -> PressRelease:
     _check_permission(by, needed)
 
     changed = {n for n, v in fields.items() if getattr(release, n) != v}
-    if any(n in changed for n in LATIN_FIELDS):
-        release.latin_edited = True
-    if "latin_edited" in fields and not fields["latin_edited"]:
-        release.latin_edited = False
-    for name in changed - {"latin_edited"}:
+    _follow_flags_set(release, fields, changed)
+    for name in changed - FLAGS:
         if name in LATIN_FIELDS and not release.latin_edited:
             continue
+        if name in CYRILLIC_FIELDS and release.cyrillic_follows:
+            continue
         setattr(release, name, fields[name])
-    if not release.latin_edited:
+    if release.cyrillic_follows:
+        release.title_cyrl = to_cyrillic(release.title_latn)
+        release.body_cyrl = to_cyrillic(release.body_latn)
+    elif not release.latin_edited:
         release.title_latn = to_latin(release.title_cyrl)
         release.body_latn = to_latin(release.body_cyrl)
     if "slug" in changed:

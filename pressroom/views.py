@@ -481,7 +481,9 @@ class StaffEditView(StaffMixin, View):
     def get(self, request, pk):
         release = self.get_release()
         initial = {name: getattr(release, name) for name in ReleaseEditForm.TEXT_FIELDS}
-        initial.update({"slug": release.slug, "pk": release.pk})
+        initial.update(
+            {"slug": release.slug, "pk": release.pk, "cyrillic_follows": release.cyrillic_follows}
+        )
         form = ReleaseEditForm(initial=initial)
         return render(request, "pressroom/staff/release_edit.html", self._context(release, form))
 

@@ -223,3 +223,31 @@ def test_versions_are_snapshots(release, editor):
     press_release_edit(release=release, by=editor, title_cyrl="Янги сарлавҳа")
     v2 = PressReleaseVersion.objects.get(release=release, number=2)
     assert (v2.title_cyrl, v2.title_latn, v2.source) == ("Янги сарлавҳа", "Yangi sarlavha", "edit")
+
+
+def test_a_release_typed_in_latin_gets_its_cyrillic_until_the_cyrillic_is_edited(release, editor):
+    press_release_edit(
+        release=release,
+        by=editor,
+        cyrillic_follows=True,
+        title_latn="Oliy taʼlimda onlayn kurslar",
+        body_latn="Videokonferensiya 2020-yil 28-avgustda boʻlib oʻtdi. Shahar: Toshkent.",
+    )
+    release.refresh_from_db()
+    assert (release.title_cyrl, release.body_cyrl) == (
+        "Олий таълимда онлайн курслар",
+        "Видеоконференция 2020 йил 28 августда бўлиб ўтди. Шаҳар: Тошкент.",
+    )
+    assert (release.cyrillic_follows, release.latin_edited) == (True, True)
+    # A Cyrillic given with the flag on is the derived one, not a hand edit.
+    press_release_edit(release=release, by=editor, title_cyrl="Бошқа", cyrillic_follows=True)
+    release.refresh_from_db()
+    assert release.title_cyrl == "Олий таълимда онлайн курслар"
+    # Corrected by hand, the Cyrillic is kept and the Latin stays as typed.
+    press_release_edit(release=release, by=editor, title_cyrl="Олий таълимда онлайн курслар!")
+    release.refresh_from_db()
+    assert (release.title_cyrl, release.title_latn, release.cyrillic_follows) == (
+        "Олий таълимда онлайн курслар!",
+        "Oliy taʼlimda onlayn kurslar",
+        False,
+    )

@@ -280,3 +280,25 @@ def test_a_browser_posting_crlf_does_not_turn_the_latin_into_a_hand_edit(release
     assert release.latin_edited is False
     assert release.body_cyrl.endswith("\n\nЯнги хатбоши.") and "\r" not in release.body_cyrl
     assert release.body_latn.endswith("\n\nYangi xatboshi.")
+
+
+def test_a_release_typed_in_latin_on_the_editor(release, editor, client):
+    login(client, editor)
+    data = form_data(release, title_latn="Yangi sarlavha", body_latn="Yangi matn.")
+    data.update(title_cyrl="", body_cyrl="", cyrillic_follows="on")
+    response = client.post(f"/dashboard/press/{release.pk}/", data)
+    assert response.status_code == 302
+    release.refresh_from_db()
+    assert (release.title_cyrl, release.body_cyrl) == ("Янги сарлавҳа", "Янги матн.")
+    page = client.get(f"/dashboard/press/{release.pk}/").content.decode()
+    assert 'id="id_cyrillic_follows" checked' in page
+    # Typed in Latin, the Latin is required; both boxes at once are refused.
+    data.update(body_latn="")
+    refused = client.post(f"/dashboard/press/{release.pk}/", data)
+    assert refused.status_code == 400
+    assert refused.context["form"].errors["body_latn"] == ["This field is required."]
+    data.update(body_latn="Matn.", latin_follows="on")
+    both = client.post(f"/dashboard/press/{release.pk}/", data)
+    assert both.context["form"].non_field_errors() == [
+        "Choose one: the Latin follows the Cyrillic, or the Cyrillic the Latin."
+    ]
