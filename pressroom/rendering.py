@@ -141,14 +141,13 @@ def docx_date_line(day: datetime.date, lang: str) -> str:
     август», «Toshkent, 2020-yil 28-avgust», «Ташкент, 28 августа 2020 г.», «Tashkent, 28
     August 2020»."""
     from conferences.mail import MONTHS
+    from transliteration.dates import date_words
 
     language = lang.lower()
-    month = MONTHS.get(language, MONTHS["en"]).split()[day.month - 1]
     place = DOCX_LANGUAGES.get(lang, DOCX_LANGUAGES["en"])[3]
-    if language == "uz-cyrl":
-        return f"{place}, {day.year} йил {day.day} {month}"
-    if language == "uz-latn":
-        return f"{place}, {day.year}-yil {day.day}-{month}"
+    if language in ("uz-cyrl", "uz-latn"):
+        return f"{place}, {date_words(day, language[3:])}"  # the releases' own forms
+    month = MONTHS.get(language, MONTHS["en"]).split()[day.month - 1]
     if language == "ru":
         return f"{place}, {day.day} {month} {day.year} г."
     return f"{place}, {day.day} {month} {day.year}"
