@@ -53,9 +53,11 @@ def test_sending_mails_each_contact_in_their_language_and_script(client):
     assert (stored.status, stored.comment) == (Status.ACCEPTED, "Qabul qilindi")
     refused = client.post(path, {"status": "implemented", "implemented_on": "2026-01-05"})
     assert refused.status_code == 400
-    assert '<div class="text-danger small" id="error-evidence_url">Implemented needs a link' in (
-        refused.content.decode()
-    )
+    # The answer page speaks the contact's language (Uzbek Latin here).
+    assert (
+        '<div class="text-danger small" id="error-evidence_url">'
+        "«Bajarilgan» holati uchun dalilga havola kerak"
+    ) in refused.content.decode()
     assert Recommendation.objects.get().status == Status.ACCEPTED
     assert client.get("/a/" + "0" * 64 + "/").status_code == 404
 

@@ -166,7 +166,7 @@ def test_a_published_release_is_mailed_to_release_subscribers(
         press_release_set_status(release=release, status=PressRelease.Status.PUBLISHED, by=None)
     [letter] = Letter.objects.filter(kind="release")
     assert letter.to_email == "news@example.org"
-    assert letter.subject == "New press release: Янги пресс-релиз"
+    assert letter.subject == "Янги пресс-релиз: Янги пресс-релиз"  # "New press release: …"
     assert letter.headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert services.release_letters_queue(release=release) == 0  # once per release
 
