@@ -14,6 +14,7 @@ import datetime
 import functools
 import logging
 import smtplib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -95,7 +96,7 @@ def messages_deliver(*, message_ids: list[int]) -> DeliveryReport:
     due = _drop_not_due(claimed, now, report)
     due = _hold_back(due, now, report)
     if due:
-        _send_batch(due, report)
+        smtp_batch_send(due, report, _invitations_box())
     return report
 
 
@@ -136,33 +137,44 @@ def _still_due(message: OutboundMessage, now: datetime.datetime) -> bool:
     return True
 
 
-def _send_batch(messages: list[OutboundMessage], report: DeliveryReport) -> None:
-    """Render, send and finish each row over one SMTP connection, in order."""
+@dataclass(frozen=True)
+class SmtpOutbox:
+    """What smtp_batch_send needs of one outbox: how to build a claimed row's email, and the
+    outbox's own transitions for it (each acts only while the row holds its lease)."""
+
+    build: Callable  # (row) -> EmailMessage; an exception fails the row for good
+    finish_sent: Callable  # (row) -> None
+    finish_failed: Callable  # (row, error) -> None
+    postpone: Callable  # (row, error) -> seconds to wait, or None when it failed
+    hand_back: Callable  # (rows) -> None: back to pending for the next worker, woken
+
+
+def smtp_batch_send(rows: list, report: DeliveryReport, box: SmtpOutbox) -> None:
+    """Build, send and finish each claimed row over one SMTP connection, in order: the
+    invitations' outbox and the letters' share this. A connection that cannot be opened or is
+    lost postpones the rest; a lease nearly out hands the rest back."""
     smtp = get_connection(fail_silently=False)
     try:
         smtp.open()
     except Exception as exc:  # noqa: BLE001 — any failure to connect is transient
         error = smtp_error_classify(exc)[1]
         logger.warning("SMTP connection failed: %s", error)
-        for message in messages:
-            report.count_postponed(outbox.message_postpone(message=message, error=error))
+        for row in rows:
+            report.count_postponed(box.postpone(row, error))
         return
-    renderer = MessageRenderer()
     margin = min(float(getattr(settings, "EMAIL_TIMEOUT", 30) or 30), outbox.lease_seconds() / 2)
     async_commit(True)
     try:
-        for index, message in enumerate(messages):
-            if timezone.now() + datetime.timedelta(seconds=margin) > message.lease_until:
+        for index, row in enumerate(rows):
+            if timezone.now() + datetime.timedelta(seconds=margin) > row.lease_until:
                 # Our lease is nearly out: stop before the sweeper hands these to someone else.
-                outbox.messages_hand_back(messages=messages[index:])
+                box.hand_back(rows[index:])
                 return
-            broken = _deliver_one(smtp, renderer, message, report)
+            broken = _deliver_one(smtp, row, report, box)
             if broken is not None:
-                logger.warning(
-                    "SMTP connection lost, postponing %d: %s", len(messages) - index, broken
-                )
-                for rest in messages[index:]:
-                    report.count_postponed(outbox.message_postpone(message=rest, error=broken))
+                logger.warning("SMTP connection lost, postponing %d: %s", len(rows) - index, broken)
+                for rest in rows[index:]:
+                    report.count_postponed(box.postpone(rest, broken))
                 return
     finally:
         async_commit(False)
@@ -172,14 +184,14 @@ def _send_batch(messages: list[OutboundMessage], report: DeliveryReport) -> None
             pass
 
 
-def _deliver_one(smtp, renderer, message: OutboundMessage, report: DeliveryReport) -> str | None:
-    """Render, send and finish one row. Returns the error when the connection is gone (the
+def _deliver_one(smtp, row, report: DeliveryReport, box: SmtpOutbox) -> str | None:
+    """Build, send and finish one row. Returns the error when the connection is gone (the
     row is left claimed for the caller to postpone with the rest), None otherwise."""
     try:
-        email = renderer.build(message=message)
+        email = box.build(row)
     except Exception as exc:  # noqa: BLE001 — a broken row must not stall the batch
-        logger.exception("cannot render outbox row %s", message.pk)
-        outbox.message_finish_failed(message=message, error=f"rendering: {exc!r}")
+        logger.exception("cannot render outbox row %s", row.pk)
+        box.finish_failed(row, f"rendering: {exc!r}")
         report.failed += 1
         return None
     try:
@@ -187,16 +199,30 @@ def _deliver_one(smtp, renderer, message: OutboundMessage, report: DeliveryRepor
     except Exception as exc:  # noqa: BLE001 — classified below
         permanent, answer = smtp_error_classify(exc)
         if permanent:
-            outbox.message_finish_failed(message=message, error=answer)
+            box.finish_failed(row, answer)
             report.failed += 1
         elif smtp_connection_broken(exc):
             return answer
         else:  # e.g. 451 greylisting: this address waits, the batch goes on
-            report.count_postponed(outbox.message_postpone(message=message, error=answer))
+            report.count_postponed(box.postpone(row, answer))
         return None
-    outbox.message_finish_sent(message=message)
+    box.finish_sent(row)
     report.sent += 1
     return None
+
+
+def _invitations_box() -> SmtpOutbox:
+    """The invitations' outbox for smtp_batch_send, with a renderer for this batch."""
+    renderer = MessageRenderer()
+    return SmtpOutbox(
+        build=lambda message: renderer.build(message=message),
+        finish_sent=lambda message: outbox.message_finish_sent(message=message),
+        finish_failed=lambda message, error: outbox.message_finish_failed(
+            message=message, error=error
+        ),
+        postpone=lambda message, error: outbox.message_postpone(message=message, error=error),
+        hand_back=lambda messages: outbox.messages_hand_back(messages=messages),
+    )
 
 
 def _holds(messages: list[OutboundMessage], now: datetime.datetime) -> dict[int, float]:
